@@ -1,0 +1,154 @@
+package actor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	vocab "github.com/go-ap/activitypub"
+)
+
+// ErrNotActivity is returned for JSON that is not an activity Herald can
+// read: no type, no actor, or not an object at all.
+var ErrNotActivity = errors.New("not an activity")
+
+// Activity is an incoming activity reduced to what Herald acts on.
+type Activity struct {
+	// ID, Type and Actor identify the activity and who sent it.
+	ID, Type, Actor string
+	// ObjectID is the id of the object (an IRI or an embedded object's id).
+	ObjectID string
+	// Object is the embedded object when it is itself an activity (the
+	// Follow inside an Undo), nil otherwise.
+	Object *Activity
+}
+
+// envelope is the wire shape of an activity. type may be a string or a list
+// of strings; actor and object may be IRIs or embedded objects.
+type envelope struct {
+	ID     string          `json:"id"`
+	Type   json.RawMessage `json:"type"`
+	Actor  json.RawMessage `json:"actor"`
+	Object json.RawMessage `json:"object"`
+}
+
+// ParseActivity reads an incoming activity. It fails with ErrNotActivity
+// (wrapped, with the reason) for anything without a type or an actor. The
+// type is returned as sent; unknown types are the caller's to ignore.
+func ParseActivity(body []byte) (Activity, error) {
+	return parseActivity(body, 0)
+}
+
+func parseActivity(body []byte, depth int) (Activity, error) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return Activity{}, fmt.Errorf("%w: %v", ErrNotActivity, err)
+	}
+	a := Activity{ID: env.ID, Type: firstType(env.Type), Actor: refID(env.Actor)}
+	if a.Type == "" {
+		return Activity{}, fmt.Errorf("%w: no type", ErrNotActivity)
+	}
+	if a.Actor == "" {
+		return Activity{}, fmt.Errorf("%w: %s has no actor", ErrNotActivity, a.Type)
+	}
+	a.ObjectID = refID(env.Object)
+	if depth == 0 && strings.HasPrefix(strings.TrimSpace(string(env.Object)), "{") {
+		if inner, err := parseActivity(env.Object, depth+1); err == nil {
+			a.Object = &inner
+		}
+	}
+	return a, nil
+}
+
+// firstType returns the type, or the first of a list of types.
+func firstType(raw json.RawMessage) string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return one
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil && len(many) > 0 {
+		return many[0]
+	}
+	return ""
+}
+
+// refID returns an IRI, or the id of an embedded object.
+func refID(raw json.RawMessage) string {
+	var iri string
+	if json.Unmarshal(raw, &iri) == nil {
+		return iri
+	}
+	var obj struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &obj) == nil {
+		return obj.ID
+	}
+	return ""
+}
+
+// Remote is what Herald keeps of a remote actor or key document.
+type Remote struct {
+	// ID is the document's id.
+	ID string
+	// Inbox and SharedInbox are where to deliver (actors only).
+	Inbox, SharedInbox string
+	// KeyID, KeyOwner and PublicKeyPEM describe the key the document holds
+	// or is: an actor embeds its key as publicKey; a key document (Mastodon
+	// serves one at the key id on some setups) is the key itself.
+	KeyID, KeyOwner, PublicKeyPEM string
+}
+
+// IsActor reports whether the document is an actor (it has an inbox).
+func (r Remote) IsActor() bool { return r.Inbox != "" }
+
+// ParseRemote reads a remote actor document (Person, Service, Application,
+// Group, Organization) or a bare key document.
+func ParseRemote(body []byte) (Remote, error) {
+	var key struct {
+		ID           string `json:"id"`
+		Owner        string `json:"owner"`
+		PublicKeyPEM string `json:"publicKeyPem"`
+	}
+	if err := json.Unmarshal(body, &key); err != nil {
+		return Remote{}, fmt.Errorf("remote document: %w", err)
+	}
+	if key.PublicKeyPEM != "" && key.Owner != "" {
+		return Remote{ID: key.ID, KeyID: key.ID, KeyOwner: key.Owner, PublicKeyPEM: key.PublicKeyPEM}, nil
+	}
+	item, err := vocab.UnmarshalJSON(body)
+	if err != nil || item == nil {
+		return Remote{}, fmt.Errorf("remote document: not an actor (%v)", err)
+	}
+	var r Remote
+	err = vocab.OnActor(item, func(a *vocab.Actor) error {
+		r = Remote{ID: string(a.ID), KeyID: string(a.PublicKey.ID), KeyOwner: string(a.PublicKey.Owner), PublicKeyPEM: a.PublicKey.PublicKeyPem}
+		if a.Inbox != nil {
+			r.Inbox = string(a.Inbox.GetLink())
+		}
+		if a.Endpoints != nil && a.Endpoints.SharedInbox != nil {
+			r.SharedInbox = string(a.Endpoints.SharedInbox.GetLink())
+		}
+		return nil
+	})
+	if err != nil {
+		return Remote{}, fmt.Errorf("remote document: %w", err)
+	}
+	if r.ID == "" || r.Inbox == "" {
+		return Remote{}, errors.New("remote document: actor without id or inbox")
+	}
+	for _, u := range []string{r.ID, r.Inbox, r.SharedInbox} {
+		if u != "" && !isHTTPURL(u) {
+			return Remote{}, fmt.Errorf("remote document: %q is not an http(s) URL", u)
+		}
+	}
+	return r, nil
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}

@@ -1,0 +1,50 @@
+package actor
+
+import "strings"
+
+// JRDContentType is the media type of WebFinger answers (RFC 7033).
+const JRDContentType = "application/jrd+json"
+
+// jrd is a JSON Resource Descriptor.
+type jrd struct {
+	Subject string    `json:"subject"`
+	Aliases []string  `json:"aliases,omitempty"`
+	Links   []jrdLink `json:"links"`
+}
+
+type jrdLink struct {
+	Rel  string `json:"rel"`
+	Type string `json:"type,omitempty"`
+	Href string `json:"href"`
+}
+
+// WebFinger renders the JRD for handle@host: its self link (the actor id,
+// typed application/activity+json, which is what Mastodon follows) and its
+// profile page (the website, when known).
+func (u URLs) WebFinger(handle, host, siteURL string) ([]byte, error) {
+	doc := jrd{
+		Subject: "acct:" + handle + "@" + host,
+		Aliases: []string{u.Actor(handle)},
+		Links:   []jrdLink{{Rel: "self", Type: ContentType, Href: u.Actor(handle)}},
+	}
+	if siteURL != "" {
+		doc.Links = append(doc.Links, jrdLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: siteURL})
+	}
+	return encode(doc)
+}
+
+// ParseResource extracts the handle from a WebFinger resource: "acct:news@host",
+// "news@host" or the actor URL. ok is false when the resource is not one of
+// this server's (another host, another shape). The handle is lowercased:
+// handles are case-insensitive.
+func (u URLs) ParseResource(resource, host string) (handle string, ok bool) {
+	if rest, found := strings.CutPrefix(resource, u.Base+"/users/"); found && rest != "" && !strings.Contains(rest, "/") {
+		return strings.ToLower(rest), true
+	}
+	resource = strings.TrimPrefix(resource, "acct:")
+	user, domain, found := strings.Cut(resource, "@")
+	if !found || user == "" || !strings.EqualFold(domain, host) {
+		return "", false
+	}
+	return strings.ToLower(strings.TrimPrefix(user, "@")), true
+}

@@ -1,0 +1,71 @@
+package bridge
+
+import (
+	"net/http"
+	"strings"
+
+	"herald/actor"
+)
+
+// handleActor answers GET /users/{handle}: the actor document for
+// ActivityPub clients (unsigned fetches allowed), a redirect to the website
+// for browsers. A handle in other case is redirected to the canonical id.
+func (b *Bridge) handleActor(w http.ResponseWriter, r *http.Request) {
+	handle, ok := b.knownHandle(r)
+	if !ok {
+		writeError(w, http.StatusNotFound, "no such account")
+		return
+	}
+	if r.PathValue("handle") != handle {
+		http.Redirect(w, r, b.render.Actor(handle), http.StatusMovedPermanently)
+		return
+	}
+	profile, err := b.profile(handle)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	if wantsHTML(r) && profile.SiteURL != "" {
+		http.Redirect(w, r, profile.SiteURL, http.StatusSeeOther)
+		return
+	}
+	doc, err := b.render.ActorDocument(profile)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	writeDocument(w, doc)
+}
+
+// profile assembles handle's profile: configured values first, then what
+// the feed says about itself.
+func (b *Bridge) profile(handle string) (actor.Profile, error) {
+	st, err := b.store.FeedState(handle)
+	if err != nil {
+		return actor.Profile{}, err
+	}
+	p := actor.Profile{Handle: handle, Name: st.Title, Summary: st.Description, SiteURL: st.SiteURL, IconURL: st.ImageURL, PublicKeyPEM: b.keys.actors[handle].pem}
+	for _, f := range b.cfg.Feeds {
+		if f.Handle != handle {
+			continue
+		}
+		if strings.TrimSpace(f.Name) != "" {
+			p.Name = f.Name
+		}
+		if strings.TrimSpace(f.Summary) != "" {
+			p.Summary = f.Summary
+		}
+	}
+	return p, nil
+}
+
+// handleInstanceActor answers GET /actor: the server's Application actor,
+// whose key signs Herald's own fetches. Always fetchable unsigned.
+func (b *Bridge) handleInstanceActor(w http.ResponseWriter, r *http.Request) {
+	doc, err := b.render.InstanceActorDocument(b.cfg.Host(), b.keys.instance.pem)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	writeDocument(w, doc)
+}

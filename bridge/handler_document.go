@@ -1,0 +1,43 @@
+package bridge
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"herald/store"
+)
+
+// handleDocument answers GET for every object and activity id Herald has
+// minted (posts, their Create and Update activities, Accepts): the stored
+// JSON for ActivityPub clients, a redirect to the article for browsers.
+func (b *Bridge) handleDocument(w http.ResponseWriter, r *http.Request) {
+	if _, ok := b.knownHandle(r); !ok {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	doc, err := b.store.Document(b.cfg.BaseURL + r.URL.Path)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	if wantsHTML(r) {
+		var link struct {
+			URL string `json:"url"`
+		}
+		if json.Unmarshal(doc, &link) == nil && link.URL != "" {
+			http.Redirect(w, r, link.URL, http.StatusSeeOther)
+			return
+		}
+	}
+	writeDocument(w, doc)
+}
+
+// handleHealth answers GET /healthz: 200 while the process serves.
+func (b *Bridge) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeBytes(w, "text/plain; charset=utf-8", []byte("ok\n"))
+}

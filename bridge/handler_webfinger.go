@@ -1,0 +1,35 @@
+package bridge
+
+import (
+	"net/http"
+
+	"herald/actor"
+)
+
+// handleWebFinger answers GET /.well-known/webfinger?resource=acct:HANDLE@HOST
+// (RFC 7033) with the JRD linking to the actor. The actor URL is accepted as
+// resource too; handles are case-insensitive.
+func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
+	resource := r.URL.Query().Get("resource")
+	if resource == "" {
+		writeError(w, http.StatusBadRequest, "resource parameter required")
+		return
+	}
+	handle, ok := b.render.ParseResource(resource, b.cfg.Host())
+	if _, known := b.keys.actors[handle]; !ok || !known {
+		writeError(w, http.StatusNotFound, "no such account")
+		return
+	}
+	st, err := b.store.FeedState(handle)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	doc, err := b.render.WebFinger(handle, b.cfg.Host(), st.SiteURL)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeBytes(w, actor.JRDContentType, doc)
+}

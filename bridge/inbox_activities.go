@@ -1,0 +1,124 @@
+package bridge
+
+import (
+	"context"
+	"net/http"
+
+	"herald/actor"
+	"herald/store"
+)
+
+// handleActivity applies a verified activity and returns the status to
+// answer. Follow, Undo{Follow} and Delete of an actor change state; every
+// other type is accepted and ignored.
+func (b *Bridge) handleActivity(ctx context.Context, a actor.Activity) (int, string) {
+	switch a.Type {
+	case "Follow":
+		return b.handleFollow(ctx, a)
+	case "Undo":
+		return b.handleUndo(ctx, a)
+	case "Delete":
+		if a.ObjectID == a.Actor {
+			b.removeEverywhere(a.Actor)
+		}
+		return http.StatusAccepted, ""
+	default:
+		b.log.Debug("inbox: activity ignored", "type", a.Type, "activity_id", a.ID)
+		return http.StatusAccepted, ""
+	}
+}
+
+// localHandle returns the handle of a local actor id.
+func (b *Bridge) localHandle(actorID string) (string, bool) {
+	for handle := range b.keys.actors {
+		if b.render.Actor(handle) == actorID {
+			return handle, true
+		}
+	}
+	return "", false
+}
+
+// handleFollow records the follower and queues a signed Accept that embeds
+// the Follow, in one transaction, before answering 202. A repeated Follow is
+// answered with a fresh Accept and changes nothing else.
+func (b *Bridge) handleFollow(ctx context.Context, a actor.Activity) (int, string) {
+	if a.ID == "" {
+		return http.StatusBadRequest, "Follow without id"
+	}
+	handle, ok := b.localHandle(a.ObjectID)
+	if !ok {
+		return http.StatusNotFound, "no such account"
+	}
+	follower, err := b.remote.Actor(ctx, a.Actor)
+	if err != nil {
+		b.log.Warn("follow: fetch follower", "actor", a.Actor, "error", err)
+		return http.StatusBadGateway, "could not fetch the follower's actor"
+	}
+	acceptID, accept, err := b.render.Accept(handle, a.ID, a.Actor)
+	if err != nil {
+		b.log.Error("follow: render Accept", "error", err)
+		return http.StatusInternalServerError, "internal error"
+	}
+	f := store.Follower{ID: follower.ID, Inbox: follower.Inbox, SharedInbox: follower.SharedInbox, FollowID: a.ID, Since: b.now().UTC()}
+	isNew, err := b.store.AddFollower(handle, f, store.Document{ID: acceptID, JSON: accept}, b.now())
+	if err != nil {
+		b.log.Error("follow: store follower", "error", err)
+		return http.StatusInternalServerError, "internal error"
+	}
+	b.delivery.Notify()
+	b.log.Info("follow accepted", "handle", handle, "follower", f.ID, "new", isNew)
+	return http.StatusAccepted, ""
+}
+
+// handleUndo removes a follower on Undo{Follow}. The Follow may be embedded
+// (Mastodon) or named by id; only its own actor may undo it. Other Undos are
+// ignored.
+func (b *Bridge) handleUndo(ctx context.Context, a actor.Activity) (int, string) {
+	inner := a.Object
+	if inner != nil && inner.Type != "Follow" {
+		return http.StatusAccepted, ""
+	}
+	if inner != nil && inner.Actor != a.Actor {
+		return http.StatusForbidden, "cannot undo another actor's follow"
+	}
+	for handle := range b.keys.actors {
+		if inner != nil && b.render.Actor(handle) != inner.ObjectID {
+			continue
+		}
+		if inner == nil && !b.followedWith(handle, a.Actor, a.ObjectID) {
+			continue
+		}
+		if _, err := b.store.RemoveFollower(handle, a.Actor); err != nil {
+			b.log.Error("undo follow", "handle", handle, "error", err)
+			return http.StatusInternalServerError, "internal error"
+		}
+		b.log.Info("follower removed", "handle", handle, "follower", a.Actor)
+	}
+	return http.StatusAccepted, ""
+}
+
+// followedWith reports whether actorID follows handle through the Follow followID.
+func (b *Bridge) followedWith(handle, actorID, followID string) bool {
+	followers, err := b.store.Followers(handle)
+	if err != nil {
+		return false
+	}
+	for _, f := range followers {
+		if f.ID == actorID && f.FollowID == followID {
+			return true
+		}
+	}
+	return false
+}
+
+// removeEverywhere removes actorID as a follower of every local actor.
+func (b *Bridge) removeEverywhere(actorID string) {
+	for handle := range b.keys.actors {
+		removed, err := b.store.RemoveFollower(handle, actorID)
+		if err != nil {
+			b.log.Error("remove follower", "handle", handle, "follower", actorID, "error", err)
+		} else if removed {
+			b.log.Info("deleted actor removed as follower", "handle", handle, "follower", actorID)
+		}
+	}
+}

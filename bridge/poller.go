@@ -1,0 +1,123 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"herald/config"
+	"herald/feeds"
+	"herald/store"
+)
+
+// maxPollBackoff caps the wait after repeated failures.
+const maxPollBackoff = time.Hour
+
+// poller polls every configured feed on its own schedule and publishes what
+// changed. One feed failing never delays another.
+type poller struct {
+	b       *Bridge
+	fetcher *feeds.Fetcher
+}
+
+func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
+	return &poller{b: b, fetcher: fetcher}
+}
+
+// Run polls until ctx is cancelled; it returns when every feed loop has.
+func (p *poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, f := range p.b.cfg.Feeds {
+		wg.Go(func() { p.loop(ctx, f) })
+	}
+	wg.Wait()
+}
+
+// loop polls one feed: at once, then every poll interval (with jitter, so
+// feeds do not fire together), backing off exponentially while it fails.
+func (p *poller) loop(ctx context.Context, f config.Feed) {
+	for {
+		failures := 0
+		if err := p.Poll(ctx, f); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			st, _ := p.b.store.FeedState(f.Handle)
+			failures = st.Failures
+			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", failures, "error", err)
+		}
+		timer := time.NewTimer(nextPollDelay(f.PollInterval.Std(), failures))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// nextPollDelay is the interval, doubled per failure in a row up to
+// maxPollBackoff (never below the interval), with ±10% jitter.
+func nextPollDelay(interval time.Duration, failures int) time.Duration {
+	wait := interval
+	for i := 0; i < failures && wait < maxPollBackoff; i++ {
+		wait *= 2
+	}
+	if failures > 0 {
+		wait = max(min(wait, maxPollBackoff), interval)
+	}
+	jitter := time.Duration(rand.Int64N(int64(wait)/5+1)) - wait/10
+	return wait + jitter
+}
+
+// Poll fetches f once and publishes its changes. The first successful poll
+// only records the items already there; later polls deliver new items as
+// Create and edited ones as Update. Everything a poll changes is committed
+// in one transaction, so a crash never marks an item seen without queueing
+// its deliveries, nor the reverse.
+func (p *poller) Poll(ctx context.Context, f config.Feed) error {
+	st, err := p.b.store.FeedState(f.Handle)
+	if err != nil {
+		return err
+	}
+	if st.URL != f.URL {
+		st = store.FeedState{URL: f.URL, Initialised: st.Initialised}
+	}
+	now := p.b.now().UTC()
+	st.LastAttempt = now
+	res, err := p.fetcher.Fetch(ctx, f.URL, feeds.Validators{ETag: st.ETag, LastModified: st.LastModified})
+	if err != nil {
+		st.Failures++
+		st.LastError = err.Error()
+		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
+			return fmt.Errorf("%w (and saving feed state: %v)", err, saveErr)
+		}
+		return err
+	}
+	st.Failures, st.LastError, st.LastSuccess = 0, "", now
+	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
+	if res.NotModified {
+		return p.b.store.SaveFeedState(f.Handle, st)
+	}
+	posts, err := p.b.postsFor(f.Handle, res.Feed, now)
+	if err != nil {
+		return err
+	}
+	deliver := st.Initialised
+	st.Initialised = true
+	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
+	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
+	queued, err := p.b.store.ApplyPoll(f.Handle, st, posts, deliver, now)
+	if err != nil {
+		return err
+	}
+	if queued > 0 {
+		p.b.delivery.Notify()
+	}
+	if len(posts) > 0 {
+		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(posts), "delivered", deliver, "jobs", queued)
+	}
+	return nil
+}

@@ -1,0 +1,246 @@
+// Package config loads and validates Herald's configuration: a YAML file whose
+// keys can each be overridden by an environment variable (HERALD_LISTEN,
+// HERALD_BASE_URL, ...). It is parsed once in main and passed down explicitly.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Defaults applied to keys the file and the environment leave unset.
+const (
+	DefaultListen       = "127.0.0.1:8080"
+	DefaultDataDir      = "./data"
+	DefaultPollInterval = 5 * time.Minute
+	DefaultFetchTimeout = 30 * time.Second
+)
+
+// Config is Herald's whole configuration.
+type Config struct {
+	// Listen is the address the HTTP server binds.
+	Listen string `yaml:"listen"`
+	// BaseURL is the public origin; actor ids live under it.
+	BaseURL string `yaml:"base_url"`
+	// DataDir holds the bbolt file.
+	DataDir string `yaml:"data_dir"`
+	// PollInterval is the default time between two polls of a feed.
+	PollInterval Duration `yaml:"poll_interval"`
+	// FetchTimeout bounds every outbound request (feeds, actors, deliveries).
+	FetchTimeout Duration `yaml:"fetch_timeout"`
+	// AllowPrivateAddresses lets Herald fetch from and deliver to loopback and
+	// private ranges. Off by default: it guards against SSRF.
+	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// Feeds are the accounts Herald serves, one per feed.
+	Feeds []Feed `yaml:"feeds"`
+}
+
+// Feed is one feed served as one fediverse account.
+type Feed struct {
+	// Handle is the account's user name: acct:HANDLE@HOST. Lowercased on load.
+	Handle string `yaml:"handle"`
+	// URL is the feed's address.
+	URL string `yaml:"url"`
+	// Name overrides the display name taken from the feed title.
+	Name string `yaml:"name"`
+	// Summary overrides the bio taken from the feed description.
+	Summary string `yaml:"summary"`
+	// PollInterval overrides the default poll interval for this feed.
+	PollInterval Duration `yaml:"poll_interval"`
+}
+
+// Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(node *yaml.Node) error {
+	parsed, err := time.ParseDuration(strings.TrimSpace(node.Value))
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (use e.g. 30s, 5m, 1h)", node.Line, node.Value)
+	}
+	*d = Duration(parsed)
+	return nil
+}
+
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// handlePattern is what Mastodon accepts as a local user name.
+var handlePattern = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$`)
+
+// Load reads the YAML file at path (skipped when path is ""), applies the
+// environment overrides from getenv, fills defaults and validates the result.
+// Errors name the offending key.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	cfg := &Config{}
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(raw))
+		dec.KnownFields(true)
+		// An empty file is a valid, all-defaults document: Decode says io.EOF.
+		if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("parse config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(cfg, getenv); err != nil {
+		return nil, err
+	}
+	cfg.applyDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// applyEnv overrides cfg with every HERALD_* variable that is set.
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	strs := map[string]*string{
+		"HERALD_LISTEN":    &cfg.Listen,
+		"HERALD_BASE_URL":  &cfg.BaseURL,
+		"HERALD_DATA_DIR":  &cfg.DataDir,
+		"HERALD_LOG_LEVEL": &cfg.LogLevel,
+	}
+	for name, dst := range strs {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	durations := map[string]*Duration{
+		"HERALD_POLL_INTERVAL": &cfg.PollInterval,
+		"HERALD_FETCH_TIMEOUT": &cfg.FetchTimeout,
+	}
+	for name, dst := range durations {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a duration (use e.g. 30s, 5m, 1h)", name, v)
+			}
+			*dst = Duration(d)
+		}
+	}
+	if v := getenv("HERALD_ALLOW_PRIVATE_ADDRESSES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("HERALD_ALLOW_PRIVATE_ADDRESSES: %q is not true or false", v)
+		}
+		cfg.AllowPrivateAddresses = b
+	}
+	if v := getenv("HERALD_FEEDS"); v != "" {
+		feeds, err := parseEnvFeeds(v)
+		if err != nil {
+			return err
+		}
+		cfg.Feeds = feeds
+	}
+	return nil
+}
+
+// parseEnvFeeds parses HERALD_FEEDS: "handle=url" pairs separated by commas
+// or white space. It replaces the file's feeds list as a whole.
+func parseEnvFeeds(v string) ([]Feed, error) {
+	var feeds []Feed
+	for _, pair := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
+		handle, feedURL, ok := strings.Cut(pair, "=")
+		if !ok {
+			return nil, fmt.Errorf("HERALD_FEEDS: %q is not handle=url", pair)
+		}
+		feeds = append(feeds, Feed{Handle: handle, URL: feedURL})
+	}
+	return feeds, nil
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = Duration(DefaultPollInterval)
+	}
+	if c.FetchTimeout == 0 {
+		c.FetchTimeout = Duration(DefaultFetchTimeout)
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	for i := range c.Feeds {
+		c.Feeds[i].Handle = strings.ToLower(strings.TrimSpace(c.Feeds[i].Handle))
+		if c.Feeds[i].PollInterval == 0 {
+			c.Feeds[i].PollInterval = c.PollInterval
+		}
+	}
+}
+
+// Validate checks every key and names the first one that is wrong.
+func (c *Config) Validate() error {
+	if c.BaseURL == "" {
+		return errors.New("base_url: required (the public origin, e.g. https://news.example.org)")
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+		return fmt.Errorf("base_url: %q must be an origin such as https://news.example.org (no path)", c.BaseURL)
+	}
+	if c.PollInterval.Std() < time.Second {
+		return fmt.Errorf("poll_interval: %s is shorter than 1s", c.PollInterval.Std())
+	}
+	if c.FetchTimeout.Std() < 100*time.Millisecond {
+		return fmt.Errorf("fetch_timeout: %s is too short", c.FetchTimeout.Std())
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if len(c.Feeds) == 0 {
+		return errors.New("feeds: at least one feed is required")
+	}
+	seen := map[string]bool{}
+	for i, f := range c.Feeds {
+		if err := f.validate(); err != nil {
+			return fmt.Errorf("feeds[%d]: %w", i, err)
+		}
+		if seen[f.Handle] {
+			return fmt.Errorf("feeds[%d].handle: %q is used twice", i, f.Handle)
+		}
+		seen[f.Handle] = true
+	}
+	return nil
+}
+
+func (f Feed) validate() error {
+	if !handlePattern.MatchString(f.Handle) || len(f.Handle) > 30 {
+		return fmt.Errorf("handle: %q must be 1-30 of a-z, 0-9, _ . - (starting and ending with a letter, digit or _)", f.Handle)
+	}
+	u, err := url.Parse(f.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("url: %q is not an http(s) URL", f.URL)
+	}
+	if f.PollInterval.Std() < time.Second {
+		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
+	}
+	return nil
+}
+
+// Host returns the host of BaseURL (with port, if any): the domain of handles.
+func (c *Config) Host() string {
+	u, _ := url.Parse(c.BaseURL)
+	return u.Host
+}

@@ -1,0 +1,189 @@
+// Package fedtest runs a fake fediverse server for Herald's tests and
+// benchmarks: one remote account ("alice") with an actor document, a
+// personal inbox and a shared inbox, served by httptest on loopback.
+//
+// It is an independent peer, not a mirror of Herald's code: it signs and
+// verifies HTTP signatures with github.com/go-fed/httpsig directly and checks
+// Digest and Date itself, the way Mastodon does. Every POST that reaches its
+// inboxes is verified against the sender's key (fetched from the sender) and
+// recorded as accepted or rejected.
+package fedtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Delivery is one POST that reached an inbox.
+type Delivery struct {
+	// Path is the inbox path ("/users/alice/inbox" or "/inbox").
+	Path string
+	// Body is the raw body; Activity the decoded JSON.
+	Body     []byte
+	Activity map[string]any
+	// Header is the request's headers (Host included).
+	Header http.Header
+	// KeyID is the signature's keyId.
+	KeyID string
+	// Verified is true when signature, Digest, Date and key owner all checked out.
+	Verified bool
+	// Problem says why verification failed.
+	Problem string
+}
+
+// Type returns the activity's type.
+func (d Delivery) Type() string { s, _ := d.Activity["type"].(string); return s }
+
+// Object returns the embedded object, nil when the object is an IRI.
+func (d Delivery) Object() map[string]any { o, _ := d.Activity["object"].(map[string]any); return o }
+
+// Server is the fake remote server.
+type Server struct {
+	// URL is the server's origin (http://127.0.0.1:PORT).
+	URL string
+	// RequireSignedFetch makes GETs of the actor require a valid signature,
+	// as GoToSocial and Mastodon in secure mode do.
+	RequireSignedFetch bool
+
+	srv    *httptest.Server
+	key    *rsa.PrivateKey
+	pubPEM string
+	client *http.Client
+
+	mu         sync.Mutex
+	deliveries []Delivery
+	inboxReply func(n int) int // status for the n-th POST (from 1)
+	fetches    []Delivery      // GETs of the actor, with their verification
+	changed    chan struct{}
+}
+
+// New starts a fake server with a fresh RSA-2048 key. Close it when done.
+func New() (*Server, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		key:     key,
+		pubPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		client:  &http.Client{Timeout: 10 * time.Second},
+		changed: make(chan struct{}),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/alice", s.serveActor)
+	mux.HandleFunc("POST /users/alice/inbox", s.serveInbox)
+	mux.HandleFunc("POST /inbox", s.serveInbox)
+	s.srv = httptest.NewServer(mux)
+	s.URL = s.srv.URL
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// ActorID is alice's actor id.
+func (s *Server) ActorID() string { return s.URL + "/users/alice" }
+
+// KeyID is the id of alice's key.
+func (s *Server) KeyID() string { return s.ActorID() + "#main-key" }
+
+// Inbox is alice's personal inbox; SharedInbox the server's.
+func (s *Server) Inbox() string { return s.ActorID() + "/inbox" }
+
+// SharedInbox is the server's shared inbox.
+func (s *Server) SharedInbox() string { return s.URL + "/inbox" }
+
+// SetInboxReply makes the n-th POST (counting from 1) answer reply(n).
+// The default answers 202.
+func (s *Server) SetInboxReply(reply func(n int) int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inboxReply = reply
+}
+
+// Deliveries returns every POST received so far.
+func (s *Server) Deliveries() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.deliveries...)
+}
+
+// Fetches returns every GET of alice's actor so far.
+func (s *Server) Fetches() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.fetches...)
+}
+
+// WaitFor blocks until a delivery matching match has arrived (it may have
+// arrived already) or ctx ends.
+func (s *Server) WaitFor(ctx context.Context, match func(Delivery) bool) (Delivery, error) {
+	for {
+		s.mu.Lock()
+		changed := s.changed
+		for _, d := range s.deliveries {
+			if match(d) {
+				s.mu.Unlock()
+				return d, nil
+			}
+		}
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return Delivery{}, fmt.Errorf("no matching delivery among %d: %w", len(s.Deliveries()), ctx.Err())
+		case <-changed:
+		}
+	}
+}
+
+// record stores d and wakes waiters.
+func (s *Server) record(d Delivery, fetch bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fetch {
+		s.fetches = append(s.fetches, d)
+	} else {
+		s.deliveries = append(s.deliveries, d)
+	}
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return len(s.deliveries)
+}
+
+func (s *Server) serveActor(w http.ResponseWriter, r *http.Request) {
+	d := Delivery{Path: r.URL.Path, Header: withHost(r)}
+	d.KeyID, d.Problem = s.verifySignature(r.Context(), r, nil, false)
+	d.Verified = d.Problem == ""
+	s.record(d, true)
+	if s.RequireSignedFetch && !d.Verified {
+		http.Error(w, "signed fetch required: "+d.Problem, http.StatusUnauthorized)
+		return
+	}
+	doc := map[string]any{
+		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+		"id":                s.ActorID(),
+		"type":              "Person",
+		"preferredUsername": "alice",
+		"name":              "Alice",
+		"inbox":             s.Inbox(),
+		"outbox":            s.ActorID() + "/outbox",
+		"followers":         s.ActorID() + "/followers",
+		"endpoints":         map[string]any{"sharedInbox": s.SharedInbox()},
+		"publicKey":         map[string]any{"id": s.KeyID(), "owner": s.ActorID(), "publicKeyPem": s.pubPEM},
+	}
+	w.Header().Set("Content-Type", "application/activity+json")
+	_ = json.NewEncoder(w).Encode(doc)
+}

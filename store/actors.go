@@ -1,0 +1,86 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ActorKey returns the private key PEM stored for handle, creating it with
+// generate on first use. The key is generated outside the transaction (RSA
+// generation is slow); if two callers race, the first one stored wins and
+// both get it. A key, once stored, is never replaced. An error from generate,
+// or an empty key, is returned and nothing is stored.
+func (s *Store) ActorKey(handle string, generate func() ([]byte, error)) ([]byte, error) {
+	var existing []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketActorKeys).Get([]byte(handle)); v != nil {
+			existing = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	if err != nil || existing != nil {
+		return existing, err
+	}
+	fresh, err := generate()
+	if err != nil {
+		return nil, fmt.Errorf("generate key for %s: %w", handle, err)
+	}
+	if len(fresh) == 0 {
+		// bbolt reads an empty value back as no value at all.
+		return nil, fmt.Errorf("generate key for %s: empty key", handle)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActorKeys)
+		if v := b.Get([]byte(handle)); v != nil {
+			existing = append([]byte(nil), v...)
+			return nil
+		}
+		existing = fresh
+		return b.Put([]byte(handle), fresh)
+	})
+	return existing, err
+}
+
+// FeedState is what Herald remembers about polling one actor's feed.
+type FeedState struct {
+	// URL is the feed URL last fetched.
+	URL string `json:"url"`
+	// ETag and LastModified are the conditional-GET validators.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Initialised is true once a poll succeeded: later items are delivered.
+	Initialised bool `json:"initialised"`
+	// LastAttempt and LastSuccess are the times of the last poll and the last good one.
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	// LastError is the reason the last poll failed, "" after a success.
+	LastError string `json:"last_error,omitempty"`
+	// Failures counts polls failed in a row.
+	Failures int `json:"failures,omitempty"`
+	// Title, Description, SiteURL and ImageURL come from the last parsed feed
+	// and feed the actor's profile.
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	SiteURL     string `json:"site_url,omitempty"`
+	ImageURL    string `json:"image_url,omitempty"`
+	Language    string `json:"language,omitempty"`
+}
+
+// FeedState returns the state of handle's feed (zero when never polled).
+func (s *Store) FeedState(handle string) (FeedState, error) {
+	var st FeedState
+	err := s.db.View(func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bucketFeeds), []byte(handle), &st)
+		return err
+	})
+	return st, err
+}
+
+// SaveFeedState replaces the state of handle's feed.
+func (s *Store) SaveFeedState(handle string, st FeedState) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketFeeds), []byte(handle), st)
+	})
+}
