@@ -32,11 +32,17 @@ func newPolicy() *bluemonday.Policy {
 var (
 	blockStart = regexp.MustCompile(`(?i)^\s*<(p|ul|ol|blockquote|pre|h[1-6])[\s>]`)
 	spaces     = regexp.MustCompile(`\s+`)
+	// blockTag matches the tags that separate words when rendered: line
+	// breaks and the edges of block elements.
+	blockTag = regexp.MustCompile(`(?i)</?(p|br|div|li|ul|ol|dt|dd|blockquote|pre|h[1-6]|tr|td|th|table|hr|figure|figcaption|section|article|header|footer)(\s[^>]*)?/?>`)
 )
 
-// plainText reduces HTML to its text, entities decoded, white space collapsed.
+// plainText reduces HTML to its text, entities decoded, white space
+// collapsed. Block boundaries and <br> become spaces first, so that
+// "<p>One.</p><p>Two</p>" reads "One. Two", not "One.Two".
 func plainText(strict *bluemonday.Policy, htmlText string) string {
-	return strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(strict.Sanitize(htmlText)), " "))
+	spaced := blockTag.ReplaceAllStringFunc(htmlText, func(tag string) string { return " " + tag + " " })
+	return strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(strict.Sanitize(spaced)), " "))
 }
 
 // excerpt returns the body of a post: the sanitised summary (or, without one,

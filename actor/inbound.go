@@ -117,6 +117,9 @@ func ParseRemote(body []byte) (Remote, error) {
 		return Remote{}, fmt.Errorf("remote document: %w", err)
 	}
 	if key.PublicKeyPEM != "" && key.Owner != "" {
+		if !isHTTPURL(key.ID) || !isHTTPURL(key.Owner) {
+			return Remote{}, fmt.Errorf("remote document: key %q of %q: not http(s) URLs", key.ID, key.Owner)
+		}
 		return Remote{ID: key.ID, KeyID: key.ID, KeyOwner: key.Owner, PublicKeyPEM: key.PublicKeyPEM}, nil
 	}
 	item, err := vocab.UnmarshalJSON(body)

@@ -33,7 +33,9 @@ func NodeInfoContentType(version string) string {
 }
 
 // NodeInfo renders the NodeInfo document of version "2.0" or "2.1". Every
-// account is a feed that posts, so all users count as active.
+// account is a feed that posts, so all users count as active. Feeds are what
+// Herald reads from (services.inbound, "the third party sites this server can
+// retrieve messages from"); it publishes to none.
 func NodeInfo(version, softwareVersion string, usage Usage) ([]byte, error) {
 	software := map[string]any{"name": SoftwareName, "version": softwareVersion}
 	if version != "2.0" && version != "2.1" {
@@ -44,7 +46,7 @@ func NodeInfo(version, softwareVersion string, usage Usage) ([]byte, error) {
 		"version":           version,
 		"software":          software,
 		"protocols":         []string{"activitypub"},
-		"services":          map[string][]string{"inbound": {}, "outbound": {"atom1.0", "rss2.0"}},
+		"services":          map[string][]string{"inbound": {"atom1.0", "rss2.0"}, "outbound": {}},
 		"openRegistrations": false,
 		"usage":             map[string]any{"users": users, "localPosts": usage.LocalPosts},
 		"metadata":          map[string]any{},

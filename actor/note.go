@@ -2,6 +2,7 @@ package actor
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ func (r *Renderer) Note(handle string, item Item, published, updated time.Time) 
 	n := vocab.ObjectNew(vocab.NoteType)
 	n.ID = vocab.ID(id)
 	n.AttributedTo = vocab.IRI(r.Actor(handle))
+	item.Link = httpURL(item.Link)
 	content := r.noteContent(item)
 	n.Content = vocab.DefaultNaturalLanguageValue(content)
 	if item.Link != "" {
@@ -59,24 +61,40 @@ func (r *Renderer) noteContent(item Item) string {
 		title = item.Link
 	}
 	var b strings.Builder
-	b.WriteString("<p>")
-	if item.Link != "" {
-		b.WriteString(`<a href="` + escapeText(item.Link) + `">` + escapeText(title) + "</a>")
-	} else {
-		b.WriteString(escapeText(title))
+	switch {
+	case item.Link != "":
+		b.WriteString(`<p><a href="` + escapeText(item.Link) + `">` + escapeText(title) + "</a></p>")
+	case title != "":
+		b.WriteString("<p>" + escapeText(title) + "</p>")
 	}
-	b.WriteString("</p>")
 	b.WriteString(r.excerpt(item.Summary, item.Content))
 	return b.String()
 }
 
+// httpURL returns link when it is an absolute http(s) URL, else "": the
+// title link must obey the same rule as links in the body.
+func httpURL(link string) string {
+	link = strings.TrimSpace(link)
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return link
+}
+
 // primaryLanguage returns the primary subtag of a language tag, lowercased:
 // "nl-NL" → "nl". Mastodon keys contentMap by it.
+// RSS feeds also write "en_US"; anything but 2-3 letters yields "".
 func primaryLanguage(tag string) string {
-	primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
+	primary, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
 	primary = strings.ToLower(primary)
 	if len(primary) < 2 || len(primary) > 3 {
 		return ""
+	}
+	for _, c := range primary {
+		if c < 'a' || c > 'z' {
+			return ""
+		}
 	}
 	return primary
 }

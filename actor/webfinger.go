@@ -34,17 +34,17 @@ func (u URLs) WebFinger(handle, host, siteURL string) ([]byte, error) {
 }
 
 // ParseResource extracts the handle from a WebFinger resource: "acct:news@host",
-// "news@host" or the actor URL. ok is false when the resource is not one of
+// "news@host", "@news@host" or the actor URL. ok is false when the resource is not one of
 // this server's (another host, another shape). The handle is lowercased:
 // handles are case-insensitive.
 func (u URLs) ParseResource(resource, host string) (handle string, ok bool) {
 	if rest, found := strings.CutPrefix(resource, u.Base+"/users/"); found && rest != "" && !strings.Contains(rest, "/") {
 		return strings.ToLower(rest), true
 	}
-	resource = strings.TrimPrefix(resource, "acct:")
+	resource = strings.TrimPrefix(strings.TrimPrefix(resource, "acct:"), "@")
 	user, domain, found := strings.Cut(resource, "@")
 	if !found || user == "" || !strings.EqualFold(domain, host) {
 		return "", false
 	}
-	return strings.ToLower(strings.TrimPrefix(user, "@")), true
+	return strings.ToLower(user), true
 }

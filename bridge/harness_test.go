@@ -188,3 +188,14 @@ func withItem(feed []byte, guid, title, description string) []byte {
 		"<description><![CDATA[" + description + "]]></description></item>\n"
 	return []byte(strings.Replace(string(feed), "<item>", item+"<item>", 1))
 }
+
+// reopen opens the stopped Herald's store again (closed at test end).
+func reopen(t *testing.T, h *herald) *store.Store {
+	t.Helper()
+	st, err := store.Open(h.cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}

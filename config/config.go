@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -94,7 +95,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		dec.KnownFields(true)
 		// An empty file is a valid, all-defaults document: Decode says io.EOF.
 		if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("parse config %s: %w", path, err)
+			return nil, fmt.Errorf("parse config %s: %s", path, nameKeys(raw, err.Error()))
 		}
 	}
 	if err := applyEnv(cfg, getenv); err != nil {
@@ -115,8 +116,9 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_DATA_DIR":  &cfg.DataDir,
 		"HERALD_LOG_LEVEL": &cfg.LogLevel,
 	}
+	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	for name, dst := range strs {
-		if v := getenv(name); v != "" {
+		if v := env(name); v != "" {
 			*dst = v
 		}
 	}
@@ -125,7 +127,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_FETCH_TIMEOUT": &cfg.FetchTimeout,
 	}
 	for name, dst := range durations {
-		if v := getenv(name); v != "" {
+		if v := env(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil {
 				return fmt.Errorf("%s: %q is not a duration (use e.g. 30s, 5m, 1h)", name, v)
@@ -133,14 +135,14 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 			*dst = Duration(d)
 		}
 	}
-	if v := getenv("HERALD_ALLOW_PRIVATE_ADDRESSES"); v != "" {
+	if v := env("HERALD_ALLOW_PRIVATE_ADDRESSES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return fmt.Errorf("HERALD_ALLOW_PRIVATE_ADDRESSES: %q is not true or false", v)
 		}
 		cfg.AllowPrivateAddresses = b
 	}
-	if v := getenv("HERALD_FEEDS"); v != "" {
+	if v := env("HERALD_FEEDS"); v != "" {
 		feeds, err := parseEnvFeeds(v)
 		if err != nil {
 			return err
@@ -195,8 +197,12 @@ func (c *Config) Validate() error {
 		return errors.New("base_url: required (the public origin, e.g. https://news.example.org)")
 	}
 	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
-		return fmt.Errorf("base_url: %q must be an origin such as https://news.example.org (no path)", c.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(c.BaseURL, "#") {
+		return fmt.Errorf("base_url: %q must be an origin such as https://news.example.org (no path, query or fragment)", c.BaseURL)
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("listen: %q is not host:port (e.g. 127.0.0.1:8080)", c.Listen)
 	}
 	if c.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", c.PollInterval.Std())
@@ -215,7 +221,7 @@ func (c *Config) Validate() error {
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
 		if err := f.validate(); err != nil {
-			return fmt.Errorf("feeds[%d]: %w", i, err)
+			return fmt.Errorf("feeds[%d].%w", i, err)
 		}
 		if seen[f.Handle] {
 			return fmt.Errorf("feeds[%d].handle: %q is used twice", i, f.Handle)
@@ -237,6 +243,60 @@ func (f Feed) validate() error {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
 	}
 	return nil
+}
+
+// yamlLine matches the "line N: " with which yaml.v3 starts each message.
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// nameKeys rewrites each "line N: " in msg, a YAML decoding error, to name
+// the key on that line ("feeds[0].poll_interval (line N): "): yaml.v3 and
+// Duration.UnmarshalYAML know the line, not the key.
+func nameKeys(raw []byte, msg string) string {
+	var root yaml.Node
+	if yaml.Unmarshal(raw, &root) != nil {
+		return msg
+	}
+	return yamlLine.ReplaceAllStringFunc(msg, func(m string) string {
+		line, _ := strconv.Atoi(yamlLine.FindStringSubmatch(m)[1])
+		if key := keyOnLine(&root, line, ""); key != "" {
+			return fmt.Sprintf("%s (line %d): ", key, line)
+		}
+		return m
+	})
+}
+
+// keyOnLine returns the path ("feeds[1].url") of the first mapping key under
+// n that is written on line, "" if there is none.
+func keyOnLine(n *yaml.Node, line int, path string) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if key := keyOnLine(c, line, path); key != "" {
+				return key
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if k.Line == line {
+				return p
+			}
+			if key := keyOnLine(v, line, p); key != "" {
+				return key
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if key := keyOnLine(c, line, fmt.Sprintf("%s[%d]", path, i)); key != "" {
+				return key
+			}
+		}
+	}
+	return ""
 }
 
 // Host returns the host of BaseURL (with port, if any): the domain of handles.

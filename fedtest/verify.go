@@ -165,18 +165,18 @@ func (s *Server) Post(ctx context.Context, inbox string, activity any) (*http.Re
 	if err != nil {
 		return nil, err
 	}
-	return s.PostRaw(ctx, inbox, body, nil)
+	return s.PostRaw(ctx, inbox, body, time.Now(), nil)
 }
 
-// PostRaw sends body to inbox signed by alice. tamper, if not nil, may change
-// the request after signing (to forge it).
-func (s *Server) PostRaw(ctx context.Context, inbox string, body []byte, tamper func(*http.Request)) (*http.Response, error) {
+// PostRaw sends body to inbox signed by alice with Date at. tamper, if not
+// nil, may change the request after signing (to forge it).
+func (s *Server) PostRaw(ctx context.Context, inbox string, body []byte, at time.Time, tamper func(*http.Request)) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
-	if err := s.Sign(req, body, time.Now()); err != nil {
+	if err := s.Sign(req, body, at); err != nil {
 		return nil, err
 	}
 	if tamper != nil {

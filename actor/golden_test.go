@@ -1,0 +1,160 @@
+package actor
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// The fixture every document test renders from: a fixed origin, handle,
+// key and clock, so that the documents are byte-for-byte reproducible.
+const (
+	testBase   = "https://news.example.org"
+	testHost   = "news.example.org"
+	testHandle = "news"
+	testFollow = "https://mastodon.example/0b7c3a2e-5d1f-4c3e-9a63-2f1d6c7e8a90"
+	testAlice  = "https://mastodon.example/users/alice"
+)
+
+var (
+	testCreated   = time.Date(2024, 1, 15, 8, 0, 0, 0, time.UTC)
+	testPublished = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	testEdited    = time.Date(2024, 5, 1, 14, 30, 0, 0, time.FixedZone("CEST", 2*3600))
+)
+
+// testPublicKeyPEM returns the public half of testdata/actor_key.pem, a
+// fixed RSA-2048 key generated once.
+func testPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "actor_key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ParsePrivateKeyPEM(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := PublicKeyPEM(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub
+}
+
+func testProfile(t *testing.T) Profile {
+	return Profile{
+		Handle:       testHandle,
+		Name:         "Example News",
+		Summary:      "Articles from example.org & friends, as they appear.",
+		SiteURL:      "https://example.org/",
+		IconURL:      "https://example.org/icon.png",
+		PublicKeyPEM: testPublicKeyPEM(t),
+		Published:    testCreated,
+	}
+}
+
+func testItem(language string) Item {
+	return Item{
+		Key:      "https://example.org/2024/05/hello",
+		Title:    "Hello, <world> & friends",
+		Link:     "https://example.org/2024/05/hello?ref=feed&lang=en",
+		Summary:  `<p>The <strong>first</strong> post, with <a href="https://example.org/about">a link</a>.</p><script>alert(1)</script>`,
+		Language: language,
+	}
+}
+
+// documents renders every document Herald emits, by golden file name.
+func documents(t *testing.T) map[string][]byte {
+	t.Helper()
+	r := NewRenderer(testBase)
+	docs := map[string][]byte{}
+	add := func(name string, doc []byte, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		docs[name] = doc
+	}
+	doc, err := r.ActorDocument(testProfile(t))
+	add("actor", doc, err)
+	doc, err = r.InstanceActorDocument(testHost, testPublicKeyPEM(t))
+	add("instance_actor", doc, err)
+	note, err := r.Note(testHandle, testItem(""), testPublished, time.Time{})
+	add("note", note, err)
+	doc, err = r.Note(testHandle, testItem("nl-NL"), testPublished, time.Time{})
+	add("note_language", doc, err)
+	edited := testItem("")
+	edited.Title = "Hello, world (corrected)"
+	editedNote, err := r.Note(testHandle, edited, testPublished, testEdited)
+	add("note_edited", editedNote, err)
+	_, doc, err = r.Create(testHandle, note, testPublished)
+	add("create", doc, err)
+	create := doc
+	_, doc, err = r.Update(testHandle, editedNote, 1, testEdited)
+	add("update", doc, err)
+	_, doc, err = r.Accept(testHandle, testFollow, testAlice)
+	add("accept", doc, err)
+	doc, err = r.WebFinger(testHandle, testHost, "https://example.org/")
+	add("webfinger", doc, err)
+	doc, err = r.NodeInfoIndex()
+	add("nodeinfo_index", doc, err)
+	for _, v := range []string{"2.0", "2.1"} {
+		doc, err = NodeInfo(v, "1.2.3", Usage{Users: 2, LocalPosts: 41})
+		add("nodeinfo_"+v, doc, err)
+	}
+	outbox := r.Outbox(testHandle)
+	doc, err = Collection(outbox, 41, outbox+"?page=true")
+	add("outbox", doc, err)
+	doc, err = Collection(r.Followers(testHandle), 3, "")
+	add("followers", doc, err)
+	doc, err = CollectionPage(outbox+"?page=true", outbox, outbox+"?page=true&before=1714564800000000000", []json.RawMessage{create})
+	add("outbox_page", doc, err)
+	doc, err = ItemsCollection(r.Featured(testHandle), nil)
+	add("featured_empty", doc, err)
+	return docs
+}
+
+// TestGolden compares every document with testdata/golden/NAME.json; run
+// with -update to rewrite them (then read the diff).
+func TestGolden(t *testing.T) {
+	for name, doc := range documents(t) {
+		t.Run(name, func(t *testing.T) {
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, doc, "", "  "); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, doc)
+			}
+			pretty.WriteByte('\n')
+			path := filepath.Join("testdata", "golden", name+".json")
+			if *update {
+				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./actor -run TestGolden -update)", err)
+			}
+			if !bytes.Equal(pretty.Bytes(), want) {
+				t.Errorf("%s differs from the golden file (rerun with -update and review the diff):\n%s", path, pretty.Bytes())
+			}
+		})
+	}
+}
+
+// TestDocumentsReproducible renders everything twice: keys must come out in
+// the same order and nothing may depend on map iteration or the clock.
+func TestDocumentsReproducible(t *testing.T) {
+	first, second := documents(t), documents(t)
+	for name, doc := range first {
+		if !bytes.Equal(doc, second[name]) {
+			t.Errorf("%s: two renderings differ:\n%s\n%s", name, doc, second[name])
+		}
+	}
+}
