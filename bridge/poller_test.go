@@ -108,4 +108,3 @@ func TestPrivateAddressesRefusedByDefault(t *testing.T) {
 		t.Fatalf("the loopback feed was fetched %d times", feed.fetches)
 	}
 }
-
