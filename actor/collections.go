@@ -11,10 +11,10 @@ import (
 // followers (whose members Herald does not list, as Mastodon does by
 // default).
 func Collection(id string, total int, first string) ([]byte, error) {
-	c := vocab.OrderedCollectionNew(vocab.ID(id))
+	c := vocab.OrderedCollectionNew(iri(id))
 	c.TotalItems = uint(total)
 	if first != "" {
-		c.First = vocab.IRI(first)
+		c.First = iri(first)
 	}
 	return document(c, ActivityStreams, map[string]any{"totalItems": total})
 }
@@ -22,7 +22,7 @@ func Collection(id string, total int, first string) ([]byte, error) {
 // ItemsCollection renders a complete OrderedCollection with its items inline
 // (following, featured).
 func ItemsCollection(id string, items []json.RawMessage) ([]byte, error) {
-	c := vocab.OrderedCollectionNew(vocab.ID(id))
+	c := vocab.OrderedCollectionNew(iri(id))
 	if items == nil {
 		items = []json.RawMessage{}
 	}
@@ -33,11 +33,11 @@ func ItemsCollection(id string, items []json.RawMessage) ([]byte, error) {
 // activities, each stripped of its @context), the collection it is part of
 // and the next page, "" on the last page.
 func CollectionPage(id, partOf, next string, items []json.RawMessage) ([]byte, error) {
-	page := vocab.OrderedCollectionPageNew(vocab.OrderedCollectionNew(vocab.ID(partOf)))
-	page.ID = vocab.ID(id)
-	page.PartOf = vocab.IRI(partOf)
+	page := vocab.OrderedCollectionPageNew(vocab.OrderedCollectionNew(iri(partOf)))
+	page.ID = iri(id)
+	page.PartOf = iri(partOf)
 	if next != "" {
-		page.Next = vocab.IRI(next)
+		page.Next = iri(next)
 	}
 	embedded := make([]json.RawMessage, 0, len(items))
 	for _, it := range items {

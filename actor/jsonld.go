@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	vocab "github.com/go-ap/activitypub"
 )
@@ -72,4 +73,29 @@ func withoutContext(doc []byte) (json.RawMessage, error) {
 	}
 	delete(fields, "@context")
 	return encode(fields)
+}
+
+// unsafeInIRI reports whether r may not appear unescaped in a URI (RFC 3986
+// section 2: white space, controls, quotes, backslashes, angle brackets).
+func unsafeInIRI(r rune) bool {
+	return r <= ' ' || r == 0x7f || r == '"' || r == '\\' || r == '<' || r == '>'
+}
+
+// iri converts s for go-ap, percent-encoding the characters unsafeInIRI
+// reports. go-ap writes IRIs into JSON without escaping them, so a remote
+// id holding a quote (a Follow's id, say) could otherwise break out of its
+// string and add properties to the document Herald signs and serves.
+func iri(s string) vocab.IRI {
+	if !strings.ContainsFunc(s, unsafeInIRI) {
+		return vocab.IRI(s)
+	}
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c < 0x80 && unsafeInIRI(rune(c)) {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return vocab.IRI(b.String())
 }

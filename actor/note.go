@@ -30,20 +30,20 @@ type Item struct {
 func (r *Renderer) Note(handle string, item Item, published, updated time.Time) ([]byte, error) {
 	id := r.Object(handle, item.Key)
 	n := vocab.ObjectNew(vocab.NoteType)
-	n.ID = vocab.ID(id)
-	n.AttributedTo = vocab.IRI(r.Actor(handle))
+	n.ID = iri(id)
+	n.AttributedTo = iri(r.Actor(handle))
 	item.Link = httpURL(item.Link)
 	content := r.noteContent(item)
 	n.Content = vocab.DefaultNaturalLanguageValue(content)
 	if item.Link != "" {
-		n.URL = vocab.IRI(item.Link)
+		n.URL = iri(item.Link)
 	}
 	n.Published = published.UTC()
 	if !updated.IsZero() {
 		n.Updated = updated.UTC()
 	}
 	n.To = vocab.ItemCollection{vocab.PublicNS}
-	n.CC = vocab.ItemCollection{vocab.IRI(r.Followers(handle))}
+	n.CC = vocab.ItemCollection{iri(r.Followers(handle))}
 	extra := map[string]any{"sensitive": false}
 	if lang := primaryLanguage(item.Language); lang != "" {
 		extra["contentMap"] = map[string]string{lang: content}
@@ -124,11 +124,11 @@ func (r *Renderer) wrap(typ vocab.ActivityVocabularyType, handle string, note []
 		return "", nil, err
 	}
 	id := mintID(head.ID)
-	act := vocab.ActivityNew(vocab.ID(id), typ, nil)
-	act.Actor = vocab.IRI(r.Actor(handle))
+	act := vocab.ActivityNew(iri(id), typ, nil)
+	act.Actor = iri(r.Actor(handle))
 	act.Published = at.UTC()
 	act.To = vocab.ItemCollection{vocab.PublicNS}
-	act.CC = vocab.ItemCollection{vocab.IRI(r.Followers(handle))}
+	act.CC = vocab.ItemCollection{iri(r.Followers(handle))}
 	doc, err := document(act, noteContext, map[string]any{"object": object})
 	return id, doc, err
 }
@@ -137,12 +137,12 @@ func (r *Renderer) wrap(typ vocab.ActivityVocabularyType, handle string, note []
 // (id, type, actor, object): Mastodon matches the Accept to its pending
 // follow by the embedded id. The Accept is addressed to the follower.
 func (r *Renderer) Accept(handle, followID, followerID string) (id string, doc []byte, err error) {
-	follow := vocab.FollowNew(vocab.ID(followID), vocab.IRI(r.Actor(handle)))
-	follow.Actor = vocab.IRI(followerID)
+	follow := vocab.FollowNew(iri(followID), iri(r.Actor(handle)))
+	follow.Actor = iri(followerID)
 	id = r.URLs.Accept(handle, followID)
-	act := vocab.AcceptNew(vocab.ID(id), follow)
-	act.Actor = vocab.IRI(r.Actor(handle))
-	act.To = vocab.ItemCollection{vocab.IRI(followerID)}
+	act := vocab.AcceptNew(iri(id), follow)
+	act.Actor = iri(r.Actor(handle))
+	act.To = vocab.ItemCollection{iri(followerID)}
 	doc, err = document(act, ActivityStreams, nil)
 	return id, doc, err
 }

@@ -44,27 +44,27 @@ var actorContext = []any{
 // (a public news account wants to be found; both default to false elsewhere).
 func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 	id := u.Actor(p.Handle)
-	a := vocab.ServiceNew(vocab.ID(id))
+	a := vocab.ServiceNew(iri(id))
 	a.PreferredUsername = vocab.DefaultNaturalLanguageValue(p.Handle)
 	a.Name = vocab.DefaultNaturalLanguageValue(firstNonEmpty(p.Name, p.Handle))
 	if p.Summary != "" {
 		a.Summary = vocab.DefaultNaturalLanguageValue("<p>" + escapeText(p.Summary) + "</p>")
 	}
 	if p.SiteURL != "" {
-		a.URL = vocab.IRI(p.SiteURL)
+		a.URL = iri(p.SiteURL)
 	}
 	if p.IconURL != "" {
 		icon := vocab.ObjectNew(vocab.ImageType)
-		icon.URL = vocab.IRI(p.IconURL)
+		icon.URL = iri(p.IconURL)
 		a.Icon = icon
 	}
-	a.Inbox = vocab.IRI(u.Inbox(p.Handle))
-	a.Outbox = vocab.IRI(u.Outbox(p.Handle))
-	a.Followers = vocab.IRI(u.Followers(p.Handle))
-	a.Following = vocab.IRI(u.Following(p.Handle))
-	a.Endpoints = &vocab.Endpoints{SharedInbox: vocab.IRI(u.SharedInbox())}
+	a.Inbox = iri(u.Inbox(p.Handle))
+	a.Outbox = iri(u.Outbox(p.Handle))
+	a.Followers = iri(u.Followers(p.Handle))
+	a.Following = iri(u.Following(p.Handle))
+	a.Endpoints = &vocab.Endpoints{SharedInbox: iri(u.SharedInbox())}
 	a.Published = p.Published.UTC()
-	a.PublicKey = vocab.PublicKey{ID: vocab.ID(u.KeyID(p.Handle)), Owner: vocab.IRI(id), PublicKeyPem: p.PublicKeyPEM}
+	a.PublicKey = vocab.PublicKey{ID: iri(u.KeyID(p.Handle)), Owner: iri(id), PublicKeyPem: p.PublicKeyPEM}
 	return document(a, actorContext, map[string]any{
 		"featured":                  u.Featured(p.Handle),
 		"discoverable":              true,
@@ -78,14 +78,14 @@ func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 // GoToSocial, require a signature) and is always fetchable unsigned.
 func (u URLs) InstanceActorDocument(host, publicKeyPEM string) ([]byte, error) {
 	id := u.InstanceActor()
-	a := vocab.ApplicationNew(vocab.ID(id))
+	a := vocab.ApplicationNew(iri(id))
 	a.PreferredUsername = vocab.DefaultNaturalLanguageValue(host)
 	a.Name = vocab.DefaultNaturalLanguageValue("Herald at " + host)
-	a.URL = vocab.IRI(u.Base + "/")
-	a.Inbox = vocab.IRI(u.SharedInbox())
-	a.Outbox = vocab.IRI(id + "/outbox")
-	a.Endpoints = &vocab.Endpoints{SharedInbox: vocab.IRI(u.SharedInbox())}
-	a.PublicKey = vocab.PublicKey{ID: vocab.ID(u.InstanceKeyID()), Owner: vocab.IRI(id), PublicKeyPem: publicKeyPEM}
+	a.URL = iri(u.Base + "/")
+	a.Inbox = iri(u.SharedInbox())
+	a.Outbox = iri(id + "/outbox")
+	a.Endpoints = &vocab.Endpoints{SharedInbox: iri(u.SharedInbox())}
+	a.PublicKey = vocab.PublicKey{ID: iri(u.InstanceKeyID()), Owner: iri(id), PublicKeyPem: publicKeyPEM}
 	return document(a, actorContext, map[string]any{"manuallyApprovesFollowers": true})
 }
 
