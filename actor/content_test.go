@@ -133,7 +133,7 @@ func TestNoteContent(t *testing.T) {
 		{"title escaped", Item{Title: `Tom & Jerry <3 "cats"`, Link: "https://example.org/a"},
 			`<p><a href="https://example.org/a">Tom &amp; Jerry &lt;3 &#34;cats&#34;</a></p>`, "https://example.org/a"},
 		{"link escaped in href", Item{Title: "T", Link: `https://example.org/?a=1&b="2"`},
-			`<p><a href="https://example.org/?a=1&amp;b=&#34;2&#34;">T</a></p>`, `https://example.org/?a=1&b="2"`},
+			`<p><a href="https://example.org/?a=1&amp;b=%222%22">T</a></p>`, `https://example.org/?a=1&b=%222%22`},
 		{"no link: title as text, no url", Item{Title: "Only <title>", Summary: "Body"},
 			"<p>Only &lt;title&gt;</p><p>Body</p>", ""},
 		{"no title: the link is the text", Item{Link: "https://example.org/a", Summary: "Body"},

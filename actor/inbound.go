@@ -11,7 +11,8 @@ import (
 )
 
 // ErrNotActivity is returned for JSON that is not an activity Herald can
-// read: no type, no actor, or not an object at all.
+// read: no type, no actor, not an object at all, or ids holding characters
+// no URI may contain (quotes, white space: see unsafeInIRI).
 var ErrNotActivity = errors.New("not an activity")
 
 // Activity is an incoming activity reduced to what Herald acts on.
@@ -54,6 +55,11 @@ func parseActivity(body []byte, depth int) (Activity, error) {
 		return Activity{}, fmt.Errorf("%w: %s has no actor", ErrNotActivity, a.Type)
 	}
 	a.ObjectID = refID(env.Object)
+	for _, id := range []string{a.ID, a.Actor, a.ObjectID} {
+		if strings.ContainsFunc(id, unsafeInIRI) {
+			return Activity{}, fmt.Errorf("%w: %q is not a URI", ErrNotActivity, id)
+		}
+	}
 	if depth == 0 && strings.HasPrefix(strings.TrimSpace(string(env.Object)), "{") {
 		if inner, err := parseActivity(env.Object, depth+1); err == nil {
 			a.Object = &inner
@@ -143,7 +149,7 @@ func ParseRemote(body []byte) (Remote, error) {
 	if r.ID == "" || r.Inbox == "" {
 		return Remote{}, errors.New("remote document: actor without id or inbox")
 	}
-	for _, u := range []string{r.ID, r.Inbox, r.SharedInbox} {
+	for _, u := range []string{r.ID, r.Inbox, r.SharedInbox, r.KeyID, r.KeyOwner} {
 		if u != "" && !isHTTPURL(u) {
 			return Remote{}, fmt.Errorf("remote document: %q is not an http(s) URL", u)
 		}
@@ -151,7 +157,9 @@ func ParseRemote(body []byte) (Remote, error) {
 	return r, nil
 }
 
+// isHTTPURL reports whether s is an absolute http(s) URL holding only
+// characters a URI may contain.
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsFunc(s, unsafeInIRI)
 }

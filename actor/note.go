@@ -71,15 +71,15 @@ func (r *Renderer) noteContent(item Item) string {
 	return b.String()
 }
 
-// httpURL returns link when it is an absolute http(s) URL, else "": the
-// title link must obey the same rule as links in the body.
+// httpURL returns link, made safe by iri, when it is an absolute http(s)
+// URL, else "": the title link must obey the same rule as links in the body.
 func httpURL(link string) string {
 	link = strings.TrimSpace(link)
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
-	return link
+	return string(iri(link))
 }
 
 // primaryLanguage returns the primary subtag of a language tag, lowercased:

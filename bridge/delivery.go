@@ -102,6 +102,7 @@ func (d *deliverer) Run(ctx context.Context) {
 			for j := range jobs {
 				d.attempt(reqCtx, j)
 				d.release(j)
+				d.Notify() // the dispatcher may be waiting for a free job
 			}
 		})
 	}
@@ -141,13 +142,14 @@ func (d *deliverer) dispatch(ctx context.Context, jobs chan<- store.Job) {
 	}
 }
 
-// untilNextDue is how long the dispatcher may sleep: until the earliest
-// job is due, at most a second (jobs in flight may come back earlier).
+// untilNextDue is how long the dispatcher may sleep when no job is ready:
+// until the earliest job is due, at most a second. When the earliest job is
+// already due it is in flight, and the worker's Notify ends the wait.
 func (d *deliverer) untilNextDue() time.Duration {
 	wait := time.Second
 	if at, ok, err := d.store.NextDue(); err == nil && ok {
-		if until := at.Sub(d.now()); until < wait {
-			wait = max(until, 10*time.Millisecond)
+		if until := at.Sub(d.now()); until > 0 && until < wait {
+			wait = until
 		}
 	}
 	return wait

@@ -69,3 +69,13 @@ func (b *Bridge) handleInstanceActor(w http.ResponseWriter, r *http.Request) {
 	}
 	writeDocument(w, doc)
 }
+
+// handleInstanceOutbox answers GET /actor/outbox: the instance actor posts nothing.
+func (b *Bridge) handleInstanceOutbox(w http.ResponseWriter, r *http.Request) {
+	doc, err := actor.ItemsCollection(b.render.InstanceActor()+"/outbox", nil)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	writeDocument(w, doc)
+}

@@ -11,6 +11,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /.well-known/nodeinfo", b.handleNodeInfoIndex)
 	mux.HandleFunc("GET /nodeinfo/{version}", b.handleNodeInfo)
 	mux.HandleFunc("GET /actor", b.handleInstanceActor)
+	mux.HandleFunc("GET /actor/outbox", b.handleInstanceOutbox)
 	mux.HandleFunc("GET /users/{handle}", b.handleActor)
 	mux.HandleFunc("GET /users/{handle}/outbox", b.handleOutbox)
 	mux.HandleFunc("GET /users/{handle}/followers", b.handleFollowers)

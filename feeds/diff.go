@@ -23,7 +23,9 @@ func (k ChangeKind) String() string {
 
 // Change is one item that followers have not seen in this form.
 type Change struct {
+	// Kind tells whether Item is new or edited.
 	Kind ChangeKind
+	// Item is the item as it is now.
 	Item Item
 }
 

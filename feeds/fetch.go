@@ -30,7 +30,9 @@ var ErrTooLarge = errors.New("feed body too large")
 // Validators are the conditional-GET validators (RFC 9110 section 8.8)
 // remembered from the last 200 answer.
 type Validators struct {
-	ETag         string
+	// ETag is the entity tag, as the server sent it (quotes and W/ kept).
+	ETag string
+	// LastModified is the Last-Modified header, as the server sent it.
 	LastModified string
 }
 
@@ -123,6 +125,14 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resu
 	return res, nil
 }
 
+// finalURL is the URL that answered, after redirects.
+func finalURL(resp *http.Response) string {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	return resp.Request.URL.String()
+}
+
 // errTimeout is the cause of the per-fetch context when Timeout runs out.
 var errTimeout = errors.New("feed fetch timeout")
 
@@ -154,7 +164,7 @@ func statusError(resp *http.Response) *HTTPError {
 	// Drain a little so that the connection can be reused.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	return &HTTPError{
-		URL:        resp.Request.URL.String(),
+		URL:        finalURL(resp),
 		StatusCode: resp.StatusCode,
 		RetryAfter: retryAfter(resp.Header, time.Now()),
 	}
@@ -163,7 +173,7 @@ func statusError(resp *http.Response) *HTTPError {
 // handle turns a 2xx or 304 response into a Result or an error. Its errors
 // do not name the requested URL; Fetch adds it.
 func (f *Fetcher) handle(resp *http.Response, sent Validators) (*Result, error) {
-	final := resp.Request.URL.String()
+	final := finalURL(resp)
 	got := Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	if resp.StatusCode == http.StatusNotModified {
 		if got.ETag == "" {
