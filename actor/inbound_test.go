@@ -185,3 +185,25 @@ func TestParseRemoteRejects(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseRemote feeds remote documents, mutated, to ParseRemote (and so to
+// go-ap's decoder): it must not panic, and an actor it accepts must have
+// http(s) id and inbox.
+func FuzzParseRemote(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "remote", "*.json"))
+	for _, file := range files {
+		f.Add(readTestdata(f, "remote", filepath.Base(file)))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := ParseRemote(body)
+		if err != nil {
+			return
+		}
+		if r.IsActor() && (!isHTTPURL(r.ID) || !isHTTPURL(r.Inbox)) {
+			t.Fatalf("accepted %+v", r)
+		}
+		if !r.IsActor() && (r.PublicKeyPEM == "" || !isHTTPURL(r.KeyOwner)) {
+			t.Fatalf("accepted a key without owner or PEM: %+v", r)
+		}
+	})
+}

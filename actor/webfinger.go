@@ -43,7 +43,7 @@ func (u URLs) ParseResource(resource, host string) (handle string, ok bool) {
 	}
 	resource = strings.TrimPrefix(strings.TrimPrefix(resource, "acct:"), "@")
 	user, domain, found := strings.Cut(resource, "@")
-	if !found || user == "" || !strings.EqualFold(domain, host) {
+	if !found || user == "" || strings.ContainsAny(user, ":/?#") || !strings.EqualFold(domain, host) {
 		return "", false
 	}
 	return strings.ToLower(user), true

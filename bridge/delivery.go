@@ -13,9 +13,13 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/outbound"
 	"herald/signature"
 	"herald/store"
 )
+
+// maxRetryAfter caps how long a peer's Retry-After can hold a delivery back.
+const maxRetryAfter = 24 * time.Hour
 
 // MaxAttempts is how often a delivery is tried before it is dropped, as in
 // Mastodon (16 tries over about two days).
@@ -247,7 +251,7 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), d.now()), nil
+	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
 }
 
 type outcome int
@@ -284,19 +288,4 @@ func describe(status int, err error) string {
 		return err.Error()
 	}
 	return "HTTP " + strconv.Itoa(status) + " " + http.StatusText(status)
-}
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date (RFC 9110
-// §10.2.3); 0 when absent or unreadable. It is capped at a day.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	var wait time.Duration
-	if secs, err := strconv.Atoi(v); err == nil {
-		wait = time.Duration(secs) * time.Second
-	} else if at, err := http.ParseTime(v); err == nil {
-		wait = at.Sub(now)
-	}
-	return min(max(wait, 0), 24*time.Hour)
 }

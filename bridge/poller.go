@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -39,16 +40,21 @@ func (p *poller) Run(ctx context.Context) {
 // feeds do not fire together), backing off exponentially while it fails.
 func (p *poller) loop(ctx context.Context, f config.Feed) {
 	for {
-		failures := 0
+		wait := nextPollDelay(f.PollInterval.Std(), 0)
 		if err := p.Poll(ctx, f); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			st, _ := p.b.store.FeedState(f.Handle)
-			failures = st.Failures
-			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", failures, "error", err)
+			wait = nextPollDelay(f.PollInterval.Std(), st.Failures)
+			// A site that says when to come back (429, 503) is obeyed.
+			var httpErr *feeds.HTTPError
+			if errors.As(err, &httpErr) && httpErr.RetryAfter > wait {
+				wait = min(httpErr.RetryAfter, maxPollBackoff*24)
+			}
+			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
 		}
-		timer := time.NewTimer(nextPollDelay(f.PollInterval.Std(), failures))
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()

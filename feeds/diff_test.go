@@ -90,16 +90,15 @@ func TestDiffWordPress(t *testing.T) {
 	}
 }
 
-// TestDiffWordPressComments shows a known limit: WordPress comment feeds
-// tell comments apart only by the guid's fragment, which key normalisation
-// drops, so all comments of one post share a key.
+// TestDiffWordPressComments: WordPress comment feeds tell comments apart only
+// by the guid's fragment, which key normalisation therefore keeps.
 func TestDiffWordPressComments(t *testing.T) {
 	f, err := Parse(readTestdata(t, "wordpress/comments.rss.xml"), wpSite+"/comments/feed/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Items) != 1 || f.Items[0].Key != wpSite+"/?p=1" {
-		t.Fatalf("items = %+v, want one item keyed %s/?p=1", f.Items, wpSite)
+	if len(f.Items) != 1 || f.Items[0].Key != wpSite+"/?p=1#comment-1" {
+		t.Fatalf("items = %+v, want one item keyed %s/?p=1#comment-1", f.Items, wpSite)
 	}
 }
 

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"herald/outbound"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -166,7 +166,7 @@ func statusError(resp *http.Response) *HTTPError {
 	return &HTTPError{
 		URL:        finalURL(resp),
 		StatusCode: resp.StatusCode,
-		RetryAfter: retryAfter(resp.Header, time.Now()),
+		RetryAfter: outbound.RetryAfter(resp.Header, time.Now()),
 	}
 }
 
@@ -229,32 +229,4 @@ func fetchError(ctx context.Context, rawURL string, timeout time.Duration, err e
 		err = ue.Err // it repeats the method and URL
 	}
 	return fmt.Errorf("fetch %s: %w", rawURL, err)
-}
-
-// retryAfter parses a Retry-After header, as seconds or as an HTTP-date. A
-// date is measured from the response's Date header when there is one, so
-// that clock skew between the server and us does not matter, else from now.
-// It returns 0 for a missing, malformed or past value.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 || secs > int64(365*24*time.Hour/time.Second) {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	at, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
-	if date, err := http.ParseTime(h.Get("Date")); err == nil {
-		now = date
-	}
-	if d := at.Sub(now); d > 0 {
-		return d
-	}
-	return 0
 }

@@ -11,10 +11,12 @@ import (
 
 // normalizeKey normalises a guid or link into an item key: it trims spaces
 // and, for URL-shaped keys (scheme "://" authority ...), lowercases the scheme
-// and host, drops a default port (:80 for http, :443 for https) and drops a
-// fragment. Path and query are kept byte for byte: they are the part that
-// tells posts apart (WordPress: "/?p=4"), and re-encoding them could merge or
-// split identities.
+// and host and drops a default port (:80 for http, :443 for https). Path,
+// query and fragment are kept byte for byte: they are the part that tells
+// posts apart (WordPress: "/?p=4"; comment feeds and single-page news lists:
+// "/?p=1#comment-1", "/news#item-7"), and re-encoding them could merge or
+// split identities. Merging two items would lose a post, which is worse than
+// announcing one twice.
 //
 // http is deliberately not turned into https: a guid is an identifier, not
 // a locator (RFC 4287 section 4.2.6 compares ids character by character, and
@@ -22,10 +24,6 @@ import (
 // WordPress keeps its http guids when a site moves to https, so they stay
 // stable; mapping the two schemes together would risk merging distinct items,
 // which is worse than announcing a post twice.
-//
-// Note that dropping the fragment merges keys that differ only by fragment,
-// such as WordPress comment feed guids ("/?p=1#comment-1", "#comment-2");
-// post feeds do not use fragments in guids.
 func normalizeKey(raw string) string {
 	s := strings.TrimSpace(raw)
 	i := strings.Index(s, "://")
@@ -34,10 +32,7 @@ func normalizeKey(raw string) string {
 	}
 	scheme := strings.ToLower(s[:i])
 	rest := s[i+3:]
-	if j := strings.IndexByte(rest, '#'); j >= 0 {
-		rest = rest[:j]
-	}
-	end := strings.IndexAny(rest, "/?")
+	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
 		end = len(rest)
 	}

@@ -95,9 +95,9 @@ func TestParse(t *testing.T) {
 				Language: "nl", ImageURL: "https://example.org/logo.png"},
 			keys: []string{
 				"sha256:051197e19d3c63944fe336f53feb838fbe9de8ae765e455e87caf02de4e2ae47", // no guid, no usable link, no date: oldest
-				"https://example.org/posts/1", // no guid: the link without its fragment
+				"https://example.org/posts/1#main",                                        // no guid: the link, fragment kept
 				"https://example.org/posts/2",
-				"http://example.org/?p=7", // guid trimmed, host lowercased, :80 and #top dropped
+				"http://example.org/?p=7#top", // guid trimmed, host lowercased, :80 dropped
 			},
 			items: map[string]wantItem{
 				"http://example.org/?p=7": {title: "Zo’n dag…", link: "https://example.org/2024/05/zon-dag",

@@ -1,0 +1,141 @@
+package actor
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestURLsStable(t *testing.T) {
+	u := URLs{Base: testBase}
+	again := URLs{Base: testBase}
+	key := "https://example.org/2024/05/hello"
+	if u.Object("news", key) != again.Object("news", key) {
+		t.Error("Object id differs for the same key")
+	}
+	if u.Accept("news", testFollow) != again.Accept("news", testFollow) {
+		t.Error("Accept id differs for the same Follow")
+	}
+	ids := map[string]string{}
+	for name, id := range map[string]string{
+		"object":              u.Object("news", key),
+		"object, other key":   u.Object("news", key+"/"),
+		"object, other actor": u.Object("tech", key),
+		"create":              u.Create(u.Object("news", key)),
+		"update 1":            u.Update(u.Object("news", key), 1),
+		"update 2":            u.Update(u.Object("news", key), 2),
+		"accept":              u.Accept("news", testFollow),
+		"accept, other":       u.Accept("news", testFollow+"x"),
+		"actor":               u.Actor("news"),
+		"key":                 u.KeyID("news"),
+		"inbox":               u.Inbox("news"),
+		"outbox":              u.Outbox("news"),
+		"followers":           u.Followers("news"),
+		"following":           u.Following("news"),
+		"featured":            u.Featured("news"),
+		"shared inbox":        u.SharedInbox(),
+		"instance":            u.InstanceActor(),
+		"instance key":        u.InstanceKeyID(),
+	} {
+		if other, dup := ids[id]; dup {
+			t.Errorf("%s and %s share the id %s", name, other, id)
+		}
+		ids[id] = name
+		if !strings.HasPrefix(id, testBase+"/") {
+			t.Errorf("%s id %s is not under the base", name, id)
+		}
+	}
+	if got := u.Object("news", key); got != testBase+"/users/news/posts/ebf343e3ac92dbac7a164c946db36d4f" {
+		t.Errorf("Object id changed to %s: published ids must never change", got)
+	}
+}
+
+func TestParseResource(t *testing.T) {
+	u := URLs{Base: testBase}
+	for _, c := range []struct {
+		resource, handle string
+		ok               bool
+	}{
+		{"acct:news@news.example.org", "news", true},
+		{"acct:NEWS@NEWS.EXAMPLE.ORG", "news", true},
+		{"news@news.example.org", "news", true},
+		{"@news@news.example.org", "news", true},
+		{"acct:@news@news.example.org", "news", true},
+		{testBase + "/users/news", "news", true},
+		{testBase + "/users/News", "news", true},
+		{"acct:news@other.example", "", false},
+		{"acct:news@news.example.org.evil.example", "", false},
+		{"acct:news@news.example.org@evil.example", "", false},
+		{"acct:news", "", false},
+		{"news", "", false},
+		{"acct:@news.example.org", "", false},
+		{"@news.example.org", "", false},
+		{"", "", false},
+		{testBase + "/users/", "", false},
+		{testBase + "/users/news/outbox", "", false},
+		{"https://other.example/users/news", "", false},
+		{"mailto:news@news.example.org", "", false},
+	} {
+		handle, ok := u.ParseResource(c.resource, testHost)
+		if handle != c.handle || ok != c.ok {
+			t.Errorf("ParseResource(%q) = %q, %v; want %q, %v", c.resource, handle, ok, c.handle, c.ok)
+		}
+	}
+}
+
+func TestIRI(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.org/a?b=1&c=2#d": "https://example.org/a?b=1&c=2#d",
+		"https://example.org/café":        "https://example.org/café",
+		`https://example.org/"x"`:         "https://example.org/%22x%22",
+		`https://example.org/a\b <c>`:     "https://example.org/a%5Cb%20%3Cc%3E",
+		"https://example.org/\n\x00\x7f":  "https://example.org/%0A%00%7F",
+	} {
+		if got := string(iri(in)); got != want {
+			t.Errorf("iri(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestNoInjection renders documents from hostile ids (a remote Follow's id
+// and actor, a feed's links): go-ap writes IRIs unescaped, so each must come
+// out as one JSON string and add no property.
+func TestNoInjection(t *testing.T) {
+	r := NewRenderer(testBase)
+	evil := `https://evil.example/f"},"type":"Note","content":"forged","zz":{"a":"`
+	_, doc, err := r.Accept(testHandle, evil, evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := fields(t, doc)
+	wantField(t, a, "Accept", "type")
+	wantAbsent(t, a, "content", "zz")
+	if id, _ := field(a, "object", "id").(string); !strings.HasPrefix(id, "https://evil.example/f%22},%22type%22") {
+		t.Errorf("embedded Follow id = %q", id)
+	}
+
+	p := testProfile(t)
+	p.SiteURL, p.IconURL = evil, evil
+	doc, err = r.ActorDocument(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = fields(t, doc)
+	wantField(t, a, "Service", "type")
+	wantAbsent(t, a, "content", "zz")
+
+	doc, err = r.Note(testHandle, Item{Key: "k", Title: "t", Link: evil}, testPublished, testEdited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = fields(t, doc)
+	wantField(t, a, "Note", "type")
+	wantAbsent(t, a, "zz")
+
+	doc, err = CollectionPage(evil, evil, evil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = fields(t, doc)
+	wantField(t, a, "OrderedCollectionPage", "type")
+	wantAbsent(t, a, "content", "zz")
+}
