@@ -48,6 +48,7 @@ func testPublicKeyPEM(t *testing.T) string {
 }
 
 func testProfile(t *testing.T) Profile {
+	t.Helper()
 	return Profile{
 		Handle:       testHandle,
 		Name:         "Example News",

@@ -25,8 +25,9 @@ const (
 // document marshals item with go-ap, adds the extension properties in extra
 // (Mastodon's toot: terms and the like, which go-ap does not model; a nil
 // value removes a property) and the
-// @context, and returns compact JSON with HTML left unescaped. Keys come out
-// sorted, so documents are byte-for-byte reproducible.
+// @context, and returns compact JSON with HTML left unescaped. Top-level keys
+// come out sorted and go-ap writes embedded objects in a fixed order, so
+// documents are byte-for-byte reproducible.
 func document(item vocab.Item, context any, extra map[string]any) ([]byte, error) {
 	raw, err := vocab.MarshalJSON(item)
 	if err != nil {
