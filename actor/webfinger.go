@@ -33,6 +33,17 @@ func (u URLs) WebFinger(handle, host, siteURL string) ([]byte, error) {
 	return encode(doc)
 }
 
+// InstanceWebFinger renders the JRD of the instance actor, acct:HOST@HOST
+// (its preferredUsername is the host, as Mastodon names its own). Peers that
+// receive Herald's signed GETs look it up to file the key under an account.
+func (u URLs) InstanceWebFinger(host string) ([]byte, error) {
+	return encode(jrd{
+		Subject: "acct:" + host + "@" + host,
+		Aliases: []string{u.InstanceActor()},
+		Links:   []jrdLink{{Rel: "self", Type: ContentType, Href: u.InstanceActor()}},
+	})
+}
+
 // ParseResource extracts the handle from a WebFinger resource: "acct:news@host",
 // "news@host", "@news@host" or the actor URL. ok is false when the resource is not one of
 // this server's (another host, another shape). The handle is lowercased:

@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"net/http"
+	"strings"
 
 	"herald/actor"
 )
@@ -16,6 +17,10 @@ func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	handle, ok := b.render.ParseResource(resource, b.cfg.Host())
+	if _, feed := b.keys.actors[handle]; !feed && (resource == b.render.InstanceActor() || ok && handle == strings.ToLower(b.cfg.Host())) {
+		b.writeInstanceWebFinger(w, r)
+		return
+	}
 	if _, known := b.keys.actors[handle]; !ok || !known {
 		writeError(w, http.StatusNotFound, "no such account")
 		return
@@ -26,6 +31,18 @@ func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc, err := b.render.WebFinger(handle, b.cfg.Host(), st.SiteURL)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeBytes(w, actor.JRDContentType, doc)
+}
+
+// writeInstanceWebFinger answers for the instance actor (acct:HOST@HOST or
+// its URL).
+func (b *Bridge) writeInstanceWebFinger(w http.ResponseWriter, r *http.Request) {
+	doc, err := b.render.InstanceWebFinger(b.cfg.Host())
 	if err != nil {
 		internalError(w, b.log, r, err)
 		return
