@@ -19,6 +19,23 @@ type Item struct {
 	Summary, Content string
 	// Language is the feed's language tag ("nl-NL"), "" if unknown.
 	Language string
+	// Author is the author's name, "" if unknown.
+	Author string
+	// Categories are the item's categories and tags, as the site names them.
+	Categories []string
+	// Images are the item's pictures, the featured image first.
+	Images []Image
+}
+
+// Image is a picture belonging to an item.
+type Image struct {
+	// URL is the absolute http(s) address; MediaType its type ("image/jpeg"),
+	// "" if unknown.
+	URL, MediaType string
+	// Alt is the alternative text, "" if none.
+	Alt string
+	// Width and Height are in pixels, 0 if unknown.
+	Width, Height int
 }
 
 // Note renders the Note for item, posted by handle. published is when the

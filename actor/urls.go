@@ -59,6 +59,18 @@ func (u URLs) Update(objectID string, version int) string {
 	return objectID + "/updates/" + strconv.Itoa(version)
 }
 
+// Delete returns the id of the Delete activity of the object objectID.
+func (u URLs) Delete(objectID string) string { return objectID + "/delete" }
+
+// Likes returns the id of the collection of likes of objectID.
+func (u URLs) Likes(objectID string) string { return objectID + "/likes" }
+
+// Shares returns the id of the collection of boosts of objectID.
+func (u URLs) Shares(objectID string) string { return objectID + "/shares" }
+
+// Replies returns the id of the collection of replies to objectID.
+func (u URLs) Replies(objectID string) string { return objectID + "/replies" }
+
 // Accept returns the id of handle's Accept of the Follow followID.
 func (u URLs) Accept(handle, followID string) string {
 	return u.Actor(handle) + "/accepts/" + slug(followID)

@@ -36,7 +36,11 @@ func (b *Bridge) postsFor(handle string, feed *feeds.Feed, now time.Time) ([]sto
 // post renders one new (wasSeen false) or edited item.
 func (b *Bridge) post(handle, lang string, it feeds.Item, prev store.SeenItem, wasSeen bool, now time.Time) (store.Post, error) {
 	rec := store.SeenItem{Key: it.Key, ObjectID: b.render.Object(handle, it.Key), Hash: it.Hash}
-	input := actor.Item{Key: it.Key, Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content, Language: lang}
+	input := actor.Item{Key: it.Key, Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content,
+		Language: lang, Author: it.Author, Categories: it.Categories}
+	if it.ImageURL != "" {
+		input.Images = []actor.Image{{URL: it.ImageURL}}
+	}
 	if !wasSeen {
 		rec.Published = it.Published
 		if rec.Published.IsZero() || rec.Published.After(now) {

@@ -50,8 +50,8 @@ type Item struct {
 	// "sha256:" and the hex SHA-256 of title, content and published time.
 	// Guids and links are normalised so that a post keeps one identity when
 	// its guid changes shape slightly: spaces are trimmed and, for URLs, the
-	// scheme and host are lowercased, a default port (:80 for http, :443 for
-	// https) and a fragment are dropped; path and query are kept as they are
+	// scheme and host are lowercased and a default port (:80 for http, :443
+	// for https) is dropped; path, query and fragment are kept as they are
 	// (WordPress guids look like "http://example.org/?p=4"), and http is not
 	// turned into https.
 	Key string
