@@ -21,10 +21,32 @@ const maxPollBackoff = time.Hour
 type poller struct {
 	b       *Bridge
 	fetcher *feeds.Fetcher
+	// now holds one wake-up per feed handle: PollNow fills it, the feed's
+	// loop empties it. Buffered (1), so triggers coalesce.
+	now map[string]chan struct{}
 }
 
 func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
-	return &poller{b: b, fetcher: fetcher}
+	p := &poller{b: b, fetcher: fetcher, now: map[string]chan struct{}{}}
+	for _, f := range b.cfg.Feeds {
+		p.now[f.Handle] = make(chan struct{}, 1)
+	}
+	return p
+}
+
+// PollNow asks for an immediate poll of handle's feed (a ping or push said
+// it changed). It never blocks; triggers that arrive while one is pending
+// are merged into it. It returns false for an unknown handle.
+func (p *poller) PollNow(handle string) bool {
+	ch, ok := p.now[handle]
+	if !ok {
+		return false
+	}
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+	return true
 }
 
 // Run polls until ctx is cancelled; it returns when every feed loop has.
@@ -60,6 +82,8 @@ func (p *poller) loop(ctx context.Context, f config.Feed) {
 			timer.Stop()
 			return
 		case <-timer.C:
+		case <-p.now[f.Handle]:
+			timer.Stop()
 		}
 	}
 }
