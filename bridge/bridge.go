@@ -49,6 +49,9 @@ type Options struct {
 	RetryDelay func(attempt int) time.Duration
 	// ShutdownTimeout bounds the whole shutdown; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// PingInterval is the least time between two fetches of one feed caused
+	// by pings; 0 means DefaultPingInterval.
+	PingInterval time.Duration
 }
 
 // Bridge is a running Herald: server, poller and delivery workers.
@@ -62,6 +65,7 @@ type Bridge struct {
 	remote   *resolver
 	delivery *deliverer
 	poller   *poller
+	pings    *pingLimiter
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -100,6 +104,7 @@ func New(opts Options) (*Bridge, error) {
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	b.poller = newPoller(b, fetcher)
+	b.pings = newPingLimiter(opts.PingInterval, b.poller.PollNow, b.now)
 	b.handler = b.routes()
 	return b, nil
 }
@@ -149,6 +154,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	if shutErr := srv.Shutdown(deadline); shutErr != nil {
 		b.log.Warn("http shutdown", "error", shutErr)
 	}
+	b.pings.Close()
 	stopWork()
 	wg.Wait()
 	return err
