@@ -98,7 +98,6 @@ func (v wireValue) text() (string, error) {
 	return strings.TrimSpace(out.String()), nil
 }
 
-
 // Response renders a successful method response carrying a struct of
 // members, in order. Values are strings, bools or ints.
 func Response(members ...Member) []byte {
