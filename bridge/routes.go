@@ -24,5 +24,10 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", b.handleHealth)
 	mux.HandleFunc("POST /ping", b.handlePing)
 	mux.HandleFunc("POST /websub", b.handleWebSubPublish)
+	mux.HandleFunc("GET /admin/api/actors", b.admin(false, b.handleAdminActors))
+	mux.HandleFunc("GET /admin/api/actors/{handle}", b.admin(false, b.handleAdminActor))
+	mux.HandleFunc("GET /admin/api/actors/{handle}/followers", b.admin(false, b.handleAdminFollowers))
+	mux.HandleFunc("GET /admin/api/deliveries", b.admin(true, b.handleAdminDeliveries))
+	mux.HandleFunc("GET /admin/api/backup", b.admin(true, b.handleAdminBackup))
 	return mux
 }

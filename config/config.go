@@ -46,6 +46,8 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// Feeds are the accounts Herald serves, one per feed.
 	Feeds []Feed `yaml:"feeds"`
+	// AdminTokens grant access to the admin API (see admin.go).
+	AdminTokens []AdminToken `yaml:"admin_tokens"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -117,6 +119,9 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_LOG_LEVEL": &cfg.LogLevel,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	if v := env("HERALD_ADMIN_TOKEN"); v != "" {
+		cfg.AdminTokens = append(cfg.AdminTokens, AdminToken{Token: v, Role: RoleOperator})
+	}
 	for name, dst := range strs {
 		if v := env(name); v != "" {
 			*dst = v
@@ -217,6 +222,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Feeds) == 0 {
 		return errors.New("feeds: at least one feed is required")
+	}
+	if err := c.validateAdminTokens(); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
