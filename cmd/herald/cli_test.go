@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,5 +179,47 @@ func TestAdminCommandsAgainstRunningServer(t *testing.T) {
 	defer copyStore.Close()
 	if n, _ := copyStore.FollowerCount("news"); n != 1 {
 		t.Fatalf("backup has %d followers", n)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	var page atomic.Pointer[string]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, *page.Load())
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "herald.yaml")
+	content := fmt.Sprintf("base_url: https://fedi.example.org\ndata_dir: %q\nallow_private_addresses: true\nfeeds:\n  - handle: news\n    url: %s/feed/\n", dir, srv.URL)
+	if err := os.WriteFile(cfgPath, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		page     string
+		code     int
+		contains []string
+	}{
+		{name: "nothing there", page: "<html><head><title>x</title></head></html>", code: 1,
+			contains: []string{`<link rel="me" href="https://fedi.example.org/users/news">`, `<meta name="fediverse:creator" content="@news@fedi.example.org">`}},
+		{name: "both present", page: `<html><head><link rel="me authn" href="https://fedi.example.org/users/news"><meta name="fediverse:creator" content="@news@fedi.example.org"></head></html>`, code: 0,
+			contains: []string{"OK   ", "verified"}},
+		{name: "rel=me to another account", page: `<a rel="me" href="https://mastodon.example/@someone">x</a>`, code: 1,
+			contains: []string{"found rel=\"me\" links to: https://mastodon.example/@someone"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page.Store(&tc.page)
+			code, out, errOut := runCLI("verify", "--config", cfgPath, "news")
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
 	}
 }

@@ -50,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return feedsCommand(rest, stdout, stderr)
 	case "followers", "stats", "deliveries", "backup":
 		return adminCommand(cmd, rest, stdout, stderr)
+	case "verify":
+		return verifyCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -74,6 +76,7 @@ Usage:
   herald stats HANDLE                 show an account's feed health and counts
   herald deliveries                   show the delivery queue
   herald backup FILE                  write a consistent copy of the database
+  herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
   herald version                      print the version
 
 followers, stats, deliveries, backup and feeds list read the data directory
