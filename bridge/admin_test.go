@@ -75,6 +75,33 @@ func TestAdminAPI(t *testing.T) {
 		{name: "operator on the queue", path: "/deliveries", token: operatorToken, want: 200, contains: `"pending"`},
 		{name: "publisher backup", path: "/backup", token: publisherToken, want: 403},
 	}
+	scrape := []struct {
+		name, token string
+		want        int
+		contains    []string
+	}{
+		{name: "metrics without token", want: 401},
+		{name: "metrics with a publisher token", token: publisherToken, want: 403},
+		{name: "metrics", token: operatorToken, want: 200, contains: []string{
+			`herald_followers{handle="news"} 1`, `herald_followers{handle="weather"} 0`, `herald_posts{handle="news"} 5`,
+			"herald_delivery_queue_depth ", "herald_database_bytes ", "go_goroutines ",
+			`herald_polls_total{handle="news",outcome="ok"} 1`, `herald_items_total{handle="news",kind="added"} 5`,
+			`herald_deliveries_total{outcome="delivered"} 1`, `herald_inbox_requests_total{type="Follow",verdict="accepted"} 1`}},
+	}
+	queueDrained(t, h) // the Accept's delivery is counted before its job is removed
+	for _, tc := range scrape {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := adminGet(t, cfg.BaseURL+"/metrics", tc.token)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("HTTP %d, want %d", resp.StatusCode, tc.want)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(string(body), want) {
+					t.Errorf("metrics lack %q", want)
+				}
+			}
+		})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := adminGet(t, api+tc.path, tc.token)

@@ -17,6 +17,7 @@ import (
 	"herald/actor"
 	"herald/config"
 	"herald/feeds"
+	"herald/metrics"
 	"herald/store"
 )
 
@@ -66,6 +67,7 @@ type Bridge struct {
 	delivery *deliverer
 	poller   *poller
 	pings    *pingLimiter
+	metrics  *metrics.Metrics
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -97,10 +99,11 @@ func New(opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	b.keys = keys
+	b.metrics = metrics.New(storeGauges{b})
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,
-		workers: opts.Workers, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout,
+		workers: opts.Workers, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	b.poller = newPoller(b, fetcher)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/metrics"
 	"herald/outbound"
 	"herald/signature"
 	"herald/store"
@@ -53,6 +54,7 @@ type deliveryOptions struct {
 	workers    int
 	retryDelay func(attempt int) time.Duration
 	drain      time.Duration
+	metrics    *metrics.Metrics
 }
 
 // deliverer runs the delivery workers. Jobs live in the store; the deliverer
@@ -195,16 +197,25 @@ func (d *deliverer) attempt(ctx context.Context, j store.Job) {
 	switch outcome := classify(status, err); outcome {
 	case delivered:
 		log.Debug("delivered", "status", status)
+		d.count("delivered")
 		d.finish(log, j)
 	case gone:
 		removed, rmErr := d.store.RemoveFollowersAt(j.Handle, j.Inbox)
 		log.Info("inbox gone: followers removed", "status", status, "followers", removed, "error", rmErr)
+		d.count("gone")
 		d.finish(log, j)
 	case rejected:
 		log.Warn("delivery rejected for good", "status", status)
+		d.count("rejected")
 		d.finish(log, j)
 	default:
 		d.retry(log, j, describe(status, err), retryAfter)
+	}
+}
+
+func (d *deliverer) count(outcome string) {
+	if d.metrics != nil {
+		metrics.Count(d.metrics.Deliveries, outcome)
 	}
 }
 
@@ -218,9 +229,11 @@ func (d *deliverer) finish(log *slog.Logger, j store.Job) {
 func (d *deliverer) retry(log *slog.Logger, j store.Job, reason string, retryAfter time.Duration) {
 	if j.Attempts+1 >= MaxAttempts {
 		log.Warn("delivery given up", "reason", reason)
+		d.count("given_up")
 		d.finish(log, j)
 		return
 	}
+	d.count("retry")
 	wait := max(d.retryDelay(j.Attempts+1), retryAfter)
 	if _, err := d.store.RetryJob(j, d.now().Add(wait), reason); err != nil {
 		log.Error("reschedule delivery", "error", err)

@@ -37,6 +37,17 @@ func (b *Bridge) handleDocument(w http.ResponseWriter, r *http.Request) {
 	writeDocument(w, doc)
 }
 
+// handleReady answers GET /readyz: 200 when the database answers, 503 when
+// it does not (a load balancer should then send traffic elsewhere).
+func (b *Bridge) handleReady(w http.ResponseWriter, r *http.Request) {
+	if _, err := b.store.Size(); err != nil {
+		b.log.Error("readiness check", "error", err)
+		writeError(w, http.StatusServiceUnavailable, "database unavailable")
+		return
+	}
+	writeBytes(w, "text/plain; charset=utf-8", []byte("ready\n"))
+}
+
 // handleHealth answers GET /healthz: 200 while the process serves.
 func (b *Bridge) handleHealth(w http.ResponseWriter, _ *http.Request) {
 	writeBytes(w, "text/plain; charset=utf-8", []byte("ok\n"))

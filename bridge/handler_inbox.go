@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
 	"herald/actor"
+	"herald/metrics"
 	"herald/signature"
 )
 
@@ -39,6 +41,7 @@ func (b *Bridge) handleInbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		status, msg := verifyErrorStatus(err)
+		metrics.Count(b.metrics.Inbox, "unverified", verdict(status))
 		b.log.Info("inbox: signature rejected", "remote_addr", r.RemoteAddr, "status", status, "error", err)
 		writeError(w, status, msg)
 		return
@@ -54,11 +57,33 @@ func (b *Bridge) handleInbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, msg := b.handleActivity(r.Context(), activity)
+	metrics.Count(b.metrics.Inbox, typeLabel(activity.Type), verdict(status))
 	if status >= 400 {
 		writeError(w, status, msg)
 		return
 	}
 	w.WriteHeader(status)
+}
+
+// knownTypes are the activity types counted under their own label; any
+// other type (senders choose it) is counted as "other", to keep the number
+// of series bounded.
+var knownTypes = map[string]bool{"Follow": true, "Undo": true, "Like": true, "Announce": true, "Create": true,
+	"Update": true, "Delete": true, "Move": true, "Flag": true, "Block": true, "Accept": true, "Reject": true, "EmojiReact": true}
+
+func typeLabel(t string) string {
+	if knownTypes[t] {
+		return t
+	}
+	return "other"
+}
+
+// verdict labels an inbox answer for the metrics.
+func verdict(status int) string {
+	if status < 300 {
+		return "accepted"
+	}
+	return strconv.Itoa(status)
 }
 
 // verify checks the request's signature, fetching the key again once if it

@@ -2,10 +2,12 @@ package bridge
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"herald/metrics"
 	"herald/store"
 )
 
@@ -137,6 +139,8 @@ func siteKey(raw string) string {
 // longest deferral.
 func (b *Bridge) notify(via string, urls ...string) (handles []string, deferred time.Duration) {
 	handles = b.feedsForSite(urls...)
+	kind, _, _ := strings.Cut(via, " ")
+	metrics.Count(b.metrics.Pings, kind, strconv.FormatBool(len(handles) > 0))
 	for _, h := range handles {
 		if err := b.store.RecordPing(h, store.Ping{At: b.now().UTC(), Via: via, Source: firstNonEmpty(urls...)}); err != nil {
 			b.log.Error("record ping", "handle", h, "error", err)

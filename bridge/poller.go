@@ -10,6 +10,7 @@ import (
 
 	"herald/config"
 	"herald/feeds"
+	"herald/metrics"
 	"herald/store"
 )
 
@@ -119,6 +120,7 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	st.LastAttempt = now
 	res, err := p.fetcher.Fetch(ctx, f.URL, feeds.Validators{ETag: st.ETag, LastModified: st.LastModified})
 	if err != nil {
+		metrics.Count(p.b.metrics.Polls, f.Handle, "error")
 		st.Failures++
 		st.LastError = err.Error()
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
@@ -129,8 +131,10 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	st.Failures, st.LastError, st.LastSuccess = 0, "", now
 	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
 	if res.NotModified {
+		metrics.Count(p.b.metrics.Polls, f.Handle, "not_modified")
 		return p.b.store.SaveFeedState(f.Handle, st)
 	}
+	metrics.Count(p.b.metrics.Polls, f.Handle, "ok")
 	posts, err := p.b.postsFor(f.Handle, res.Feed, now)
 	if err != nil {
 		return err
@@ -145,6 +149,13 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	}
 	if queued > 0 {
 		p.b.delivery.Notify()
+	}
+	for _, post := range posts {
+		kind := "added"
+		if post.Item.Version > 0 {
+			kind = "edited"
+		}
+		metrics.Count(p.b.metrics.Items, f.Handle, kind)
 	}
 	if len(posts) > 0 {
 		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(posts), "delivered", deliver, "jobs", queued)

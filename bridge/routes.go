@@ -29,5 +29,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /admin/api/actors/{handle}/followers", b.admin(false, b.handleAdminFollowers))
 	mux.HandleFunc("GET /admin/api/deliveries", b.admin(true, b.handleAdminDeliveries))
 	mux.HandleFunc("GET /admin/api/backup", b.admin(true, b.handleAdminBackup))
+	mux.HandleFunc("GET /metrics", b.admin(true, b.handleMetrics))
+	mux.HandleFunc("GET /readyz", b.handleReady)
 	return mux
 }
