@@ -16,6 +16,7 @@ import (
 
 	"herald/actor"
 	"herald/config"
+	"herald/dashboard"
 	"herald/feeds"
 	"herald/metrics"
 	"herald/store"
@@ -68,6 +69,7 @@ type Bridge struct {
 	poller   *poller
 	pings    *pingLimiter
 	metrics  *metrics.Metrics
+	pages    *dashboard.Pages
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -100,6 +102,9 @@ func New(opts Options) (*Bridge, error) {
 	}
 	b.keys = keys
 	b.metrics = metrics.New(storeGauges{b})
+	if b.pages, err = dashboard.New(); err != nil {
+		return nil, err
+	}
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,

@@ -29,6 +29,11 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /admin/api/actors/{handle}/followers", b.admin(false, b.handleAdminFollowers))
 	mux.HandleFunc("GET /admin/api/deliveries", b.admin(true, b.handleAdminDeliveries))
 	mux.HandleFunc("GET /admin/api/backup", b.admin(true, b.handleAdminBackup))
+	mux.HandleFunc("GET /admin/{$}", b.page(b.handleOverview))
+	mux.HandleFunc("GET /admin/actors/{handle}", b.page(b.handleAccountPage))
+	mux.HandleFunc("POST /admin/login", b.handleLogin)
+	mux.HandleFunc("POST /admin/logout", b.handleLogout)
+	mux.HandleFunc("GET /admin/style.css", b.handleDashboardStyle)
 	mux.HandleFunc("GET /metrics", b.admin(true, b.handleMetrics))
 	mux.HandleFunc("GET /readyz", b.handleReady)
 	return mux
