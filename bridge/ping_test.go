@@ -98,11 +98,14 @@ func TestWordPressPingDelivers(t *testing.T) {
 	}
 }
 
-// TestPingFloodCostsTwoFetches: 1,000 pings for one site within a second
-// cause at most two fetches (one at once, one at the end of the interval).
+// TestPingFloodCostsTwoFetches: 1,000 pings for one site cause one fetch at
+// once and one at the end of the interval. (On a loaded machine the burst
+// itself may outlast an interval; each interval it spans may then add one.)
 func TestPingFloodCostsTwoFetches(t *testing.T) {
-	_, feed, cfg := pingHerald(t, time.Second)
+	const interval = 2 * time.Second
+	_, feed, cfg := pingHerald(t, interval)
 	before := feed.fetchCount()
+	start := time.Now()
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
@@ -118,12 +121,14 @@ func TestPingFloodCostsTwoFetches(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	time.Sleep(1500 * time.Millisecond) // past the interval: the deferred poll has run
+	burst := time.Since(start)
+	time.Sleep(interval + 500*time.Millisecond) // the deferred poll has run
 	n := feed.fetchCount() - before
-	if n < 1 || n > 2 {
-		t.Fatalf("1,000 pings caused %d fetches, want 1 or 2", n)
+	allowed := 2 + int(burst/interval)
+	if n < 2 || n > allowed {
+		t.Fatalf("1,000 pings in %s caused %d fetches, want 2 to %d", burst.Round(time.Millisecond), n, allowed)
 	}
-	t.Logf("1,000 pings in one burst caused %d fetches", n)
+	t.Logf("1,000 pings in %s caused %d fetches", burst.Round(time.Millisecond), n)
 }
 
 // TestPlainPingAndWebSubPublish checks the statuses of the plain ping API
