@@ -120,6 +120,16 @@ func documents(t *testing.T) map[string][]byte {
 	add("outbox_page", doc, err)
 	doc, err = ItemsCollection(r.Featured(testHandle), nil)
 	add("featured_empty", doc, err)
+	wp := wordpressItems(t)
+	for _, p := range []string{"4", "6", "10"} {
+		doc, err = r.Post(testHandle, Style{}, wp["http://127.0.0.1:8081/?p="+p], wpPublished, time.Time{})
+		add("note_wordpress_p"+p, doc, err)
+	}
+	doc, err = r.Post(testHandle, Style{Article: true}, wp["http://127.0.0.1:8081/?p=6"], wpPublished, time.Time{})
+	add("article_wordpress_p6", doc, err)
+	doc, err = r.Post(testHandle, Style{Warnings: map[string]string{"Persberichten": "Persbericht"}, TagURL: "https://example.org/tag/{tag}/"},
+		wp["http://127.0.0.1:8081/?p=10"], wpPublished, time.Time{})
+	add("note_content_warning", doc, err)
 	return docs
 }
 

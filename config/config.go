@@ -46,6 +46,11 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// Feeds are the accounts Herald serves, one per feed.
 	Feeds []Feed `yaml:"feeds"`
+	// AccountDomain is the domain of handles (@news@AccountDomain) when it
+	// differs from the host of BaseURL; that domain must redirect its
+	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
+	// BaseURL.
+	AccountDomain string `yaml:"account_domain"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -60,6 +65,10 @@ type Feed struct {
 	Summary string `yaml:"summary"`
 	// PollInterval overrides the default poll interval for this feed.
 	PollInterval Duration `yaml:"poll_interval"`
+	// Profile holds the account's profile settings (see profile.go).
+	Profile `yaml:",inline"`
+	// Posts holds how the account's posts look (see profile.go).
+	Posts `yaml:",inline"`
 }
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
@@ -117,6 +126,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_LOG_LEVEL": &cfg.LogLevel,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	strs["HERALD_ACCOUNT_DOMAIN"] = &cfg.AccountDomain
 	for name, dst := range strs {
 		if v := env(name); v != "" {
 			*dst = v
@@ -215,6 +225,9 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
+	if err := c.validateAccountDomain(); err != nil {
+		return err
+	}
 	if len(c.Feeds) == 0 {
 		return errors.New("feeds: at least one feed is required")
 	}
@@ -242,7 +255,10 @@ func (f Feed) validate() error {
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
 	}
-	return nil
+	if err := f.Profile.validate(); err != nil {
+		return err
+	}
+	return f.Posts.validate()
 }
 
 // yamlLine matches the "line N: " with which yaml.v3 starts each message.
@@ -299,7 +315,7 @@ func keyOnLine(n *yaml.Node, line int, path string) string {
 	return ""
 }
 
-// Host returns the host of BaseURL (with port, if any): the domain of handles.
+// Host returns the host of BaseURL (with port, if any).
 func (c *Config) Host() string {
 	u, _ := url.Parse(c.BaseURL)
 	return u.Host
