@@ -57,7 +57,23 @@ func testProfile(t *testing.T) Profile {
 		IconURL:      "https://example.org/icon.png",
 		PublicKeyPEM: testPublicKeyPEM(t),
 		Published:    testCreated,
+		Discoverable: true,
+		Indexable:    true,
 	}
+}
+
+// testFullProfile sets every profile field.
+func testFullProfile(t *testing.T) Profile {
+	p := testProfile(t)
+	p.Type = "Organization"
+	p.Summary = "Nieuws van het ministerie.\n\nVragen? Bel 1400."
+	p.Language = "nl-NL"
+	p.HeaderURL = "https://example.org/header.jpg"
+	p.Fields = []Field{{"Website", "https://example.org/"}, {"Elders", "https://other.example/news"}, {"Contact", "pers@example.org <b>"}}
+	p.AttributionDomains = []string{"example.org"}
+	p.FeaturedTags = []string{"Water"}
+	p.AlsoKnownAs = []string{"https://old.example/users/news"}
+	return p
 }
 
 func testItem(language string) Item {
@@ -84,6 +100,8 @@ func documents(t *testing.T) map[string][]byte {
 	}
 	doc, err := r.ActorDocument(testProfile(t))
 	add("actor", doc, err)
+	doc, err = r.ActorDocument(testFullProfile(t))
+	add("actor_full", doc, err)
 	doc, err = r.InstanceActorDocument(testHost, testPublicKeyPEM(t))
 	add("instance_actor", doc, err)
 	note, err := r.Note(testHandle, testItem(""), testPublished, time.Time{})
@@ -120,6 +138,12 @@ func documents(t *testing.T) map[string][]byte {
 	add("outbox_page", doc, err)
 	doc, err = ItemsCollection(r.Featured(testHandle), nil)
 	add("featured_empty", doc, err)
+	doc, err = ItemsCollection(r.Featured(testHandle), []json.RawMessage{note})
+	add("featured", doc, err)
+	doc, err = r.FeaturedTagsDocument(testHandle, Style{}, []string{"Water & Klimaat", "#Zeeland"})
+	add("featured_tags", doc, err)
+	doc, err = IDsCollection(r.Followers(testHandle), []string{testAlice})
+	add("followers_listed", doc, err)
 	wp := wordpressItems(t)
 	for _, p := range []string{"4", "6", "10"} {
 		doc, err = r.Post(testHandle, Style{}, wp["http://127.0.0.1:8081/?p="+p], wpPublished, time.Time{})

@@ -22,5 +22,6 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("POST /users/{handle}/inbox", b.handleInbox)
 	mux.HandleFunc("POST /inbox", b.handleInbox)
 	mux.HandleFunc("GET /healthz", b.handleHealth)
+	mux.HandleFunc("GET /users/{handle}/collections/tags", b.handleFeaturedTags)
 	return mux
 }
