@@ -123,6 +123,8 @@ func documents(t *testing.T) map[string][]byte {
 	add("webfinger", doc, err)
 	doc, err = r.InstanceWebFinger(testHost)
 	add("webfinger_instance", doc, err)
+	doc, err = r.HostMetaJSON()
+	add("host_meta", doc, err)
 	doc, err = r.NodeInfoIndex()
 	add("nodeinfo_index", doc, err)
 	for _, v := range []string{"2.0", "2.1"} {

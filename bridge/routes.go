@@ -23,5 +23,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("POST /inbox", b.handleInbox)
 	mux.HandleFunc("GET /healthz", b.handleHealth)
 	mux.HandleFunc("GET /users/{handle}/collections/tags", b.handleFeaturedTags)
+	mux.HandleFunc("GET /.well-known/host-meta", b.handleHostMeta)
+	mux.HandleFunc("GET /.well-known/host-meta.json", b.handleHostMetaJSON)
 	return mux
 }
