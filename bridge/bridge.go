@@ -73,6 +73,7 @@ type Bridge struct {
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
+	styles   map[string]actor.Style // how each handle's posts look
 }
 
 // New prepares a Bridge: it loads or creates every actor's key and builds the
@@ -96,6 +97,11 @@ func New(opts Options) (*Bridge, error) {
 	if b.shutdown == 0 {
 		b.shutdown = DefaultShutdownTimeout
 	}
+	styles, err := postStyles(opts.Config.Feeds)
+	if err != nil {
+		return nil, err
+	}
+	b.styles = styles
 	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds)
 	if err != nil {
 		return nil, err

@@ -36,5 +36,8 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /admin/style.css", b.handleDashboardStyle)
 	mux.HandleFunc("GET /metrics", b.admin(true, b.handleMetrics))
 	mux.HandleFunc("GET /readyz", b.handleReady)
+	mux.HandleFunc("GET /users/{handle}/collections/tags", b.handleFeaturedTags)
+	mux.HandleFunc("GET /.well-known/host-meta", b.handleHostMeta)
+	mux.HandleFunc("GET /.well-known/host-meta.json", b.handleHostMetaJSON)
 	return mux
 }

@@ -48,6 +48,11 @@ type Config struct {
 	Feeds []Feed `yaml:"feeds"`
 	// AdminTokens grant access to the admin API (see admin.go).
 	AdminTokens []AdminToken `yaml:"admin_tokens"`
+	// AccountDomain is the domain of handles (@news@AccountDomain) when it
+	// differs from the host of BaseURL; that domain must redirect its
+	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
+	// BaseURL.
+	AccountDomain string `yaml:"account_domain"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -62,6 +67,10 @@ type Feed struct {
 	Summary string `yaml:"summary"`
 	// PollInterval overrides the default poll interval for this feed.
 	PollInterval Duration `yaml:"poll_interval"`
+	// Profile holds the account's profile settings (see profile.go).
+	Profile `yaml:",inline"`
+	// Posts holds how the account's posts look (see profile.go).
+	Posts `yaml:",inline"`
 }
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
@@ -122,6 +131,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	if v := env("HERALD_ADMIN_TOKEN"); v != "" {
 		cfg.AdminTokens = append(cfg.AdminTokens, AdminToken{Token: v, Role: RoleOperator})
 	}
+	strs["HERALD_ACCOUNT_DOMAIN"] = &cfg.AccountDomain
 	for name, dst := range strs {
 		if v := env(name); v != "" {
 			*dst = v
@@ -220,6 +230,9 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
+	if err := c.validateAccountDomain(); err != nil {
+		return err
+	}
 	if len(c.Feeds) == 0 {
 		return errors.New("feeds: at least one feed is required")
 	}
@@ -250,7 +263,10 @@ func (f Feed) validate() error {
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
 	}
-	return nil
+	if err := f.Profile.validate(); err != nil {
+		return err
+	}
+	return f.Posts.validate()
 }
 
 // yamlLine matches the "line N: " with which yaml.v3 starts each message.
@@ -307,7 +323,7 @@ func keyOnLine(n *yaml.Node, line int, path string) string {
 	return ""
 }
 
-// Host returns the host of BaseURL (with port, if any): the domain of handles.
+// Host returns the host of BaseURL (with port, if any).
 func (c *Config) Host() string {
 	u, _ := url.Parse(c.BaseURL)
 	return u.Host
