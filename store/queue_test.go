@@ -169,3 +169,21 @@ func TestDueJobsFunc(t *testing.T) {
 		t.Errorf("DueJobsFunc = %+v, %v; want b", due, err)
 	}
 }
+
+func TestImportFollowers(t *testing.T) {
+	db := openTestDB(t)
+	a := Follower{ID: "https://a.example/u/1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox"}
+	b := Follower{ID: "https://b.example/u/2", Inbox: "https://b.example/u/2/inbox"}
+	if n, err := db.ImportFollowers("blog", []Follower{a, b, a}); err != nil || n != 2 {
+		t.Fatalf("ImportFollowers = %d, %v; want 2", n, err)
+	}
+	if n, _ := db.PendingJobs(); n != 0 {
+		t.Errorf("import queued %d jobs", n)
+	}
+	if _, err := db.ImportFollowers("blog", []Follower{{ID: "https://c.example/u/3"}}); err == nil {
+		t.Error("a follower without inbox was imported")
+	}
+	if n, _ := db.FollowerCount("blog"); n != 2 {
+		t.Errorf("FollowerCount = %d, want 2 (a failed import changes nothing)", n)
+	}
+}
