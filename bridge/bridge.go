@@ -26,7 +26,7 @@ import (
 const (
 	DefaultShutdownTimeout = 8 * time.Second
 	DefaultDrainTimeout    = 5 * time.Second
-	DefaultWorkers         = 8
+	DefaultWorkers         = 1024
 	// MaxInboxBody is the largest inbox body accepted; larger gets 413.
 	MaxInboxBody = 1 << 20
 )
@@ -44,8 +44,13 @@ type Options struct {
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Workers is the number of concurrent deliveries; 0 means DefaultWorkers.
+	// Workers is the number of deliveries in flight at most; 0 means
+	// DefaultWorkers. Deliveries mostly wait on peers, so this is far above
+	// the number of cores; signatures are computed one per core at a time.
 	Workers int
+	// PerHost is the number of deliveries in flight to one host at most;
+	// 0 means DefaultPerHost.
+	PerHost int
 	// RetryDelay gives the wait before retry number attempt (1-based); nil
 	// means the Mastodon-like ladder of RetryLadder.
 	RetryDelay func(attempt int) time.Duration
@@ -114,7 +119,7 @@ func New(opts Options) (*Bridge, error) {
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,
-		workers: opts.Workers, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
+		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	b.poller = newPoller(b, fetcher)

@@ -33,7 +33,8 @@ func (f Follower) DeliveryInbox() string {
 // AddFollower records f as a follower of handle and queues accept (the
 // Accept activity) for delivery to f.Inbox, in one transaction. A repeated
 // Follow keeps the original Since and queues a fresh Accept, as the remote
-// server evidently did not see the first. isNew tells whether f was not yet
+// server evidently did not see the first (unless that Accept is still
+// queued: one job per activity and inbox). isNew tells whether f was not yet
 // a follower.
 func (s *Store) AddFollower(handle string, f Follower, accept Document, now time.Time) (isNew bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -56,7 +57,8 @@ func (s *Store) AddFollower(handle string, f Follower, accept Document, now time
 		if err := tx.Bucket(bucketDocuments).Put([]byte(accept.ID), accept.JSON); err != nil {
 			return err
 		}
-		return putJob(tx, Job{ActivityID: accept.ID, Inbox: f.Inbox, Handle: handle, NextAttempt: now, Created: now})
+		_, err = putJob(tx, Job{ActivityID: accept.ID, Inbox: f.Inbox, Handle: handle, NextAttempt: now, Created: now})
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("add follower %s to %s: %w", f.ID, handle, err)
