@@ -62,6 +62,7 @@ type Bridge struct {
 	remote   *resolver
 	delivery *deliverer
 	poller   *poller
+	guard    *inboxGuard
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -93,6 +94,7 @@ func New(opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	b.keys = keys
+	b.guard = newInboxGuard(opts.Config.Inbox)
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,

@@ -22,5 +22,8 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("POST /users/{handle}/inbox", b.handleInbox)
 	mux.HandleFunc("POST /inbox", b.handleInbox)
 	mux.HandleFunc("GET /healthz", b.handleHealth)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/likes", b.handleInteractions)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/shares", b.handleInteractions)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/replies", b.handleInteractions)
 	return mux
 }
