@@ -95,6 +95,9 @@ func New(opts Options) (*Bridge, error) {
 	}
 	b.keys = keys
 	b.guard = newInboxGuard(opts.Config.Inbox)
+	if err := b.dropBlockedFollowers(); err != nil {
+		return nil, err
+	}
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,

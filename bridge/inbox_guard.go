@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -116,4 +117,26 @@ func activityJSONType(ct string) bool {
 		return true
 	}
 	return false
+}
+
+// dropBlockedFollowers removes every follower the block lists name, so a
+// block added to the config takes effect on the next start even for
+// followers that never post again.
+func (b *Bridge) dropBlockedFollowers() error {
+	for handle := range b.keys.actors {
+		followers, err := b.store.Followers(handle)
+		if err != nil {
+			return fmt.Errorf("blocked followers of %s: %w", handle, err)
+		}
+		for _, f := range followers {
+			if !b.guard.blocked(f.ID) {
+				continue
+			}
+			if _, err := b.store.RemoveFollower(handle, f.ID); err != nil {
+				return err
+			}
+			b.log.Info("blocked follower removed", "handle", handle, "follower", f.ID)
+		}
+	}
+	return nil
 }
