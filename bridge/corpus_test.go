@@ -73,6 +73,7 @@ func TestInboundCorpus(t *testing.T) {
 			{"06-delete-reply.json", state{1, 0, 1, 0, 0}}, {"07-flag.json", state{1, 0, 1, 0, 1}},
 			{"08-undo-follow.json", state{0, 0, 1, 0, 1}}, {"09-delete-actor.json", state{0, 0, 0, 0, 1}},
 		}},
+		{"mastodon", fedtest.StyleRFC9421, nil}, // Mastodon 4.5 signing with RFC 9421
 		{"pixelfed", fedtest.StylePixelfed, []corpusStep{
 			{"01-follow.json", f1}, {"02-like.json", state{1, 1, 0, 0, 0}}, {"03-announce.json", state{1, 1, 1, 0, 0}},
 			{"04-create-reply.json", state{1, 1, 1, 1, 0}}, {"05-undo-like.json", state{1, 0, 1, 1, 0}},
@@ -80,7 +81,16 @@ func TestInboundCorpus(t *testing.T) {
 		}},
 	}
 	for _, srv := range servers {
-		t.Run(srv.name, func(t *testing.T) {
+		name := srv.name
+		if srv.style.RFC9421 {
+			name += "-rfc9421"
+		}
+		if srv.steps == nil {
+			srv.steps = servers[0].steps // the same payloads as Mastodon
+		}
+		t.Run(name, func(t *testing.T) {
+			c.dir = fedtest.NewDirectory() // fresh accounts for each server
+			t.Cleanup(c.dir.Close)
 			files, _ := filepath.Glob(filepath.Join("..", "testdata", "inbound", srv.name, "*.json"))
 			if len(files) != len(srv.steps) {
 				t.Fatalf("%d files in testdata/inbound/%s, %d steps in the test", len(files), srv.name, len(srv.steps))
@@ -109,8 +119,6 @@ func newCorpusEnv(ctx context.Context, t *testing.T) *corpusEnv {
 	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
 	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
 	h := startHerald(t, cfg, nil)
-	dir := fedtest.NewDirectory()
-	t.Cleanup(dir.Close)
 	eventually(t, 5*time.Second, "first poll", func() bool {
 		st, _ := h.store.FeedState("news")
 		return st.Initialised
@@ -119,7 +127,7 @@ func newCorpusEnv(ctx context.Context, t *testing.T) *corpusEnv {
 	if _, err := h.store.Document(post); err != nil {
 		t.Fatalf("post %s not stored: %v", post, err)
 	}
-	return &corpusEnv{h: h, cfg: cfg, dir: dir, post: post}
+	return &corpusEnv{h: h, cfg: cfg, post: post}
 }
 
 // load reads a corpus file and puts in the test's origins and post.

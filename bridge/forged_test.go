@@ -22,6 +22,7 @@ type forgeEnv struct {
 	cfg                            *config.Config
 	dir                            *fedtest.Directory
 	alice, mallory, blocked, ghost *fedtest.Account
+	carol                          *fedtest.Account // signs with RFC 9421
 	post, inbox                    string
 }
 
@@ -41,6 +42,11 @@ func newForgeEnv(t *testing.T, tweak func(*config.Config)) *forgeEnv {
 		*a.acct = acct
 	}
 	e.ghost.SetGone()
+	carol, err := dir.Add("/users/carol", fedtest.StyleRFC9421)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.carol = carol
 	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
 	e.cfg = heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
 	e.cfg.Inbox.BlockedActors = []string{e.blocked.ID()}
@@ -186,6 +192,17 @@ func TestInboxRejectsForgedRequests(t *testing.T) {
 		{name: "flag of nothing of Herald's", body: mustJSON(t, map[string]any{"id": e.alice.ID() + "#f", "type": "Flag", "actor": e.alice.ID(),
 			"object": []string{e.mallory.ID()}}), want: 202},
 		{name: "blocked actor", from: e.blocked, body: follow, want: 403},
+		{name: "RFC 9421: Content-Digest of another body", from: e.carol, body: e.like(t, e.carol, "1"),
+			tamper: setHeader("Content-Digest", "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:"), want: 400},
+		{name: "RFC 9421: signature altered", from: e.carol, body: e.like(t, e.carol, "1"),
+			tamper: sig(replaceIn("sig1=:", "sig1=:AAAA")), want: 401},
+		{name: "RFC 9421: created removed", from: e.carol, body: e.like(t, e.carol, "1"), tamper: func(r *http.Request) {
+			r.Header.Set("Signature-Input", regexp.MustCompile(`;created=\d+`).ReplaceAllString(r.Header.Get("Signature-Input"), ""))
+		}, want: 401},
+		{name: "RFC 9421: created two hours old", from: e.carol, body: e.like(t, e.carol, "1"), at: -2 * time.Hour, want: 401},
+		{name: "RFC 9421: Signature-Input names another actor's key", from: e.carol, body: e.like(t, e.carol, "1"), tamper: func(r *http.Request) {
+			r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), e.carol.KeyID(), e.alice.KeyID(), 1))
+		}, want: 401},
 		{name: "like by a blocked actor", from: e.blocked, body: e.like(t, e.blocked, "1"), want: 403},
 	}
 	for _, tc := range tests {

@@ -152,16 +152,16 @@ func tooMany(w http.ResponseWriter, wait time.Duration) {
 
 // verifyOptions are the signature checks' options.
 func (b *Bridge) verifyOptions() signature.VerifyOptions {
-	return signature.VerifyOptions{Now: b.now()}
+	return signature.VerifyOptions{Now: b.now(), Origin: b.cfg.BaseURL}
 }
 
 // verify checks the request's signature, fetching the key again once if it
 // does not verify with the cached copy (the sender may have rotated it).
 func (b *Bridge) verify(ctx context.Context, r *http.Request, body []byte) (signature.Verified, error) {
 	opts := b.verifyOptions()
-	v, err := signature.Verify(ctx, r, body, b.remote.keyResolver(false), opts)
+	v, err := signature.VerifyRequest(ctx, r, body, b.remote.keyResolver(false), opts)
 	if errors.Is(err, signature.ErrInvalidSignature) {
-		v, err = signature.Verify(ctx, r, body, b.remote.keyResolver(true), opts)
+		v, err = signature.VerifyRequest(ctx, r, body, b.remote.keyResolver(true), opts)
 	}
 	return v, err
 }

@@ -49,6 +49,10 @@ type Style struct {
 	// Headers is the signed header list; nil means Mastodon's
 	// "(request-target) host date digest".
 	Headers []string
+	// RFC9421 signs with HTTP Message Signatures instead, as Mastodon 4.5
+	// can: ("@method" "@target-uri" "content-digest"), created, keyid,
+	// rsa-v1_5-sha256, and a Content-Digest header.
+	RFC9421 bool
 }
 
 // Styles of the servers whose traffic the corpus reproduces.
@@ -58,6 +62,7 @@ var (
 	StyleAkkoma     = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "content-length", "date", "digest", "host"}}
 	StyleGoToSocial = Style{KeyPath: true, Algorithm: "hs2019", Headers: []string{"(request-target)", "host", "date", "digest"}}
 	StylePixelfed   = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}}
+	StyleRFC9421    = Style{RFC9421: true}
 )
 
 // Account is one actor of a Directory.
@@ -222,7 +227,31 @@ func (a *Account) SignedPost(ctx context.Context, target string, body []byte, at
 	a.mu.Lock()
 	key := a.key
 	a.mu.Unlock()
+	if a.style.RFC9421 {
+		req.Header.Del("Digest")
+		req.Header.Set("Content-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum[:])+":")
+		return req, SignMessage(req, a.KeyID(), key, at)
+	}
 	return req, SignCavage(req, a.KeyID(), key, a.style)
+}
+
+// SignMessage signs req with an RFC 9421 signature labelled sig1, as
+// Mastodon does: the signature base of §2.5 over @method, @target-uri and
+// content-digest, with created and keyid, RSASSA-PKCS1-v1_5 with SHA-256.
+func SignMessage(req *http.Request, keyID string, key *rsa.PrivateKey, at time.Time) error {
+	params := fmt.Sprintf(`("@method" "@target-uri" "content-digest");created=%d;keyid="%s"`, at.Unix(), keyID)
+	base := `"@method": ` + req.Method + "\n" +
+		`"@target-uri": ` + req.URL.String() + "\n" +
+		`"content-digest": ` + req.Header.Get("Content-Digest") + "\n" +
+		`"@signature-params": ` + params
+	sum := sha256.Sum256([]byte(base))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Signature-Input", "sig1="+params)
+	req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
+	return nil
 }
 
 // SignCavage signs req (whose headers, Date included, are set) with key

@@ -44,6 +44,10 @@ type VerifyOptions struct {
 	// MaxSkew, when positive, accepts a Date within ±MaxSkew of Now. Zero
 	// means Mastodon's window: up to 1h5m in the past, up to 1h in the future.
 	MaxSkew time.Duration
+	// Origin is the server's public origin ("https://news.example.org"),
+	// used for the @target-uri and @scheme components of RFC 9421
+	// signatures; "" derives them from the request.
+	Origin string
 }
 
 // ReplayWindow returns how long after its Date a signature stays valid
