@@ -163,3 +163,25 @@ func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsFunc(s, unsafeInIRI)
 }
+
+// Aliases returns the http(s) ids listed in an actor document's
+// alsoKnownAs (a string or a list), as checked before accepting a Move.
+func Aliases(body []byte) []string {
+	var doc struct {
+		AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(doc.AlsoKnownAs, &list) != nil {
+		list = []json.RawMessage{doc.AlsoKnownAs}
+	}
+	var out []string
+	for _, raw := range list {
+		if id := refID(raw); isHTTPURL(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -75,6 +75,7 @@ type Bridge struct {
 	pings    *pingLimiter
 	metrics  *metrics.Metrics
 	pages    *dashboard.Pages
+	guard    *inboxGuard
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -114,6 +115,10 @@ func New(opts Options) (*Bridge, error) {
 	b.keys = keys
 	b.metrics = metrics.New(storeGauges{b})
 	if b.pages, err = dashboard.New(); err != nil {
+		return nil, err
+	}
+	b.guard = newInboxGuard(opts.Config.Inbox)
+	if err := b.dropBlockedFollowers(); err != nil {
 		return nil, err
 	}
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)

@@ -39,5 +39,8 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /users/{handle}/collections/tags", b.handleFeaturedTags)
 	mux.HandleFunc("GET /.well-known/host-meta", b.handleHostMeta)
 	mux.HandleFunc("GET /.well-known/host-meta.json", b.handleHostMetaJSON)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/likes", b.handleInteractions)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/shares", b.handleInteractions)
+	mux.HandleFunc("GET /users/{handle}/posts/{id}/replies", b.handleInteractions)
 	return mux
 }

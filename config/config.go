@@ -53,6 +53,8 @@ type Config struct {
 	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
 	// BaseURL.
 	AccountDomain string `yaml:"account_domain"`
+	// Inbox holds moderation (blocks) and inbox rate limits.
+	Inbox Inbox `yaml:"inbox"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -157,6 +159,12 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		}
 		cfg.AllowPrivateAddresses = b
 	}
+	if v := env("HERALD_BLOCKED_DOMAINS"); v != "" {
+		cfg.Inbox.BlockedDomains = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	if v := env("HERALD_BLOCKED_ACTORS"); v != "" {
+		cfg.Inbox.BlockedActors = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
 	if v := env("HERALD_FEEDS"); v != "" {
 		feeds, err := parseEnvFeeds(v)
 		if err != nil {
@@ -231,6 +239,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
 	if err := c.validateAccountDomain(); err != nil {
+		return err
+	}
+	if err := c.Inbox.validate(); err != nil {
 		return err
 	}
 	if len(c.Feeds) == 0 {
@@ -327,4 +338,45 @@ func keyOnLine(n *yaml.Node, line int, path string) string {
 func (c *Config) Host() string {
 	u, _ := url.Parse(c.BaseURL)
 	return u.Host
+}
+
+// Moderation and inbox abuse limits. These keys live in Inbox (YAML key
+// "inbox") so they stay apart from the feed settings.
+type Inbox struct {
+	// BlockedDomains are hosts whose actors Herald refuses (403) and drops
+	// as followers; a domain blocks its subdomains too.
+	BlockedDomains []string `yaml:"blocked_domains"`
+	// BlockedActors are actor ids refused and dropped the same way.
+	BlockedActors []string `yaml:"blocked_actors"`
+	// RateLimit is how many inbox POSTs per second one client IP, and one
+	// verified sending host, may make on average; 0 means DefaultInboxRate.
+	RateLimit float64 `yaml:"rate_limit"`
+	// RateBurst is how many POSTs above the rate a client may send at once;
+	// 0 means 10 times RateLimit.
+	RateBurst int `yaml:"rate_burst"`
+}
+
+// DefaultInboxRate is the default Inbox.RateLimit: far above what one
+// server sends in honest traffic, low enough to stop a flood.
+const DefaultInboxRate = 100
+
+// validate checks the inbox keys and lowercases the blocked domains.
+func (in *Inbox) validate() error {
+	for i, d := range in.BlockedDomains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" || strings.ContainsAny(d, "/:@ ") {
+			return fmt.Errorf("inbox.blocked_domains[%d]: %q is not a domain name", i, in.BlockedDomains[i])
+		}
+		in.BlockedDomains[i] = d
+	}
+	for i, a := range in.BlockedActors {
+		u, err := url.Parse(a)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("inbox.blocked_actors[%d]: %q is not an actor id (an http(s) URL)", i, a)
+		}
+	}
+	if in.RateLimit < 0 || in.RateBurst < 0 {
+		return fmt.Errorf("inbox.rate_limit and inbox.rate_burst: must not be negative")
+	}
+	return nil
 }
