@@ -124,7 +124,7 @@ func TestPingFloodCostsTwoFetches(t *testing.T) {
 	burst := time.Since(start)
 	time.Sleep(interval + 500*time.Millisecond) // the deferred poll has run
 	n := feed.fetchCount() - before
-	allowed := 2 + int((burst+interval-1)/interval) - 1 // one at once, one per interval the burst spans, one after
+	allowed := 2 + int((burst+interval-1)/interval) // one at once, one per interval the burst spans, one after
 	if burst < interval {
 		allowed = 2
 	}
