@@ -76,6 +76,7 @@ func (p *poller) loop(ctx context.Context, f config.Feed) {
 			}
 			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
 		}
+		wait = p.untilDue(f.Handle, wait)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -86,6 +87,21 @@ func (p *poller) loop(ctx context.Context, f config.Feed) {
 			timer.Stop()
 		}
 	}
+}
+
+// untilDue shortens wait so that the loop wakes when the first held post
+// of handle falls due (a poll publishes it, even on a 304).
+func (p *poller) untilDue(handle string, wait time.Duration) time.Duration {
+	schedule, err := p.b.store.Schedule(handle)
+	if err != nil {
+		return wait
+	}
+	// A post already due waits for the next successful poll: waking at
+	// once would hammer a failing site.
+	if d := nextDue(schedule).Sub(p.b.now()); d > 0 && d < wait {
+		return d
+	}
+	return wait
 }
 
 // nextPollDelay is the interval, doubled per failure in a row up to
@@ -104,9 +120,11 @@ func nextPollDelay(interval time.Duration, failures int) time.Duration {
 
 // Poll fetches f once and publishes its changes. The first successful poll
 // only records the items already there; later polls deliver new items as
-// Create and edited ones as Update. Everything a poll changes is committed
-// in one transaction, so a crash never marks an item seen without queueing
-// its deliveries, nor the reverse.
+// Create, edited ones as Update and removed ones as Delete; items dated in
+// the future are held until their date, backdated ones are recorded without
+// being pushed. Everything a poll changes is committed in one transaction,
+// so a crash never marks an item seen without queueing its deliveries, nor
+// the reverse.
 func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	st, err := p.b.store.FeedState(f.Handle)
 	if err != nil {
@@ -117,7 +135,11 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	}
 	now := p.b.now().UTC()
 	st.LastAttempt = now
-	res, err := p.fetcher.Fetch(ctx, f.URL, feeds.Validators{ETag: st.ETag, LastModified: st.LastModified})
+	v := feeds.Validators{ETag: st.ETag, LastModified: st.LastModified}
+	if now.Sub(st.LastFullFetch) >= p.b.cfg.RemovalCheck(f) {
+		v = feeds.Validators{} // see FeedState.LastFullFetch
+	}
+	res, err := p.fetcher.Fetch(ctx, f.URL, v)
 	if err != nil {
 		st.Failures++
 		st.LastError = err.Error()
@@ -128,26 +150,53 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	}
 	st.Failures, st.LastError, st.LastSuccess = 0, "", now
 	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
-	if res.NotModified {
-		return p.b.store.SaveFeedState(f.Handle, st)
-	}
-	posts, err := p.b.postsFor(f.Handle, res.Feed, now)
+	c, err := p.changes(ctx, f, &st, res, now)
 	if err != nil {
 		return err
 	}
-	deliver := st.Initialised
-	st.Initialised = true
-	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
-	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
-	queued, err := p.b.store.ApplyPoll(f.Handle, st, posts, deliver, now)
+	c.State = st
+	queued, err := p.b.store.CommitPoll(f.Handle, c, now)
 	if err != nil {
 		return err
 	}
 	if queued > 0 {
 		p.b.delivery.Notify()
 	}
-	if len(posts) > 0 {
-		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(posts), "delivered", deliver, "jobs", queued)
+	if n := len(c.Posts) + len(c.Deletions) + len(c.Schedule); n > 0 {
+		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(c.Posts), "deletions", len(c.Deletions),
+			"scheduled", len(c.Schedule), "delivered", c.Deliver, "jobs", queued)
 	}
 	return nil
+}
+
+// changes works out what the fetch res changes: held posts now due, and,
+// when the body was read, new, edited, future and removed items.
+func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState, res *feeds.Result, now time.Time) (store.PollCommit, error) {
+	c := store.PollCommit{Deliver: st.Initialised}
+	seen, err := p.b.store.SeenItems(f.Handle)
+	if err != nil {
+		return c, err
+	}
+	schedule, err := p.b.store.Schedule(f.Handle)
+	if err != nil {
+		return c, err
+	}
+	c.Posts, c.Released = release(schedule, seen, now)
+	if res.NotModified {
+		return c, nil
+	}
+	first := !st.Initialised
+	pl, err := p.b.planFeed(f.Handle, res.Feed, seen, first, now)
+	if err != nil {
+		return c, err
+	}
+	c.Posts = append(c.Posts, pl.posts...)
+	c.ReplaceSchedule, c.Schedule = true, pl.schedule
+	if !first {
+		c.Deletions = p.deletions(ctx, f, res.Feed, seen, now)
+	}
+	st.Initialised, st.LastFullFetch = true, now
+	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
+	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
+	return c, nil
 }

@@ -66,6 +66,10 @@ type FeedState struct {
 	SiteURL     string `json:"site_url,omitempty"`
 	ImageURL    string `json:"image_url,omitempty"`
 	Language    string `json:"language,omitempty"`
+	// LastFullFetch is the last 200 answer: a fetch whose body was read.
+	// Once removal_check_interval has passed since, the next fetch is
+	// unconditional, because some servers answer 304 for a changed feed.
+	LastFullFetch time.Time `json:"last_full_fetch,omitzero"`
 }
 
 // FeedState returns the state of handle's feed (zero when never polled).
