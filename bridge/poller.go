@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
+	"net/http"
 	"time"
 
 	"herald/config"
@@ -21,16 +21,12 @@ const maxPollBackoff = time.Hour
 type poller struct {
 	b       *Bridge
 	fetcher *feeds.Fetcher
-	// now holds one wake-up per feed handle: PollNow fills it, the feed's
-	// loop empties it. Buffered (1), so triggers coalesce.
-	now map[string]chan struct{}
+	sched   *scheduler
 }
 
 func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
-	p := &poller{b: b, fetcher: fetcher, now: map[string]chan struct{}{}}
-	for _, f := range b.cfg.Feeds {
-		p.now[f.Handle] = make(chan struct{}, 1)
-	}
+	p := &poller{b: b, fetcher: fetcher}
+	p.sched = newScheduler(b.cfg.Feeds, p.pollOnce, b.now)
 	return p
 }
 
@@ -38,59 +34,55 @@ func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
 // it changed). It never blocks; triggers that arrive while one is pending
 // are merged into it. It returns false for an unknown handle.
 func (p *poller) PollNow(handle string) bool {
-	ch, ok := p.now[handle]
-	if !ok {
-		return false
-	}
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
-	return true
+	return p.sched.trigger(handle)
 }
 
-// Run polls until ctx is cancelled; it returns when every feed loop has.
+// Run polls until ctx is cancelled; it returns when every poll in flight
+// has.
 func (p *poller) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for _, f := range p.b.cfg.Feeds {
-		wg.Go(func() { p.loop(ctx, f) })
-	}
-	wg.Wait()
+	p.sched.Run(ctx)
 }
 
-// loop polls one feed: at once, then every poll interval (with jitter, so
-// feeds do not fire together), backing off exponentially while it fails.
-func (p *poller) loop(ctx context.Context, f config.Feed) {
-	for {
-		wait := nextPollDelay(f.PollInterval.Std(), 0)
-		if err := p.Poll(ctx, f); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			st, _ := p.b.store.FeedState(f.Handle)
-			wait = nextPollDelay(f.PollInterval.Std(), st.Failures)
-			// A site that says when to come back (429, 503) is obeyed.
-			var httpErr *feeds.HTTPError
-			if errors.As(err, &httpErr) && httpErr.RetryAfter > wait {
-				wait = min(httpErr.RetryAfter, maxPollBackoff*24)
-			}
-			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
-		}
-		wait = p.untilDue(f.Handle, wait)
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-timer.C:
-		case <-p.now[f.Handle]:
-			timer.Stop()
-		}
+// pollOnce polls f and returns the wait until its next poll: the feed's
+// interval (growing while it is quiet), doubled per failure in a row up to
+// an hour, longer if the site asked with Retry-After, shorter if a held
+// post falls due first; negative once the feed is disabled (410 Gone).
+func (p *poller) pollOnce(ctx context.Context, f config.Feed) time.Duration {
+	err := p.Poll(ctx, f)
+	st, stErr := p.b.store.FeedState(f.Handle)
+	if stErr != nil {
+		p.b.log.Error("read feed state", "handle", f.Handle, "error", stErr)
 	}
+	if st.Disabled {
+		p.b.log.Warn("feed disabled", "handle", f.Handle, "status", st.Status)
+		return -1
+	}
+	wait := nextPollDelay(p.interval(f, st), st.Failures)
+	if err != nil && ctx.Err() == nil {
+		// A site that says when to come back (429, 503) is obeyed.
+		var httpErr *feeds.HTTPError
+		if errors.As(err, &httpErr) && httpErr.RetryAfter > wait {
+			wait = min(httpErr.RetryAfter, maxPollBackoff*24)
+		}
+		p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", st.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
+	}
+	return p.untilDue(f.Handle, wait)
 }
 
-// untilDue shortens wait so that the loop wakes when the first held post
-// of handle falls due (a poll publishes it, even on a 304).
+// interval is f's poll interval now: poll_interval while the feed is
+// active, growing to a tenth of the time since its newest item, up to
+// max_poll_interval.
+func (p *poller) interval(f config.Feed, st store.FeedState) time.Duration {
+	shortest, longest := p.b.cfg.PollBounds(f)
+	if st.NewestItem.IsZero() || longest == shortest {
+		return shortest
+	}
+	quiet := p.b.now().Sub(st.NewestItem) / 10
+	return max(shortest, min(quiet, longest))
+}
+
+// untilDue shortens wait so that the feed is polled when its first held
+// post falls due (a poll publishes it, even on a 304).
 func (p *poller) untilDue(handle string, wait time.Duration) time.Duration {
 	schedule, err := p.b.store.Schedule(handle)
 	if err != nil {
@@ -102,6 +94,32 @@ func (p *poller) untilDue(handle string, wait time.Duration) time.Duration {
 		return d
 	}
 	return wait
+}
+
+// freshState returns st for f: as it is, or started afresh when the
+// configured URL changed (a moved or disabled feed gets another chance).
+// Whether the feed was ever initialised is kept: a new URL for the same
+// account is not a first import.
+func freshState(st store.FeedState, f config.Feed) store.FeedState {
+	if st.ConfigURL == "" && st.URL == f.URL {
+		st.ConfigURL = f.URL // a state from before ConfigURL was kept
+	}
+	if st.ConfigURL != f.URL {
+		st = store.FeedState{URL: f.URL, ConfigURL: f.URL, Initialised: st.Initialised}
+	}
+	return st
+}
+
+// failed books a failed fetch in st: a 410 Gone disables the feed.
+func failed(st *store.FeedState, err error) {
+	st.Failures++
+	st.LastError = err.Error()
+	st.Status = "failing: " + st.LastError
+	var httpErr *feeds.HTTPError
+	if errors.As(err, &httpErr) && httpErr.StatusCode == http.StatusGone {
+		st.Disabled = true
+		st.Status = "disabled: the feed answered 410 Gone; change its url in the config to poll it again"
+	}
 }
 
 // nextPollDelay is the interval, doubled per failure in a row up to
@@ -130,8 +148,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if err != nil {
 		return err
 	}
-	if st.URL != f.URL {
-		st = store.FeedState{URL: f.URL, Initialised: st.Initialised}
+	st = freshState(st, f)
+	if st.Disabled {
+		return nil
 	}
 	now := p.b.now().UTC()
 	st.LastAttempt = now
@@ -139,17 +158,23 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if now.Sub(st.LastFullFetch) >= p.b.cfg.RemovalCheck(f) {
 		v = feeds.Validators{} // see FeedState.LastFullFetch
 	}
-	res, err := p.fetcher.Fetch(ctx, f.URL, v)
+	res, err := p.fetcher.Fetch(ctx, st.URL, v)
 	if err != nil {
-		st.Failures++
-		st.LastError = err.Error()
+		failed(&st, err)
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
 			return fmt.Errorf("%w (and saving feed state: %v)", err, saveErr)
 		}
 		return err
 	}
-	st.Failures, st.LastError, st.LastSuccess = 0, "", now
+	st.Failures, st.LastError, st.LastSuccess, st.Status = 0, "", now, "ok"
+	if res.NotModified {
+		st.Status = "ok (not modified)"
+	}
 	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
+	if res.MovedTo != "" && res.MovedTo != st.URL {
+		p.b.log.Info("feed moved permanently", "handle", f.Handle, "from", st.URL, "to", res.MovedTo)
+		st.URL = res.MovedTo
+	}
 	c, err := p.changes(ctx, f, &st, res, now)
 	if err != nil {
 		return err
@@ -182,6 +207,7 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 		return c, err
 	}
 	c.Posts, c.Released = release(schedule, seen, now)
+	st.ItemsSeen = len(seen) + len(schedule) - len(c.Released) + len(c.Posts)
 	if res.NotModified {
 		return c, nil
 	}
@@ -192,6 +218,15 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 	}
 	c.Posts = append(c.Posts, pl.posts...)
 	c.ReplaceSchedule, c.Schedule = true, pl.schedule
+	st.ItemsSeen = len(seen) + len(pl.schedule)
+	for _, post := range pl.posts {
+		if _, ok := seen[post.Item.Key]; !ok {
+			st.ItemsSeen++
+		}
+	}
+	if n := len(res.Feed.Items); n > 0 && res.Feed.Items[n-1].Published.Before(now) {
+		st.NewestItem = res.Feed.Items[n-1].Published
+	}
 	if !first {
 		c.Deletions = p.deletions(ctx, f, res.Feed, seen, now)
 	}

@@ -60,6 +60,9 @@ type Config struct {
 	// MaxItemAge: a new item dated longer ago than this is recorded but not
 	// pushed to followers. 0 means DefaultMaxItemAge (see ItemMaxAge).
 	MaxItemAge Duration `yaml:"max_item_age"`
+	// MaxPollInterval lets the poll interval of a quiet feed grow from its
+	// poll_interval up to this; 0 means no growth.
+	MaxPollInterval Duration `yaml:"max_poll_interval"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -145,6 +148,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 
 		"HERALD_REMOVAL_CHECK_INTERVAL": &cfg.RemovalCheckInterval,
 		"HERALD_MAX_ITEM_AGE":           &cfg.MaxItemAge,
+		"HERALD_MAX_POLL_INTERVAL":      &cfg.MaxPollInterval,
 	}
 	for name, dst := range durations {
 		if v := env(name); v != "" {
@@ -235,6 +239,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxItemAge != 0 && c.MaxItemAge.Std() < time.Minute {
 		return fmt.Errorf("max_item_age: %s is shorter than 1m", c.MaxItemAge.Std())
+	}
+	if c.MaxPollInterval != 0 && c.MaxPollInterval < c.PollInterval {
+		return fmt.Errorf("max_poll_interval: %s is shorter than poll_interval %s", c.MaxPollInterval.Std(), c.PollInterval.Std())
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -352,4 +359,14 @@ func (c *Config) ItemMaxAge() time.Duration {
 		return c.MaxItemAge.Std()
 	}
 	return DefaultMaxItemAge
+}
+
+// PollBounds returns the shortest and longest poll interval of f: its
+// poll_interval, and max_poll_interval when that is longer.
+func (c *Config) PollBounds(f Feed) (shortest, longest time.Duration) {
+	shortest = f.PollInterval.Std()
+	if shortest == 0 {
+		shortest = c.PollInterval.Std()
+	}
+	return shortest, max(shortest, c.MaxPollInterval.Std())
 }
