@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 
 	"herald/config"
@@ -223,6 +224,9 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 		if _, ok := seen[post.Item.Key]; !ok {
 			st.ItemsSeen++
 		}
+	}
+	if len(res.Feed.Problems) > 0 {
+		st.Status = "ok; " + strings.Join(res.Feed.Problems, "; ")
 	}
 	if n := len(res.Feed.Items); n > 0 && res.Feed.Items[n-1].Published.Before(now) {
 		st.NewestItem = res.Feed.Items[n-1].Published

@@ -42,6 +42,10 @@ type Feed struct {
 	// equal Published times in reverse document order, because feeds list
 	// their newest entry first.
 	Items []Item
+	// Problems describe what is odd about the feed but does not stop it
+	// from being used, one short sentence each: no items, items sharing a
+	// key (only the first counts), items without a link or a date.
+	Problems []string
 }
 
 // Item is one entry of a feed, normalised.
@@ -218,7 +222,39 @@ func normalise(gf *gofeed.Feed, feedURL string) *Feed {
 		f.Items = append(f.Items, newItem(gi, orig.at(i), base, feedAuthor))
 	}
 	sortOldestFirst(f.Items)
+	f.Problems = problems(f.Items)
 	return f
+}
+
+// problems lists what is odd about items (see Feed.Problems).
+func problems(items []Item) []string {
+	if len(items) == 0 {
+		return []string{"the feed has no items"}
+	}
+	var dup, noLink, noDate int
+	keys := make(map[string]bool, len(items))
+	for _, it := range items {
+		if keys[it.Key] {
+			dup++
+		}
+		keys[it.Key] = true
+		if it.Link == "" {
+			noLink++
+		}
+		if it.Published.IsZero() {
+			noDate++
+		}
+	}
+	var out []string
+	add := func(n int, what string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%d of %d items %s", n, len(items), what))
+		}
+	}
+	add(dup, "repeat the guid of another item (only the first is used)")
+	add(noLink, "have no link")
+	add(noDate, "have no date (the time Herald first saw them is used)")
+	return out
 }
 
 // sortOldestFirst orders items by Published, and items with equal times

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 )
 
@@ -87,6 +88,33 @@ func TestParseCharsets(t *testing.T) {
 			}
 			if got := f.Items[0].Title; got != c.want {
 				t.Errorf("title %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestParseProblems: odd but usable feeds say what is odd.
+func TestParseProblems(t *testing.T) {
+	const head = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>`
+	for _, c := range []struct {
+		name, items string
+		want        []string
+	}{
+		{"fine", `<item><title>a</title><link>http://x/a</link><guid>a</guid><pubDate>Thu, 26 Nov 2026 01:33:34 +0000</pubDate></item>`, nil},
+		{"empty", ``, []string{"the feed has no items"}},
+		{"duplicate guids", `<item><title>a</title><link>http://x/a</link><guid>a</guid><pubDate>Thu, 26 Nov 2026 01:33:34 +0000</pubDate></item>` +
+			`<item><title>b</title><link>http://x/b</link><guid>a</guid><pubDate>Thu, 26 Nov 2026 01:33:35 +0000</pubDate></item>`,
+			[]string{"1 of 2 items repeat the guid of another item (only the first is used)"}},
+		{"no link, no date", `<item><title>a</title><guid isPermaLink="false">a</guid></item>`,
+			[]string{"1 of 1 items have no link", "1 of 1 items have no date (the time Herald first saw them is used)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse([]byte(head+c.items+`</channel></rss>`), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(f.Problems, c.want) {
+				t.Errorf("Problems = %q, want %q", f.Problems, c.want)
 			}
 		})
 	}
