@@ -25,6 +25,10 @@ type FeedHealth struct {
 	// ItemsSeen counts the items known; Scheduled those held for their
 	// date.
 	ItemsSeen, Scheduled int
+	// DiscoveredFeed is the feed found when the configured URL is a web
+	// page; API the WordPress REST API root; Hub the WebSub hub ("" when
+	// none).
+	DiscoveredFeed, API, Hub string
 }
 
 // FeedHealth returns the health of handle's feed.
@@ -49,6 +53,7 @@ func (b *Bridge) FeedHealth(handle string) (FeedHealth, error) {
 	f.URL, f.Status, f.Disabled = st.URL, st.Status, st.Disabled
 	f.LastFetch, f.LastSuccess, f.LastFullFetch = st.LastAttempt, st.LastSuccess, st.LastFullFetch
 	f.LastError, f.Failures, f.ItemsSeen, f.Scheduled = st.LastError, st.Failures, st.ItemsSeen, len(schedule)
+	f.DiscoveredFeed, f.API, f.Hub = st.DiscoveredFeed, st.API, st.Hub
 	f.NextFetch = b.poller.sched.nextDue(handle)
 	if f.Status == "" {
 		f.Status = "not polled yet"

@@ -73,3 +73,33 @@ func TestFeedMovesAndGoes(t *testing.T) {
 		t.Error("FeedHealth of an unknown handle did not fail")
 	}
 }
+
+// TestSiteURLDiscovered: a website's address in the config is enough:
+// Herald finds its RSS feed through <link rel="alternate">, the REST API
+// through the feed's Link header, and shows both in FeedHealth.
+func TestSiteURLDiscovered(t *testing.T) {
+	s := newSite(t)
+	s.set(s.fixture(t, "1-published.feed.rss.xml"), `"v1"`)
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		_, _ = w.Write([]byte(`<!doctype html><html><head>
+<link rel="alternate" type="application/atom+xml" href="` + s.URL + `/feed/atom/" />
+<link rel="alternate" type="application/rss+xml" title="Feed" href="` + s.URL + `/feed/" />
+<link rel="https://api.w.org/" href="` + s.URL + `/wp-json/" /></head><body></body></html>`))
+	}))
+	defer home.Close()
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: home.URL + "/"})
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	health, err := h.bridge.FeedHealth("news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if health.DiscoveredFeed != s.URL+"/feed/" || health.URL != s.URL+"/feed/" || health.API != s.URL+"/wp-json/" || health.ItemsSeen != 5 {
+		t.Errorf("health %+v", health)
+	}
+}

@@ -97,6 +97,36 @@ func (p *poller) untilDue(handle string, wait time.Duration) time.Duration {
 	return wait
 }
 
+// fetch fetches st.URL. When the configured URL turns out to be a web
+// page, it looks for the page's feed (once per configured URL) and fetches
+// that instead; st.URL then holds the feed from now on.
+func (p *poller) fetch(ctx context.Context, f config.Feed, st *store.FeedState, v feeds.Validators) (*feeds.Result, error) {
+	res, err := p.fetcher.Fetch(ctx, st.URL, v)
+	if errors.Is(err, feeds.ErrHTMLPage) && st.DiscoveredFeed == "" && st.URL == f.URL {
+		d, derr := p.fetcher.Discover(ctx, st.URL)
+		if derr != nil {
+			return nil, fmt.Errorf("%w; looking for its feed: %w", err, derr)
+		}
+		if d.Feed == "" {
+			return nil, fmt.Errorf("%w that links to no RSS, Atom or JSON feed", err)
+		}
+		p.b.log.Info("feed discovered", "handle", f.Handle, "page", st.URL, "feed", d.Feed, "api", d.API)
+		st.URL, st.DiscoveredFeed, st.API = d.Feed, d.Feed, d.API
+		st.ETag, st.LastModified = "", ""
+		res, err = p.fetcher.Fetch(ctx, st.URL, feeds.Validators{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if api := res.Links[feeds.RelWordPressAPI]; api != "" {
+		st.API = api
+	}
+	if hub := res.Links["hub"]; hub != "" {
+		st.Hub = hub
+	}
+	return res, nil
+}
+
 // freshState returns st for f: as it is, or started afresh when the
 // configured URL changed (a moved or disabled feed gets another chance).
 // Whether the feed was ever initialised is kept: a new URL for the same
@@ -159,7 +189,7 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if now.Sub(st.LastFullFetch) >= p.b.cfg.RemovalCheck(f) {
 		v = feeds.Validators{} // see FeedState.LastFullFetch
 	}
-	res, err := p.fetcher.Fetch(ctx, st.URL, v)
+	res, err := p.fetch(ctx, f, &st, v)
 	if err != nil {
 		failed(&st, err)
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {

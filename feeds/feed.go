@@ -25,6 +25,10 @@ import (
 // Feed, or anything else the parser cannot recognise as RSS, RDF or Atom.
 var ErrNotAFeed = errors.New("not a feed")
 
+// ErrHTMLPage is the ErrNotAFeed returned for an HTML page: perhaps a
+// website whose feed Fetcher.Discover can find.
+var ErrHTMLPage = fmt.Errorf("%w: got an HTML page", ErrNotAFeed)
+
 // Feed is a parsed feed, normalised.
 type Feed struct {
 	// Title is plain text: tags stripped, entities decoded, whitespace collapsed.
@@ -184,7 +188,7 @@ func runParser(body []byte) (gf *gofeed.Feed, err error) {
 func notAFeedReason(body []byte) error {
 	ct := http.DetectContentType(body)
 	if strings.HasPrefix(ct, "text/html") || looksLikeHTML(body) {
-		return fmt.Errorf("%w: got an HTML page", ErrNotAFeed)
+		return ErrHTMLPage
 	}
 	return fmt.Errorf("%w: unrecognised format (sniffed as %s)", ErrNotAFeed, ct)
 }

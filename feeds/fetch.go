@@ -50,6 +50,9 @@ type Result struct {
 	// MovedTo is URL when every redirect followed was permanent (301 or
 	// 308): the address to fetch from now on. "" otherwise.
 	MovedTo string
+	// Links are the relations of the HTTP Link header (lowercased) with
+	// their first URL, such as RelWordPressAPI and "hub".
+	Links map[string]string
 }
 
 // HTTPError is an answer other than 2xx or 304.
@@ -127,6 +130,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resu
 		return nil, fetchError(ctx, rawURL, timeout, err)
 	}
 	res.MovedTo = hops.movedTo(res.URL)
+	res.Links = LinkHeader(resp.Header, res.URL)
 	return res, nil
 }
 

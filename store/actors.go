@@ -86,6 +86,13 @@ type FeedState struct {
 	// NewestItem is the date of the newest item of the last full fetch;
 	// the poll interval grows while the feed stays quiet.
 	NewestItem time.Time `json:"newest_item,omitzero"`
+	// DiscoveredFeed is the feed found on the configured page when that
+	// is a website rather than a feed ("" if the URL is a feed).
+	DiscoveredFeed string `json:"discovered_feed,omitempty"`
+	// API is the WordPress REST API root the site advertises, "" if none.
+	API string `json:"api,omitempty"`
+	// Hub is the WebSub hub the feed advertises, "" if none.
+	Hub string `json:"hub,omitempty"`
 }
 
 // FeedState returns the state of handle's feed (zero when never polled).
