@@ -29,6 +29,9 @@ type FeedHealth struct {
 	// page; API the WordPress REST API root; Hub the WebSub hub ("" when
 	// none).
 	DiscoveredFeed, API, Hub string
+	// APIStatus tells how the last REST API call went ("ok",
+	// "unavailable: …"), "" if never called.
+	APIStatus string
 }
 
 // FeedHealth returns the health of handle's feed.
@@ -53,7 +56,7 @@ func (b *Bridge) FeedHealth(handle string) (FeedHealth, error) {
 	f.URL, f.Status, f.Disabled = st.URL, st.Status, st.Disabled
 	f.LastFetch, f.LastSuccess, f.LastFullFetch = st.LastAttempt, st.LastSuccess, st.LastFullFetch
 	f.LastError, f.Failures, f.ItemsSeen, f.Scheduled = st.LastError, st.Failures, st.ItemsSeen, len(schedule)
-	f.DiscoveredFeed, f.API, f.Hub = st.DiscoveredFeed, st.API, st.Hub
+	f.DiscoveredFeed, f.API, f.Hub, f.APIStatus = st.DiscoveredFeed, st.API, st.Hub, st.APIStatus
 	f.NextFetch = b.poller.sched.nextDue(handle)
 	if f.Status == "" {
 		f.Status = "not polled yet"

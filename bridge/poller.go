@@ -127,6 +127,26 @@ func (p *poller) fetch(ctx context.Context, f config.Feed, st *store.FeedState, 
 	return res, nil
 }
 
+// apiRetry is how long Herald leaves a failing REST API alone.
+const apiRetry = time.Hour
+
+// enrich adds what the WordPress REST API tells to the items of feed, when
+// the site has one that answered lately. A blocked API (many sites block
+// it) only leaves the items as the feed gives them.
+func (p *poller) enrich(ctx context.Context, f config.Feed, st *store.FeedState, feed *feeds.Feed, now time.Time) {
+	if st.API == "" || now.Sub(st.APIFailed) < apiRetry {
+		return
+	}
+	posts, err := p.fetcher.WordPressPosts(ctx, st.API)
+	if err != nil {
+		st.APIStatus, st.APIFailed = "unavailable: "+err.Error(), now
+		p.b.log.Info("WordPress REST API unavailable; using the feed alone", "handle", f.Handle, "api", st.API, "error", err)
+		return
+	}
+	feeds.Enrich(feed.Items, posts)
+	st.APIStatus, st.APIFailed = "ok", time.Time{}
+}
+
 // freshState returns st for f: as it is, or started afresh when the
 // configured URL changed (a moved or disabled feed gets another chance).
 // Whether the feed was ever initialised is kept: a new URL for the same
@@ -242,13 +262,14 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 	if res.NotModified {
 		return c, nil
 	}
+	p.enrich(ctx, f, st, res.Feed, now)
 	first := !st.Initialised
 	pl, err := p.b.planFeed(f.Handle, res.Feed, seen, first, now)
 	if err != nil {
 		return c, err
 	}
 	c.Posts = append(c.Posts, pl.posts...)
-	c.ReplaceSchedule, c.Schedule = true, pl.schedule
+	c.ReplaceSchedule, c.Schedule, c.Records = true, pl.schedule, pl.records
 	st.ItemsSeen = len(seen) + len(pl.schedule)
 	for _, post := range pl.posts {
 		if _, ok := seen[post.Item.Key]; !ok {

@@ -2,6 +2,8 @@ package bridge
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"herald/actor"
@@ -17,6 +19,9 @@ type plan struct {
 	// schedule holds the new items dated in the future, rendered now and
 	// published at their date.
 	schedule []store.Scheduled
+	// records are new baselines: items the WordPress REST API describes
+	// for the first time.
+	records []store.SeenItem
 }
 
 // planFeed turns the changes of feed since the last poll into posts. Object
@@ -33,6 +38,16 @@ func (b *Bridge) planFeed(handle string, feed *feeds.Feed, seen map[string]store
 	for _, c := range feeds.Diff(hashes, feed.Items) {
 		prev, wasSeen := seen[c.Item.Key]
 		if wasSeen && !prev.Deleted.IsZero() {
+			continue
+		}
+		// An enriched item is compared only with an enriched version: the
+		// REST API appearing is no edit, and it failing once is none either.
+		if prevWP := strings.HasPrefix(prev.Hash, "wp:"); wasSeen && prevWP != c.Item.Enriched {
+			if !prevWP {
+				rec := prev
+				rec.Hash = c.Item.Hash
+				out.records = append(out.records, rec)
+			}
 			continue
 		}
 		due := c.Item.Published
@@ -62,11 +77,7 @@ func (b *Bridge) planFeed(handle string, feed *feeds.Feed, seen map[string]store
 // post renders one new (wasSeen false) or edited item at now.
 func (b *Bridge) post(handle, lang string, it feeds.Item, prev store.SeenItem, wasSeen bool, now time.Time) (store.Post, error) {
 	rec := store.SeenItem{Key: it.Key, ObjectID: b.render.Object(handle, it.Key), Hash: it.Hash, Link: it.Link}
-	input := actor.Item{Key: it.Key, Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content,
-		Language: lang, Author: it.Author, Categories: it.Categories}
-	if it.ImageURL != "" {
-		input.Images = []actor.Image{{URL: it.ImageURL}}
-	}
+	input := actorItem(it, lang)
 	if !wasSeen {
 		rec.Published = it.Published
 		if rec.Published.IsZero() || rec.Published.After(now) {
@@ -97,6 +108,20 @@ func (b *Bridge) post(handle, lang string, it feeds.Item, prev store.SeenItem, w
 		return store.Post{}, err
 	}
 	return store.Post{Item: rec, Object: store.Document{ID: rec.ObjectID, JSON: note}, Activity: store.Document{ID: id, JSON: update}, At: rec.Updated}, nil
+}
+
+// actorItem is what a post is made of: the categories and tags together,
+// the images with their alt text and size (or the feed's one image URL).
+func actorItem(it feeds.Item, lang string) actor.Item {
+	in := actor.Item{Key: it.Key, Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content,
+		Language: lang, Author: it.Author, Categories: append(slices.Clip(it.Categories), it.Tags...)}
+	for _, im := range it.Images {
+		in.Images = append(in.Images, actor.Image{URL: im.URL, MediaType: im.MediaType, Alt: im.Alt, Width: im.Width, Height: im.Height})
+	}
+	if len(in.Images) == 0 && it.ImageURL != "" {
+		in.Images = []actor.Image{{URL: it.ImageURL}}
+	}
+	return in
 }
 
 // release takes the held posts that are due at now out of schedule: they

@@ -90,12 +90,37 @@ type Item struct {
 	// Updated is in UTC; zero if the feed gives none (WordPress RSS never
 	// does; its Atom feed does).
 	Updated time.Time
+	// Images are the item's pictures with what the WordPress REST API
+	// tells about them (the featured image: alt text, size, type); nil
+	// without enrichment, when ImageURL is all there is.
+	Images []Image
+	// Tags are the item's tags when the REST API tells them apart from
+	// its categories (then Categories holds only the categories).
+	Tags []string
+	// Modified is the last modification time the REST API gives, in UTC;
+	// zero without enrichment.
+	Modified time.Time
+	// Enriched is true when the WordPress REST API filled in the fields
+	// above (and the content, author and categories). Its Hash then has the
+	// prefix "wp:", so that an enriched item is only ever compared with an
+	// enriched version of itself.
+	Enriched bool
 	// Hash is the hex SHA-256 of what a reader sees: Title, Link, Summary,
 	// Content, Categories and ImageURL, each length-prefixed so that field
 	// boundaries count. Dates and Key are not part of it, so a new Updated
 	// time alone is not an edit. Changing how it is computed makes every
 	// known item look Edited once.
 	Hash string
+}
+
+// Image is a picture of an item.
+type Image struct {
+	// URL is absolute http(s); MediaType e.g. "image/jpeg", "" if unknown.
+	URL, MediaType string
+	// Alt is the alternative text, "" if none.
+	Alt string
+	// Width and Height are in pixels, 0 if unknown.
+	Width, Height int
 }
 
 // Parse parses an RSS 2.0, RSS 1.0/RDF, Atom or JSON Feed document. feedURL

@@ -91,6 +91,10 @@ type FeedState struct {
 	DiscoveredFeed string `json:"discovered_feed,omitempty"`
 	// API is the WordPress REST API root the site advertises, "" if none.
 	API string `json:"api,omitempty"`
+	// APIStatus tells how the last call to the REST API went; APIFailed is
+	// when it last failed (Herald waits an hour before asking again).
+	APIStatus string    `json:"api_status,omitempty"`
+	APIFailed time.Time `json:"api_failed,omitzero"`
 	// Hub is the WebSub hub the feed advertises, "" if none.
 	Hub string `json:"hub,omitempty"`
 }

@@ -48,6 +48,9 @@ type PollCommit struct {
 	Released []string
 	// Deletions withdraw posts.
 	Deletions []Deletion
+	// Records replace item records without publishing anything (a new
+	// baseline hash, when the WordPress REST API first describes an item).
+	Records []SeenItem
 }
 
 // CommitPoll records one poll in a single transaction: everything of
@@ -60,6 +63,9 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 			return err
 		}
 		if err := putSchedule(tx, handle, c); err != nil {
+			return err
+		}
+		if err := putRecords(tx, handle, c.Records); err != nil {
 			return err
 		}
 		var inboxes []string
@@ -129,6 +135,23 @@ func putSchedule(tx *bolt.Tx, handle string, c PollCommit) error {
 	}
 	for _, sp := range c.Schedule {
 		if err := putJSON(b, []byte(sp.Post.Item.Key), sp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putRecords stores item records as they are.
+func putRecords(tx *bolt.Tx, handle string, records []SeenItem) error {
+	if len(records) == 0 {
+		return nil
+	}
+	items, err := actorBucket(tx, bucketItems, handle, true)
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if err := putJSON(items, []byte(r.Key), r); err != nil {
 			return err
 		}
 	}
