@@ -67,6 +67,7 @@ type herald struct {
 	cfg    *config.Config
 	opts   bridge.Options
 	store  *store.Store
+	bridge *bridge.Bridge
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
@@ -132,7 +133,7 @@ func startHerald(t testing.TB, cfg *config.Config, tweak func(*bridge.Options)) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &herald{t: t, cfg: cfg, opts: opts, store: st, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen}
+	h := &herald{t: t, cfg: cfg, opts: opts, store: st, bridge: b, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen}
 	go func() { h.done <- b.Run(ctx, ln) }()
 	t.Cleanup(func() { h.stop() })
 	return h

@@ -25,6 +25,12 @@ const (
 	DefaultDataDir      = "./data"
 	DefaultPollInterval = 5 * time.Minute
 	DefaultFetchTimeout = 30 * time.Second
+	// DefaultRemovalCheckInterval bounds how long a removed item can go
+	// unnoticed when the site keeps answering 304 Not Modified.
+	DefaultRemovalCheckInterval = 10 * time.Minute
+	// DefaultMaxItemAge is the age past which a newly seen item is recorded
+	// but not pushed to followers (a backdated post).
+	DefaultMaxItemAge = 14 * 24 * time.Hour
 )
 
 // Config is Herald's whole configuration.
@@ -55,6 +61,17 @@ type Config struct {
 	AccountDomain string `yaml:"account_domain"`
 	// Inbox holds moderation (blocks) and inbox rate limits.
 	Inbox Inbox `yaml:"inbox"`
+	// RemovalCheckInterval is the longest time between two unconditional
+	// fetches of a feed (ignoring ETag and Last-Modified), which is how an
+	// item removed at the source is noticed on servers that answer 304 for
+	// a feed that changed. 0 means DefaultRemovalCheckInterval.
+	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
+	// MaxItemAge: a new item dated longer ago than this is recorded but not
+	// pushed to followers. 0 means DefaultMaxItemAge (see ItemMaxAge).
+	MaxItemAge Duration `yaml:"max_item_age"`
+	// MaxPollInterval lets the poll interval of a quiet feed grow from its
+	// poll_interval up to this; 0 means no growth.
+	MaxPollInterval Duration `yaml:"max_poll_interval"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -73,6 +90,9 @@ type Feed struct {
 	Profile `yaml:",inline"`
 	// Posts holds how the account's posts look (see profile.go).
 	Posts `yaml:",inline"`
+	// RemovalCheckInterval overrides the global removal_check_interval;
+	// 0 means the global value (see Config.RemovalCheck).
+	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
 }
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
@@ -142,6 +162,10 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	durations := map[string]*Duration{
 		"HERALD_POLL_INTERVAL": &cfg.PollInterval,
 		"HERALD_FETCH_TIMEOUT": &cfg.FetchTimeout,
+
+		"HERALD_REMOVAL_CHECK_INTERVAL": &cfg.RemovalCheckInterval,
+		"HERALD_MAX_ITEM_AGE":           &cfg.MaxItemAge,
+		"HERALD_MAX_POLL_INTERVAL":      &cfg.MaxPollInterval,
 	}
 	for name, dst := range durations {
 		if v := env(name); v != "" {
@@ -233,6 +257,15 @@ func (c *Config) Validate() error {
 	if c.FetchTimeout.Std() < 100*time.Millisecond {
 		return fmt.Errorf("fetch_timeout: %s is too short", c.FetchTimeout.Std())
 	}
+	if c.RemovalCheckInterval != 0 && c.RemovalCheckInterval.Std() < time.Second {
+		return fmt.Errorf("removal_check_interval: %s is shorter than 1s", c.RemovalCheckInterval.Std())
+	}
+	if c.MaxItemAge != 0 && c.MaxItemAge.Std() < time.Minute {
+		return fmt.Errorf("max_item_age: %s is shorter than 1m", c.MaxItemAge.Std())
+	}
+	if c.MaxPollInterval != 0 && c.MaxPollInterval < c.PollInterval {
+		return fmt.Errorf("max_poll_interval: %s is shorter than poll_interval %s", c.MaxPollInterval.Std(), c.PollInterval.Std())
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -273,6 +306,9 @@ func (f Feed) validate() error {
 	}
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
+	}
+	if f.RemovalCheckInterval != 0 && f.RemovalCheckInterval.Std() < time.Second {
+		return fmt.Errorf("removal_check_interval: %s is shorter than 1s", f.RemovalCheckInterval.Std())
 	}
 	if err := f.Profile.validate(); err != nil {
 		return err
@@ -379,4 +415,34 @@ func (in *Inbox) validate() error {
 		return fmt.Errorf("inbox.rate_limit and inbox.rate_burst: must not be negative")
 	}
 	return nil
+}
+
+// RemovalCheck returns the removal check interval of f: its own, else the
+// global one, else DefaultRemovalCheckInterval.
+func (c *Config) RemovalCheck(f Feed) time.Duration {
+	switch {
+	case f.RemovalCheckInterval != 0:
+		return f.RemovalCheckInterval.Std()
+	case c.RemovalCheckInterval != 0:
+		return c.RemovalCheckInterval.Std()
+	}
+	return DefaultRemovalCheckInterval
+}
+
+// ItemMaxAge returns max_item_age, or DefaultMaxItemAge when unset.
+func (c *Config) ItemMaxAge() time.Duration {
+	if c.MaxItemAge != 0 {
+		return c.MaxItemAge.Std()
+	}
+	return DefaultMaxItemAge
+}
+
+// PollBounds returns the shortest and longest poll interval of f: its
+// poll_interval, and max_poll_interval when that is longer.
+func (c *Config) PollBounds(f Feed) (shortest, longest time.Duration) {
+	shortest = f.PollInterval.Std()
+	if shortest == 0 {
+		shortest = c.PollInterval.Std()
+	}
+	return shortest, max(shortest, c.MaxPollInterval.Std())
 }
