@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"herald/actor"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -47,6 +48,18 @@ func TestDashboardInBrowser(t *testing.T) {
 	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
 	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
 	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	post := actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
+	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "#likes/1", "type": "Like",
+		"actor": alice.ActorID(), "object": post,
+	}, http.StatusAccepted)
+	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "/statuses/1/activity", "type": "Create",
+		"actor": alice.ActorID(), "to": []string{"https://www.w3.org/ns/activitystreams#Public"},
+		"object": map[string]any{"id": alice.ActorID() + "/statuses/1", "type": "Note", "attributedTo": alice.ActorID(),
+			"inReplyTo": post, "content": "<p>Goed nieuws voor de dijken!</p>", "published": time.Now().UTC().Format(time.RFC3339),
+			"to": []string{"https://www.w3.org/ns/activitystreams#Public"}},
+	}, http.StatusAccepted)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -78,6 +91,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible(`a[href="/admin/actors/news"]`), chromedp.Click(`a[href="/admin/actors/news"]`),
 		chromedp.WaitVisible(`svg.chart`))
 	heading, followers, posts := text(`h1`), text(`#followers`), text(`#posts + table`)
+	top, replies := text(`#top + ol`), text(`section[aria-labelledby="replies"]`)
 	chartDesc, err := chromedp.Run(browserCtx, chromedp.TextContent(`svg.chart desc`)) // not rendered, so not innerText
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +111,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	if !strings.Contains(posts, "Kabinet investeert € 5 miljoen in waterveiligheid") {
 		t.Errorf("posts table lacks a post:\n%s", posts)
+	}
+	if !strings.Contains(top, "Kabinet investeert") || !strings.Contains(top, "1 likes, 1 replies") {
+		t.Errorf("top posts: %q", top)
+	}
+	if !strings.Contains(replies, "Goed nieuws voor de dijken!") {
+		t.Errorf("recent replies: %q", replies)
 	}
 	dir := filepath.Join("..", "artifacts")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"html"
+	"html/template"
 	"net/http"
 	"regexp"
 	"sort"
@@ -157,7 +158,12 @@ func (b *Bridge) handleAccountPage(w http.ResponseWriter, r *http.Request, tok c
 		internalError(w, b.log, r, err)
 		return
 	}
-	page := dashboard.AccountPage{Account: account, Now: b.now(), Posts: posts, TopPosts: topPosts(posts, 5)}
+	replies, err := b.recentReplies(posts)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	page := dashboard.AccountPage{Account: account, Now: b.now(), Posts: posts, TopPosts: topPosts(posts, 5), Replies: replies}
 	page.FollowersOverTime, page.NewPerWeek = followerSeries(followers, b.now())
 	b.renderPage(w, r, func() error { return b.pages.Account(w, page) })
 }
@@ -187,9 +193,58 @@ func (b *Bridge) dashboardPosts(handle string) ([]dashboard.Post, error) {
 			continue
 		}
 		seen[act.Object.ID] = true
-		posts = append(posts, dashboard.Post{Title: firstParagraph(act.Object.Content), URL: act.Object.URL, ID: act.Object.ID, Published: act.Object.Published})
+		post := dashboard.Post{Title: firstParagraph(act.Object.Content), URL: act.Object.URL, ID: act.Object.ID, Published: act.Object.Published}
+		if err := b.reach(&post); err != nil {
+			return nil, err
+		}
+		posts = append(posts, post)
 	}
 	return posts, nil
+}
+
+// reach fills in a post's interactions and the delivery of its Create.
+func (b *Bridge) reach(p *dashboard.Post) error {
+	for kind, n := range map[string]*int{store.KindLike: &p.Likes, store.KindShare: &p.Boosts, store.KindReply: &p.Replies} {
+		_, total, err := b.store.Interactions(p.ID, kind, 0)
+		if err != nil {
+			return err
+		}
+		*n = total
+	}
+	st, _, err := b.store.DeliveryStats(b.render.URLs.Create(p.ID))
+	if err != nil {
+		return err
+	}
+	p.Delivered, p.Pending, p.Failed = st.Delivered, st.Pending(), st.Failed
+	return nil
+}
+
+// recentReplyLimit bounds the replies shown on an account page.
+const recentReplyLimit = 10
+
+// recentReplies returns the newest replies to posts, newest first.
+func (b *Bridge) recentReplies(posts []dashboard.Post) ([]dashboard.Reply, error) {
+	var replies []dashboard.Reply
+	for _, p := range posts {
+		if p.Replies == 0 {
+			continue
+		}
+		items, _, err := b.store.Interactions(p.ID, store.KindReply, recentReplyLimit)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			at := it.Published
+			if at.IsZero() {
+				at = it.Received
+			}
+			// The content was sanitised when the reply was stored.
+			replies = append(replies, dashboard.Reply{Author: it.Actor, AuthorURL: it.Actor, URL: firstNonEmpty(it.URL, it.ID),
+				InReplyTo: p.Title, Content: template.HTML(it.Content), At: at})
+		}
+	}
+	sort.SliceStable(replies, func(i, j int) bool { return replies[i].At.After(replies[j].At) })
+	return replies[:min(len(replies), recentReplyLimit)], nil
 }
 
 var (
