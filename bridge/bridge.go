@@ -108,7 +108,11 @@ func New(opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	b.styles = styles
-	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds)
+	sealer, err := newSealer(opts.Config.KeyEncryptionKey)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds, sealer)
 	if err != nil {
 		return nil, err
 	}

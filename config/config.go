@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"herald/keyseal"
 )
 
 // Defaults applied to keys the file and the environment leave unset.
@@ -54,6 +56,10 @@ type Config struct {
 	Feeds []Feed `yaml:"feeds"`
 	// AdminTokens grant access to the admin API (see admin.go).
 	AdminTokens []AdminToken `yaml:"admin_tokens"`
+	// KeyEncryptionKey, when set (32 bytes as hex or base64), encrypts the
+	// actors' private keys in the database. Best given only as
+	// HERALD_KEY_ENCRYPTION_KEY, so that it never sits beside the data.
+	KeyEncryptionKey string `yaml:"key_encryption_key"`
 	// AccountDomain is the domain of handles (@news@AccountDomain) when it
 	// differs from the host of BaseURL; that domain must redirect its
 	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
@@ -144,10 +150,11 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 // applyEnv overrides cfg with every HERALD_* variable that is set.
 func applyEnv(cfg *Config, getenv func(string) string) error {
 	strs := map[string]*string{
-		"HERALD_LISTEN":    &cfg.Listen,
-		"HERALD_BASE_URL":  &cfg.BaseURL,
-		"HERALD_DATA_DIR":  &cfg.DataDir,
-		"HERALD_LOG_LEVEL": &cfg.LogLevel,
+		"HERALD_LISTEN":             &cfg.Listen,
+		"HERALD_BASE_URL":           &cfg.BaseURL,
+		"HERALD_DATA_DIR":           &cfg.DataDir,
+		"HERALD_LOG_LEVEL":          &cfg.LogLevel,
+		"HERALD_KEY_ENCRYPTION_KEY": &cfg.KeyEncryptionKey,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	if v := env("HERALD_ADMIN_TOKEN"); v != "" {
@@ -282,6 +289,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.validateAdminTokens(); err != nil {
 		return err
+	}
+	if c.KeyEncryptionKey != "" {
+		if _, err := keyseal.ParseKey(c.KeyEncryptionKey); err != nil {
+			return fmt.Errorf("key_encryption_key: %w", err)
+		}
 	}
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
