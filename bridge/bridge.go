@@ -19,6 +19,7 @@ import (
 	"herald/dashboard"
 	"herald/feeds"
 	"herald/metrics"
+	"herald/ownership"
 	"herald/store"
 )
 
@@ -76,6 +77,8 @@ type Bridge struct {
 	metrics  *metrics.Metrics
 	pages    *dashboard.Pages
 	guard    *inboxGuard
+	owners   *ownershipGate
+	client   *http.Client
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
@@ -117,6 +120,10 @@ func New(opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	b.keys = keys
+	b.client = opts.Client
+	if err := b.loadOwnership(); err != nil {
+		return nil, err
+	}
 	b.metrics = metrics.New(storeGauges{b})
 	if b.pages, err = dashboard.New(); err != nil {
 		return nil, err
@@ -168,6 +175,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.poller.Run(workCtx) })
 	wg.Go(func() { b.delivery.Run(workCtx) })
+	wg.Go(func() { b.runOwnership(workCtx, &ownership.Checker{Client: b.client}) })
 	b.log.Info("herald started", "listen", ln.Addr().String(), "base_url", b.cfg.BaseURL, "feeds", len(b.cfg.Feeds))
 
 	var err error

@@ -22,11 +22,14 @@ type ActorStatus struct {
 	LastError   string      `json:"last_error,omitempty"`
 	Failures    int         `json:"failures,omitempty"`
 	LastPing    *store.Ping `json:"last_ping,omitempty"`
+	// Ownership is the site ownership check (only with ownership.required).
+	Ownership *OwnershipStatus `json:"ownership,omitempty"`
 }
 
 // ReadActorStatus assembles handle's status from the store. The admin API
 // and the command line (on a stopped server's data directory) both use it.
-func ReadActorStatus(st *store.Store, urls actor.URLs, handle, feedURL string) (ActorStatus, error) {
+func ReadActorStatus(st *store.Store, cfg *config.Config, f config.Feed) (ActorStatus, error) {
+	handle, feedURL, urls := f.Handle, f.URL, actor.URLs{Base: cfg.BaseURL}
 	fs, err := st.FeedState(handle)
 	if err != nil {
 		return ActorStatus{}, err
@@ -46,6 +49,9 @@ func ReadActorStatus(st *store.Store, urls actor.URLs, handle, feedURL string) (
 	} else if found {
 		s.LastPing = &p
 	}
+	if s.Ownership, err = ownershipStatus(st, cfg, f); err != nil {
+		return ActorStatus{}, err
+	}
 	return s, nil
 }
 
@@ -57,7 +63,7 @@ func (b *Bridge) handleAdminActors(w http.ResponseWriter, r *http.Request, tok c
 		if !tok.Allows(f.Handle) {
 			continue
 		}
-		s, err := ReadActorStatus(b.store, b.render.URLs, f.Handle, f.URL)
+		s, err := ReadActorStatus(b.store, b.cfg, f)
 		if err != nil {
 			internalError(w, b.log, r, err)
 			return
@@ -75,7 +81,7 @@ func (b *Bridge) handleAdminActor(w http.ResponseWriter, r *http.Request, tok co
 	}
 	for _, f := range b.cfg.Feeds {
 		if f.Handle == handle {
-			s, err := ReadActorStatus(b.store, b.render.URLs, handle, f.URL)
+			s, err := ReadActorStatus(b.store, b.cfg, f)
 			if err != nil {
 				internalError(w, b.log, r, err)
 				return

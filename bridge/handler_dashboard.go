@@ -119,7 +119,7 @@ func (b *Bridge) handleOverview(w http.ResponseWriter, r *http.Request, tok conf
 }
 
 func (b *Bridge) dashboardAccount(f config.Feed) (dashboard.Account, error) {
-	s, err := ReadActorStatus(b.store, b.render.URLs, f.Handle, f.URL)
+	s, err := ReadActorStatus(b.store, b.cfg, f)
 	if err != nil {
 		return dashboard.Account{}, err
 	}

@@ -26,7 +26,7 @@ func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 		b.writeInstanceWebFinger(w, r)
 		return
 	}
-	if _, known := b.keys.actors[handle]; !ok || !known {
+	if _, known := b.keys.actors[handle]; !ok || !known || !b.published(handle) {
 		writeError(w, http.StatusNotFound, "no such account")
 		return
 	}

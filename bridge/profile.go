@@ -39,6 +39,9 @@ func (b *Bridge) profile(handle string) (actor.Profile, error) {
 		Discoverable: f.Discoverable == nil || *f.Discoverable, Indexable: f.Indexable == nil || *f.Indexable,
 		PublicKeyPEM: b.keys.actors[handle].pem,
 	}
+	if !b.published(handle) { // its site has not confirmed it yet: keep it out of search
+		p.Discoverable, p.Indexable = false, false
+	}
 	for _, fl := range f.Fields {
 		p.Fields = append(p.Fields, actor.Field{Name: fl.Name, Value: fl.Value})
 	}

@@ -60,6 +60,8 @@ type Config struct {
 	// actors' private keys in the database. Best given only as
 	// HERALD_KEY_ENCRYPTION_KEY, so that it never sits beside the data.
 	KeyEncryptionKey string `yaml:"key_encryption_key"`
+	// Ownership makes accounts wait for their site's consent (ownership.go).
+	Ownership Ownership `yaml:"ownership"`
 	// AccountDomain is the domain of handles (@news@AccountDomain) when it
 	// differs from the host of BaseURL; that domain must redirect its
 	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
@@ -157,6 +159,16 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_KEY_ENCRYPTION_KEY": &cfg.KeyEncryptionKey,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	if v := env("HERALD_OWNERSHIP_REQUIRED"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("HERALD_OWNERSHIP_REQUIRED: %q is not true or false", v)
+		}
+		cfg.Ownership.Required = b
+	}
+	if v := env("HERALD_OWNERSHIP_ALLOWLIST"); v != "" {
+		cfg.Ownership.Allowlist = strings.Split(v, ",")
+	}
 	if v := env("HERALD_ADMIN_TOKEN"); v != "" {
 		cfg.AdminTokens = append(cfg.AdminTokens, AdminToken{Token: v, Role: RoleOperator})
 	}
@@ -288,6 +300,9 @@ func (c *Config) Validate() error {
 		return errors.New("feeds: at least one feed is required")
 	}
 	if err := c.validateAdminTokens(); err != nil {
+		return err
+	}
+	if err := c.Ownership.validate(); err != nil {
 		return err
 	}
 	if c.KeyEncryptionKey != "" {

@@ -206,4 +206,12 @@ func printStatus(w io.Writer, s bridge.ActorStatus) {
 	if s.LastPing != nil {
 		fmt.Fprintf(w, "last ping:     %s via %s (%s)\n", when(s.LastPing.At), s.LastPing.Via, s.LastPing.Source)
 	}
+	if o := s.Ownership; o != nil && o.Verified {
+		fmt.Fprintf(w, "site:          confirmed (%s)\n", o.Method)
+	} else if o != nil {
+		fmt.Fprintf(w, "site:          NOT CONFIRMED: the account is unpublished until the site shows token %s\n", o.Token)
+		for _, line := range o.Instructions {
+			fmt.Fprintln(w, "               "+line)
+		}
+	}
 }

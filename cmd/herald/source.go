@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"herald/actor"
 	"herald/bridge"
 	"herald/config"
 	"herald/store"
@@ -58,7 +57,7 @@ func (d *dirSource) Actors() ([]bridge.ActorStatus, error) {
 func (d *dirSource) Actor(handle string) (bridge.ActorStatus, error) {
 	for _, f := range d.cfg.Feeds {
 		if f.Handle == handle {
-			return bridge.ReadActorStatus(d.store, actor.URLs{Base: d.cfg.BaseURL}, handle, f.URL)
+			return bridge.ReadActorStatus(d.store, d.cfg, f)
 		}
 	}
 	return bridge.ActorStatus{}, fmt.Errorf("no feed with handle %q in the config", handle)
