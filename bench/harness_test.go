@@ -161,6 +161,9 @@ func (in *instance) start() {
 	in.t.Helper()
 	in.stderr = &bytes.Buffer{}
 	in.proc = exec.Command(heraldBin, "serve", "--config", in.config)
+	if lv := os.Getenv("HERALD_BENCH_LOG"); lv != "" {
+		in.proc.Env = append(os.Environ(), "HERALD_LOG_LEVEL="+lv)
+	}
 	in.proc.Stderr = &lockedWriter{w: in.stderr}
 	if err := in.proc.Start(); err != nil {
 		in.t.Fatal(err)
@@ -281,7 +284,8 @@ func signingTime(t *testing.T, n int) time.Duration {
 	return time.Since(start)
 }
 
-// newFleet starts a fleet and closes it at test end.
+// newFleet starts a fleet and closes it at test end (runs close it
+// earlier, so two large fleets never hold their sockets at once).
 func newFleet(t *testing.T, n int, fault func(int) fedtest.Fault) *fedtest.Fleet {
 	t.Helper()
 	f, err := fedtest.NewFleet(fedtest.FleetOptions{N: n, Fault: fault})

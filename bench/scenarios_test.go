@@ -24,6 +24,7 @@ func (r fanOut) ratio() float64 { return r.took.Seconds() / r.signing.Seconds() 
 // every verified Create.
 func runFanOut(t *testing.T, n int) fanOut {
 	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
 	in := newInstance(t, fleet, true, 10*time.Second)
 	in.start()
 	in.initialised()
@@ -45,6 +46,7 @@ func runFanOut(t *testing.T, n int) fanOut {
 	}
 	if n, _ := in.openStore().PendingJobs(); n != 0 {
 		t.Errorf("%d jobs left queued", n)
+		t.Logf("herald log:\n%.5000s", in.stderr.String())
 	}
 	t.Logf("fan-out N=%d: %s; pure signing %s; ratio %.2f; Herald peak RSS %d MiB",
 		n, res.took.Round(time.Millisecond), res.signing.Round(time.Millisecond), res.ratio(), res.rss>>20)
@@ -74,6 +76,7 @@ func faultOf(i int) fedtest.Fault {
 // the 410 ones lost their followers.
 func runFaults(t *testing.T, n int, timeout time.Duration) time.Duration {
 	fleet := newFleet(t, n, faultOf)
+	defer fleet.Close()
 	healthy := 0
 	for _, h := range fleet.Hosts() {
 		if h.Fault() == fedtest.Healthy {
@@ -99,7 +102,11 @@ func runFaults(t *testing.T, n int, timeout time.Duration) time.Duration {
 	if missing, dups := deliveryCounts(fleet, "Create"); missing != 0 || dups != 0 {
 		t.Errorf("%d healthy hosts without the Create, %d duplicates", missing, dups)
 	}
+	failedBefore := t.Failed()
 	checkFaultState(t, in.openStore(), fleet, timeout)
+	if t.Failed() && !failedBefore {
+		t.Logf("herald log:\n%.3000s", in.stderr.String())
+	}
 	t.Logf("faults N=%d: %d healthy hosts delivered in %s", n, healthy, took.Round(time.Millisecond))
 	return took
 }
@@ -144,6 +151,11 @@ func checkFaultState(t *testing.T, st *store.Store, fleet *fedtest.Fleet, timeou
 	}
 	if want := len(fleet.Hosts()) - countFault(fleet, fedtest.Healthy) - countFault(fleet, fedtest.Gone); len(jobs) != want {
 		t.Errorf("%d jobs queued, want %d (one per failing host)", len(jobs), want)
+		for i, j := range jobs {
+			if i < 5 || i > len(jobs)-5 {
+				t.Logf("job %+v", j)
+			}
+		}
 	}
 }
 
@@ -159,13 +171,17 @@ func checkHost(t *testing.T, h *fedtest.FleetHost, following bool, j store.Job, 
 		return
 	}
 	posts := h.Posts()
-	if !following || j.Attempts != 1 || len(posts) != 1 {
-		t.Errorf("host %s (%s): following %t, job %+v after %d posts; want one attempt, retry queued", h.IP, h.Fault(), following, j, len(posts))
+	// The last post may have been in flight at shutdown: not an attempt.
+	if !following || j.Attempts < 1 || (len(posts) != j.Attempts && len(posts) != j.Attempts+1) {
+		t.Errorf("host %s (%s): following %t, job %+v after %d posts; want a retry queued after each", h.IP, h.Fault(), following, j, len(posts))
 		return
 	}
-	wait := j.NextAttempt.Sub(posts[0])
-	if wait < 16*time.Second || wait > 76*time.Second+timeout+time.Second {
-		t.Errorf("host %s: retry due %s after the first try, outside the ladder's first step", h.IP, wait)
+	next := j.NextAttempt
+	if len(posts) > 1 {
+		next = posts[1]
+	}
+	if wait := next.Sub(posts[0]); wait < 16*time.Second || wait > 76*time.Second+timeout+time.Second {
+		t.Errorf("host %s: retry %s after the first try, outside the ladder's first step", h.IP, wait)
 	}
 	if st := hosts[h.IP+":"+portOf(h.Origin)]; st.State != "failing" || st.LastError == "" {
 		t.Errorf("host %s: state %+v, want failing with the last error", h.IP, st)
@@ -201,6 +217,7 @@ func countFault(f *fedtest.Fleet, fault fedtest.Fault) int {
 // flight at the kill (at most bridge.DefaultWorkers).
 func runKill(t *testing.T, n int) (duplicates, atKill int) {
 	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
 	in := newInstance(t, fleet, true, 10*time.Second)
 	in.start()
 	in.initialised()
@@ -234,6 +251,7 @@ func runKill(t *testing.T, n int) (duplicates, atKill int) {
 // the signed GET of the follower's key and the Accept.
 func runFollows(t *testing.T, n int) (took, signing time.Duration) {
 	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
 	in := newInstance(t, fleet, false, 10*time.Second)
 	in.start()
 	in.initialised()

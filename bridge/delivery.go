@@ -77,6 +77,12 @@ type deliverer struct {
 
 	mu       sync.Mutex
 	inFlight map[string]bool // by pair (activity id, 0, inbox)
+	// gen counts finished jobs; finished holds the gen at which each
+	// recently finished job left inFlight. A queue scan that began before a
+	// job's outcome was committed still sees the job, so the dispatcher
+	// skips jobs finished after its scan began (see startDue).
+	gen      uint64
+	finished map[string]uint64
 }
 
 func newDeliverer(o deliveryOptions) *deliverer {
@@ -103,6 +109,7 @@ func newDeliverer(o deliveryOptions) *deliverer {
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
 		inFlight:        map[string]bool{},
+		finished:        map[string]uint64{},
 	}
 }
 
@@ -175,6 +182,8 @@ func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 // startDue claims and starts up to free due jobs; it returns how many.
 func (d *deliverer) startDue(free int, start func(store.Job)) int {
 	now := d.now()
+	snap := d.generation()
+	defer d.forgetFinished(snap)
 	due, err := d.store.DueJobsFunc(now, free, func(activityID, inbox []byte) bool {
 		return d.isInFlight(string(activityID), string(inbox)) || !d.hosts.admits(hostOf(string(inbox)), now)
 	})
@@ -184,7 +193,7 @@ func (d *deliverer) startDue(free int, start func(store.Job)) int {
 	}
 	n := 0
 	for _, j := range due {
-		if d.claim(j, now) {
+		if d.claim(j, now, snap) {
 			start(j)
 			n++
 		}
@@ -206,22 +215,52 @@ func (d *deliverer) untilNextDue() time.Duration {
 	return wait
 }
 
-// claim marks j in flight and counts it against its host; false when the
-// host takes no more requests now.
-func (d *deliverer) claim(j store.Job, now time.Time) bool {
+// claim marks j, read by a queue scan that began at generation snap, in
+// flight and counts it against its host. It returns false when j finished
+// after the scan began (the scan saw it before its outcome was committed),
+// is in flight, or its host takes no more requests now.
+func (d *deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
+	pair := pairOf(j.ActivityID, j.Inbox)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inFlight[pair] || d.finished[pair] > snap {
+		return false
+	}
 	if !d.hosts.acquire(hostOf(j.Inbox), now) {
 		return false
 	}
-	d.mu.Lock()
-	d.inFlight[pairOf(j.ActivityID, j.Inbox)] = true
-	d.mu.Unlock()
+	d.inFlight[pair] = true
 	return true
 }
 
+// release marks j no longer in flight. It must be called after j's
+// outcome is committed.
 func (d *deliverer) release(j store.Job) {
+	pair := pairOf(j.ActivityID, j.Inbox)
 	d.mu.Lock()
-	delete(d.inFlight, pairOf(j.ActivityID, j.Inbox))
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	delete(d.inFlight, pair)
+	d.gen++
+	d.finished[pair] = d.gen
+}
+
+// generation returns the count of finished jobs, read before a queue scan.
+func (d *deliverer) generation() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.gen
+}
+
+// forgetFinished drops the finished marks up to snap: every scan that
+// begins later sees those outcomes committed.
+func (d *deliverer) forgetFinished(snap uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for pair, g := range d.finished {
+		if g <= snap {
+			delete(d.finished, pair)
+		}
+	}
 }
 
 func (d *deliverer) isInFlight(activityID, inbox string) bool {

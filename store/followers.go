@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -85,15 +87,24 @@ func (s *Store) RemoveFollower(handle, followerID string) (removed bool, err err
 
 // RemoveFollowersAt removes every follower of handle whose inbox or shared
 // inbox is inbox (used when that inbox answers 410 Gone). It returns the ids
-// removed.
+// removed. Concurrent calls are committed together (bbolt Batch): a fan-out
+// may meet many gone inboxes at once.
 func (s *Store) RemoveFollowersAt(handle, inbox string) (removed []string, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		removed = nil
 		b, err := actorBucket(tx, bucketFollowers, handle, false)
 		if err != nil || b == nil {
 			return err
 		}
 		var gone [][]byte
+		quoted, err := json.Marshal(inbox)
+		if err != nil {
+			return err
+		}
 		err = b.ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, quoted) { // cheap test before decoding
+				return nil
+			}
 			var f Follower
 			if err := decodeJSON(k, v, &f); err != nil {
 				return err
