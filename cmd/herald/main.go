@@ -4,6 +4,9 @@
 //
 //	herald serve --config FILE   run the server
 //	herald version               print the version
+//	herald remote export|erase --config FILE ACTOR_ID
+//	                             print or erase all Herald holds about one remote account
+//	herald reports --config FILE print the reports (Flags) received
 package main
 
 import (
@@ -46,6 +49,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCommand(args[1:], stderr)
+	case "remote":
+		return remoteCommand(args[1:], stdout, stderr)
+	case "reports":
+		return reportsCommand(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -65,6 +72,11 @@ func usage(w io.Writer) {
 Usage:
   herald serve --config FILE   run the server (every key can also come from HERALD_* variables)
   herald version               print the version
+  herald remote export --config FILE ACTOR_ID
+                               print, as JSON, everything Herald holds about one remote account
+  herald remote erase --config FILE ACTOR_ID
+                               erase it (follows, likes, boosts, replies, reports, cached actor)
+  herald reports --config FILE print the reports (Flag activities) received, as JSON
 `)
 }
 
