@@ -162,9 +162,10 @@ func (b *Bridge) verifyOptions() signature.VerifyOptions {
 // does not verify with the cached copy (the sender may have rotated it).
 func (b *Bridge) verify(ctx context.Context, r *http.Request, body []byte) (signature.Verified, error) {
 	opts := b.verifyOptions()
-	v, err := signature.VerifyRequest(ctx, r, body, b.remote.keyResolver(false), opts)
+	keys := b.guard.keys
+	v, err := signature.VerifyRequest(ctx, r, body, keys.resolver(b.remote.keyResolver(false), false, b.now), opts)
 	if errors.Is(err, signature.ErrInvalidSignature) {
-		v, err = signature.VerifyRequest(ctx, r, body, b.remote.keyResolver(true), opts)
+		v, err = signature.VerifyRequest(ctx, r, body, keys.resolver(b.remote.keyResolver(true), true, b.now), opts)
 	}
 	return v, err
 }

@@ -31,6 +31,7 @@ type inboxGuard struct {
 	perIP, perHost *rateLimiter
 	queue          *verifyQueue
 	replay         *signature.ReplayCache
+	keys           *keyCache
 }
 
 func newInboxGuard(in config.Inbox) *inboxGuard {
@@ -49,6 +50,7 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
 		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting),
 		replay:         signature.NewReplayCache(replayCacheSize),
+		keys:           newKeyCache(),
 	}
 	for _, a := range in.BlockedActors {
 		g.blockedActors[a] = true

@@ -109,6 +109,7 @@ func (b *Bridge) handleDelete(ctx context.Context, a actor.Activity) (int, strin
 
 // eraseActor removes everything Herald holds about actorID.
 func (b *Bridge) eraseActor(_ context.Context, actorID string) {
+	b.guard.keys.dropOwner(actorID)
 	r, err := b.store.EraseRemote(actorID)
 	if err != nil {
 		b.log.Error("erase remote actor", "actor", actorID, "error", err)

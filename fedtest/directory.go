@@ -106,6 +106,16 @@ func (d *Directory) Add(path string, style Style) (*Account, error) {
 	return a, nil
 }
 
+// AddWithKey is Add with a given key, so that benchmarks can host many
+// accounts without generating a key for each.
+func (d *Directory) AddWithKey(path string, style Style, key *rsa.PrivateKey) *Account {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	a := &Account{dir: d, path: path, style: style, key: key, name: path[strings.LastIndex(path, "/")+1:]}
+	d.accts[path] = a
+	return a
+}
+
 // ID is the account's actor id.
 func (a *Account) ID() string { return a.dir.URL + a.path }
 

@@ -4,6 +4,9 @@
 //
 //	herald serve --config FILE   run the server
 //	herald version               print the version
+//	herald remote export|erase --config FILE ACTOR_ID
+//	                             print or erase all Herald holds about one remote account
+//	herald reports --config FILE print the reports (Flags) received
 package main
 
 import (
@@ -52,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return adminCommand(cmd, rest, stdout, stderr)
 	case "verify":
 		return verifyCommand(rest, stdout, stderr)
+	case "remote":
+		return remoteCommand(rest, stdout, stderr)
+	case "reports":
+		return reportsCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -77,6 +84,11 @@ Usage:
   herald deliveries                   show the delivery queue
   herald backup FILE                  write a consistent copy of the database
   herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
+  herald remote export --config FILE ACTOR_ID
+                                      print, as JSON, everything Herald holds about one remote account
+  herald remote erase --config FILE ACTOR_ID
+                                      erase it (follows, likes, boosts, replies, reports, cached actor)
+  herald reports --config FILE        print the reports (Flag activities) received, as JSON
   herald version                      print the version
 
 followers, stats, deliveries, backup and feeds list read the data directory
