@@ -22,5 +22,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("POST /users/{handle}/inbox", b.handleInbox)
 	mux.HandleFunc("POST /inbox", b.handleInbox)
 	mux.HandleFunc("GET /healthz", b.handleHealth)
+	mux.HandleFunc("GET /websub/{handle}", b.handleWebSubVerify)
+	mux.HandleFunc("POST /websub/{handle}", b.handleWebSubPush)
 	return mux
 }
