@@ -32,6 +32,10 @@ type FeedHealth struct {
 	// APIStatus tells how the last REST API call went ("ok",
 	// "unavailable: …"), "" if never called.
 	APIStatus string
+	// HubState is the WebSub subscription's state ("pending", "active",
+	// "denied: …", "failed: …"), "" without a hub; LeaseUntil its end.
+	HubState   string
+	LeaseUntil time.Time
 }
 
 // FeedHealth returns the health of handle's feed.
@@ -57,6 +61,13 @@ func (b *Bridge) FeedHealth(handle string) (FeedHealth, error) {
 	f.LastFetch, f.LastSuccess, f.LastFullFetch = st.LastAttempt, st.LastSuccess, st.LastFullFetch
 	f.LastError, f.Failures, f.ItemsSeen, f.Scheduled = st.LastError, st.Failures, st.ItemsSeen, len(schedule)
 	f.DiscoveredFeed, f.API, f.Hub, f.APIStatus = st.DiscoveredFeed, st.API, st.Hub, st.APIStatus
+	sub, err := b.store.Subscription(handle)
+	if err != nil {
+		return FeedHealth{}, err
+	}
+	if sub.Hub == st.Hub && st.Hub != "" {
+		f.HubState, f.LeaseUntil = sub.State, sub.LeaseUntil
+	}
 	f.NextFetch = b.poller.sched.nextDue(handle)
 	if f.Status == "" {
 		f.Status = "not polled yet"

@@ -25,6 +25,7 @@ type site struct {
 	body      []byte
 	etag      string
 	gone      map[string]bool // path → answers 404
+	hub       string          // advertised in a Link header when set
 	fetches   int
 	full      int // 200 answers of the feed
 	pageCalls map[string]int
@@ -68,6 +69,9 @@ func (s *site) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.fetches++
+	if s.hub != "" {
+		w.Header().Set("Link", "<"+s.hub+`>; rel="hub"`)
+	}
 	if r.Header.Get("If-None-Match") == s.etag {
 		w.WriteHeader(http.StatusNotModified)
 		return

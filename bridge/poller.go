@@ -1,12 +1,14 @@
 package bridge
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"herald/config"
@@ -24,12 +26,28 @@ type poller struct {
 	b       *Bridge
 	fetcher *feeds.Fetcher
 	sched   *scheduler
+	// locks serialise the polls and pushes of each feed (by handle); the
+	// map is filled once and only read afterwards.
+	locks map[string]*sync.Mutex
 }
 
 func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
-	p := &poller{b: b, fetcher: fetcher}
+	p := &poller{b: b, fetcher: fetcher, locks: map[string]*sync.Mutex{}}
+	for _, f := range b.cfg.Feeds {
+		p.locks[f.Handle] = &sync.Mutex{}
+	}
 	p.sched = newScheduler(b.cfg.Feeds, p.pollOnce, b.now)
 	return p
+}
+
+// lock takes handle's feed lock and returns its release.
+func (p *poller) lock(handle string) func() {
+	mu, ok := p.locks[handle]
+	if !ok {
+		return func() {}
+	}
+	mu.Lock()
+	return mu.Unlock
 }
 
 // PollNow asks for an immediate poll of handle's feed (a ping or push said
@@ -59,7 +77,15 @@ func (p *poller) pollOnce(ctx context.Context, f config.Feed) time.Duration {
 		p.b.log.Warn("feed disabled", "handle", f.Handle, "status", st.Status)
 		return -1
 	}
-	wait := nextPollDelay(p.interval(f, st), st.Failures)
+	interval := p.interval(f, st)
+	renew, pushed := p.maintainSubscription(ctx, f, st)
+	if pushed && err == nil {
+		interval = max(interval, p.b.cfg.PushPoll()) // the hub pushes; poll for safety only
+	}
+	wait := nextPollDelay(interval, st.Failures)
+	if renew > 0 && renew < wait {
+		wait = renew
+	}
 	if err != nil && ctx.Err() == nil {
 		// A site that says when to come back (429, 503) is obeyed.
 		var httpErr *feeds.HTTPError
@@ -122,8 +148,8 @@ func (p *poller) fetch(ctx context.Context, f config.Feed, st *store.FeedState, 
 	if api := res.Links[feeds.RelWordPressAPI]; api != "" {
 		st.API = api
 	}
-	if hub := res.Links["hub"]; hub != "" {
-		st.Hub = hub
+	if res.Feed != nil { // a 304 says nothing about the hub
+		st.Hub = cmp.Or(res.Links["hub"], res.Feed.Hub)
 	}
 	return res, nil
 }
@@ -196,6 +222,7 @@ func nextPollDelay(interval time.Duration, failures int) time.Duration {
 // so a crash never marks an item seen without queueing its deliveries, nor
 // the reverse.
 func (p *poller) Poll(ctx context.Context, f config.Feed) error {
+	defer p.lock(f.Handle)()
 	st, err := p.b.store.FeedState(f.Handle)
 	if err != nil {
 		return err
@@ -231,10 +258,37 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 		p.b.log.Info("feed moved permanently", "handle", f.Handle, "from", st.URL, "to", res.MovedTo)
 		st.URL = res.MovedTo
 	}
-	c, err := p.changes(ctx, f, &st, res, now)
+	c, err := p.changes(ctx, f, &st, res, now, false)
 	if err != nil {
 		return err
 	}
+	return p.commit(f, st, c, now)
+}
+
+// applyPush processes a feed document the WebSub hub pushed, at once: new
+// and edited items as a poll would, but the document may hold only the new
+// entries, so nothing is taken for removed and held posts are only added.
+func (p *poller) applyPush(ctx context.Context, f config.Feed, body []byte) error {
+	defer p.lock(f.Handle)()
+	st, err := p.b.store.FeedState(f.Handle)
+	if err != nil {
+		return err
+	}
+	st = freshState(st, f)
+	feed, err := feeds.Parse(body, st.URL)
+	if err != nil {
+		return err
+	}
+	now := p.b.now().UTC()
+	c, err := p.changes(ctx, f, &st, &feeds.Result{Feed: feed}, now, true)
+	if err != nil {
+		return err
+	}
+	return p.commit(f, st, c, now)
+}
+
+// commit stores what a poll or push changed and wakes the deliveries.
+func (p *poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, now time.Time) error {
 	c.State = st
 	queued, err := p.b.store.CommitPoll(f.Handle, c, now)
 	if err != nil {
@@ -258,8 +312,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 }
 
 // changes works out what the fetch res changes: held posts now due, and,
-// when the body was read, new, edited, future and removed items.
-func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState, res *feeds.Result, now time.Time) (store.PollCommit, error) {
+// when the body was read, new, edited, future and removed items. A partial
+// document (a push) says nothing about removed or unscheduled items.
+func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState, res *feeds.Result, now time.Time, partial bool) (store.PollCommit, error) {
 	c := store.PollCommit{Deliver: st.Initialised}
 	seen, err := p.b.store.SeenItems(f.Handle)
 	if err != nil {
@@ -281,7 +336,7 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 		return c, err
 	}
 	c.Posts = append(c.Posts, pl.posts...)
-	c.ReplaceSchedule, c.Schedule, c.Records = true, pl.schedule, pl.records
+	c.ReplaceSchedule, c.Schedule, c.Records = !partial, pl.schedule, pl.records
 	st.ItemsSeen = len(seen) + len(pl.schedule)
 	for _, post := range pl.posts {
 		if _, ok := seen[post.Item.Key]; !ok {
@@ -294,10 +349,13 @@ func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 	if n := len(res.Feed.Items); n > 0 && res.Feed.Items[n-1].Published.Before(now) {
 		st.NewestItem = res.Feed.Items[n-1].Published
 	}
-	if !first {
+	if !first && !partial {
 		c.Deletions = p.deletions(ctx, f, res.Feed, seen, now)
 	}
-	st.Initialised, st.LastFullFetch = true, now
+	if !partial {
+		st.LastFullFetch = now
+	}
+	st.Initialised = true
 	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
 	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
 	return c, nil

@@ -42,5 +42,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /users/{handle}/posts/{id}/likes", b.handleInteractions)
 	mux.HandleFunc("GET /users/{handle}/posts/{id}/shares", b.handleInteractions)
 	mux.HandleFunc("GET /users/{handle}/posts/{id}/replies", b.handleInteractions)
+	mux.HandleFunc("GET /websub/{handle}", b.handleWebSubVerify)
+	mux.HandleFunc("POST /websub/{handle}", b.handleWebSubPush)
 	return mux
 }

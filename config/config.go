@@ -33,6 +33,8 @@ const (
 	// DefaultMaxItemAge is the age past which a newly seen item is recorded
 	// but not pushed to followers (a backdated post).
 	DefaultMaxItemAge = 14 * 24 * time.Hour
+	// DefaultPushPollInterval is the safety poll of feeds pushed by WebSub.
+	DefaultPushPollInterval = time.Hour
 )
 
 // Config is Herald's whole configuration.
@@ -80,6 +82,9 @@ type Config struct {
 	// MaxPollInterval lets the poll interval of a quiet feed grow from its
 	// poll_interval up to this; 0 means no growth.
 	MaxPollInterval Duration `yaml:"max_poll_interval"`
+	// PushPollInterval is the safety poll interval of a feed whose WebSub
+	// subscription is active. 0 means DefaultPushPollInterval.
+	PushPollInterval Duration `yaml:"push_poll_interval"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -185,6 +190,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_REMOVAL_CHECK_INTERVAL": &cfg.RemovalCheckInterval,
 		"HERALD_MAX_ITEM_AGE":           &cfg.MaxItemAge,
 		"HERALD_MAX_POLL_INTERVAL":      &cfg.MaxPollInterval,
+		"HERALD_PUSH_POLL_INTERVAL":     &cfg.PushPollInterval,
 	}
 	for name, dst := range durations {
 		if v := env(name); v != "" {
@@ -281,6 +287,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxItemAge != 0 && c.MaxItemAge.Std() < time.Minute {
 		return fmt.Errorf("max_item_age: %s is shorter than 1m", c.MaxItemAge.Std())
+	}
+	if c.PushPollInterval != 0 && c.PushPollInterval.Std() < time.Second {
+		return fmt.Errorf("push_poll_interval: %s is shorter than 1s", c.PushPollInterval.Std())
 	}
 	if c.MaxPollInterval != 0 && c.MaxPollInterval < c.PollInterval {
 		return fmt.Errorf("max_poll_interval: %s is shorter than poll_interval %s", c.MaxPollInterval.Std(), c.PollInterval.Std())
@@ -472,4 +481,12 @@ func (c *Config) PollBounds(f Feed) (shortest, longest time.Duration) {
 		shortest = c.PollInterval.Std()
 	}
 	return shortest, max(shortest, c.MaxPollInterval.Std())
+}
+
+// PushPoll returns push_poll_interval, or DefaultPushPollInterval.
+func (c *Config) PushPoll() time.Duration {
+	if c.PushPollInterval != 0 {
+		return c.PushPollInterval.Std()
+	}
+	return DefaultPushPollInterval
 }

@@ -91,3 +91,24 @@ func TestFetchLinksAndDiscover(t *testing.T) {
 		t.Fatalf("Fetch links = %v, %v", res, err)
 	}
 }
+
+// TestFeedHub: the hub advertised inside RSS (atom:link) and Atom.
+func TestFeedHub(t *testing.T) {
+	for _, c := range []struct{ name, doc, want string }{
+		{"rss", `<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>` +
+			`<atom:link rel="self" href="https://s.example/feed/"/><atom:link rel="hub" href="https://hub.example/"/></channel></rss>`, "https://hub.example/"},
+		{"atom", `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id>` +
+			`<link rel="hub" href="/hub"/><link rel="self" href="https://s.example/atom"/></feed>`, "https://s.example/hub"},
+		{"none", `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>`, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse([]byte(c.doc), "https://s.example/feed/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Hub != c.want {
+				t.Errorf("Hub = %q, want %q", f.Hub, c.want)
+			}
+		})
+	}
+}

@@ -46,6 +46,9 @@ type Feed struct {
 	// equal Published times in reverse document order, because feeds list
 	// their newest entry first.
 	Items []Item
+	// Hub is the WebSub hub the document advertises (rel="hub"), absolute;
+	// "" if none. The HTTP Link header may name one too (Result.Links).
+	Hub string
 	// Problems describe what is odd about the feed but does not stop it
 	// from being used, one short sentence each: no items, items sharing a
 	// key (only the first counts), items without a link or a date.
@@ -252,6 +255,7 @@ func normalise(gf *gofeed.Feed, feedURL string) *Feed {
 	}
 	sortOldestFirst(f.Items)
 	f.Problems = problems(f.Items)
+	f.Hub = feedHub(gf, feedURL)
 	return f
 }
 

@@ -40,8 +40,9 @@ type PollCommit struct {
 	// Deliver queues jobs for the posts that are not Silent and for the
 	// deletions; false on a first poll.
 	Deliver bool
-	// ReplaceSchedule makes Schedule the feed's whole set of held posts
-	// (set after a full fetch: an item no longer listed is no longer due).
+	// Schedule adds held posts (replacing those with the same key);
+	// ReplaceSchedule makes it the feed's whole set of held posts (set
+	// after a full fetch: an item no longer listed is no longer due).
 	ReplaceSchedule bool
 	Schedule        []Scheduled
 	// Released are keys of held posts published now (they are in Posts).
@@ -115,7 +116,7 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 
 // putSchedule applies the schedule changes of c.
 func putSchedule(tx *bolt.Tx, handle string, c PollCommit) error {
-	if !c.ReplaceSchedule && len(c.Released) == 0 {
+	if !c.ReplaceSchedule && len(c.Released)+len(c.Schedule) == 0 {
 		return nil
 	}
 	top := tx.Bucket(bucketScheduled)
@@ -132,9 +133,6 @@ func putSchedule(tx *bolt.Tx, handle string, c PollCommit) error {
 		if err := b.Delete([]byte(key)); err != nil {
 			return err
 		}
-	}
-	if !c.ReplaceSchedule {
-		return nil
 	}
 	for _, sp := range c.Schedule {
 		if err := putJSON(b, []byte(sp.Post.Item.Key), sp); err != nil {

@@ -38,7 +38,8 @@ var (
 	bucketRemoteKeys    = []byte("remote_keys")   // key id → actor id
 	bucketScheduled     = []byte("scheduled")     // per actor: item key → Scheduled JSON
 	bucketTombstones    = []byte("tombstones")    // deleted object id → Tombstone JSON; its activities' ids → "@" + object id
-	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones}
+	bucketWebSub        = []byte("websub")        // handle → Subscription JSON
+	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones, bucketWebSub}
 	errBucketNotCreated = errors.New("bucket missing")
 )
 
