@@ -123,6 +123,8 @@ func documents(t *testing.T) map[string][]byte {
 	add("webfinger", doc, err)
 	doc, err = r.InstanceWebFinger(testHost)
 	add("webfinger_instance", doc, err)
+	_, doc, err = r.Move(testHandle, "https://new.example/users/news", testEdited)
+	add("move", doc, err)
 	doc, err = r.HostMetaJSON()
 	add("host_meta", doc, err)
 	doc, err = r.NodeInfoIndex()

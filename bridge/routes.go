@@ -25,5 +25,6 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /users/{handle}/collections/tags", b.handleFeaturedTags)
 	mux.HandleFunc("GET /.well-known/host-meta", b.handleHostMeta)
 	mux.HandleFunc("GET /.well-known/host-meta.json", b.handleHostMetaJSON)
+	mux.HandleFunc("GET /users/{handle}/move", b.handleDocument)
 	return mux
 }

@@ -3,6 +3,7 @@
 // Usage:
 //
 //	herald serve --config FILE   run the server
+//	herald move --config FILE --handle H --to URL   move an account's followers
 //	herald version               print the version
 package main
 
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serveCommand(args[1:], stderr)
+	case "move":
+		return moveCommand(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -64,6 +67,9 @@ func usage(w io.Writer) {
 
 Usage:
   herald serve --config FILE   run the server (every key can also come from HERALD_* variables)
+  herald move --config FILE --handle HANDLE --to ACTOR_URL
+                               move the account's followers to another account
+                               (Herald stopped; the next serve delivers the Move)
   herald version               print the version
 `)
 }
