@@ -227,3 +227,15 @@ func TestAttachments(t *testing.T) {
 		})
 	}
 }
+
+func TestLinkText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"https://example.org/a", `<span class="invisible">https://</span><span class="">example.org/a</span><span class="invisible"></span>`},
+		{"https://example.org/2024/05/a-long-article-name/", `<span class="invisible">https://</span><span class="ellipsis">example.org/2024/05/a-long-art</span><span class="invisible">icle-name/</span>`},
+		{"https://example.org/?a=1&b=<2>", `<span class="invisible">https://</span><span class="">example.org/?a=1&amp;b=&lt;2&gt;</span><span class="invisible"></span>`},
+	} {
+		if got := string(linkText(c.in)); got != c.want {
+			t.Errorf("linkText(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}

@@ -27,7 +27,7 @@ const (
 // and .Hashtags are HTML already. The result is sanitised once more.
 const DefaultTemplate = `<p><strong>{{.Title}}</strong></p>` +
 	`{{with .Excerpt}}<p>{{.}}</p>{{end}}` +
-	`{{with .Link}}<p><a href="{{.}}">{{.}}</a></p>{{end}}` +
+	`{{with .Link}}<p><a href="{{.}}">{{$.LinkText}}</a></p>{{end}}` +
 	`{{with .Hashtags}}<p>{{.}}</p>{{end}}`
 
 // DefaultExcludedTags are category names that say nothing and never become
@@ -71,7 +71,7 @@ func ParseTemplate(text string) (*template.Template, error) {
 		return nil, fmt.Errorf("content template: %w", err)
 	}
 	var b strings.Builder
-	sample := PostData{Title: "T", Excerpt: "E", Link: "https://example.org/", Hashtags: "#x", Content: "<p>C</p>", Author: "A", Tags: []TagData{{Name: "x", URL: "https://example.org/tags/x"}}}
+	sample := PostData{Title: "T", Excerpt: "E", Link: "https://example.org/", LinkText: "example.org", Hashtags: "#x", Content: "<p>C</p>", Author: "A", Tags: []TagData{{Name: "x", URL: "https://example.org/tags/x"}}}
 	if err := t.Execute(&b, sample); err != nil {
 		return nil, fmt.Errorf("content template: %w", err)
 	}
@@ -87,6 +87,10 @@ type PostData struct {
 	Excerpt string
 	// Link is the article URL.
 	Link string
+	// LinkText is Link as Mastodon displays links (HTML): the scheme
+	// hidden, the first 30 characters shown, the rest hidden behind an
+	// ellipsis.
+	LinkText template.HTML
 	// Hashtags are the hashtag links, separated by spaces (HTML).
 	Hashtags template.HTML
 	// Tags are the hashtags one by one, for templates that lay them out.
