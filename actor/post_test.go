@@ -239,3 +239,23 @@ func TestLinkText(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteContract: the Delete names the post by its own id inside a
+// Tombstone, comes from the author, and reaches the post's audience.
+func TestDeleteContract(t *testing.T) {
+	r := NewRenderer(testBase)
+	obj := r.Object(testHandle, "k")
+	id, doc, err := r.Delete(testHandle, obj, "Note", testEdited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := fields(t, doc)
+	wantField(t, d, id, "id")
+	wantField(t, d, "Delete", "type")
+	wantField(t, d, r.Actor(testHandle), "actor")
+	wantField(t, d, obj, "object", "id")
+	wantField(t, d, "Tombstone", "object", "type")
+	wantField(t, d, "Note", "object", "formerType")
+	wantField(t, d, []any{"https://www.w3.org/ns/activitystreams#Public"}, "to")
+	wantField(t, d, []any{r.Followers(testHandle)}, "cc")
+}
