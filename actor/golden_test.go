@@ -102,6 +102,8 @@ func documents(t *testing.T) map[string][]byte {
 	add("actor", doc, err)
 	doc, err = r.ActorDocument(testFullProfile(t))
 	add("actor_full", doc, err)
+	_, doc, err = r.UpdateActor(testHandle, doc, testEdited)
+	add("update_actor", doc, err)
 	doc, err = r.InstanceActorDocument(testHost, testPublicKeyPEM(t))
 	add("instance_actor", doc, err)
 	note, err := r.Note(testHandle, testItem(""), testPublished, time.Time{})

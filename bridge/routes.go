@@ -26,5 +26,6 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /.well-known/host-meta", b.handleHostMeta)
 	mux.HandleFunc("GET /.well-known/host-meta.json", b.handleHostMetaJSON)
 	mux.HandleFunc("GET /users/{handle}/move", b.handleDocument)
+	mux.HandleFunc("GET /users/{handle}/profile-updates/{id}", b.handleDocument)
 	return mux
 }

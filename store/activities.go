@@ -34,3 +34,14 @@ func (s *Store) QueueActivity(handle string, activity Document, now time.Time) (
 	}
 	return queued, nil
 }
+
+// PutDocument stores doc under its id, replacing what was there.
+func (s *Store) PutDocument(doc Document) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDocuments).Put([]byte(doc.ID), doc.JSON)
+	})
+	if err != nil {
+		return fmt.Errorf("put document %s: %w", doc.ID, err)
+	}
+	return nil
+}
