@@ -75,12 +75,8 @@ func (r *Renderer) Note(handle string, item Item, published, updated time.Time) 
 
 // postData is the template input of item, before fitting.
 func (r *Renderer) postData(item Item, body string) PostData {
-	title := strings.TrimSpace(item.Title)
-	if title == "" {
-		title = item.Link
-	}
 	return PostData{
-		Title:    cutAtWord(title, DefaultMaxChars/2),
+		Title:    cutAtWord(strings.TrimSpace(item.Title), DefaultMaxChars/2),
 		Link:     item.Link,
 		LinkText: linkText(item.Link),
 		Content:  template.HTML(r.sanitizeBlocks(body)),

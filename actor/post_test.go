@@ -259,3 +259,36 @@ func TestDeleteContract(t *testing.T) {
 	wantField(t, d, []any{"https://www.w3.org/ns/activitystreams#Public"}, "to")
 	wantField(t, d, []any{r.Followers(testHandle)}, "cc")
 }
+
+// TestPostWithoutTitle: items without a title (microblog feeds) get no
+// empty title paragraph; the text and the link carry the post.
+func TestPostWithoutTitle(t *testing.T) {
+	r := NewRenderer(testBase)
+	doc, err := r.Post(testHandle, Style{}, Item{Key: "k", Link: "https://example.org/n/1", Content: "<p>Just a short note.</p>"}, testPublished, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p>Just a short note.</p><p><a href="https://example.org/n/1"><span class="invisible">https://</span><span class="">example.org/n/1</span><span class="invisible"></span></a></p>`
+	wantField(t, fields(t, doc), want, "content")
+}
+
+// BenchmarkPost renders the longest WordPress sample post; compare with
+// BenchmarkSanitizeOnly, one pass of the HTML policy over the same article,
+// the floor of any rendering.
+func BenchmarkPost(b *testing.B) {
+	r := NewRenderer(testBase)
+	it := wordpressItems(b)["http://127.0.0.1:8081/?p=4"]
+	for b.Loop() {
+		if _, err := r.Post(testHandle, Style{}, it, testPublished, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSanitizeOnly(b *testing.B) {
+	r := NewRenderer(testBase)
+	it := wordpressItems(b)["http://127.0.0.1:8081/?p=4"]
+	for b.Loop() {
+		_ = r.policy.Sanitize(it.Content)
+	}
+}
