@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -61,7 +62,7 @@ func TestFedifyInterop(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
 	cmd.Dir = fedifyDir
 	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+caFile,
-		"HERALD_HANDLE=acct:news@"+cfg.Host(), "HERALD_POST="+postID)
+		"HERALD_HANDLE=acct:news@"+cfg.Host(), "HERALD_POST="+postID, "HERALD_ARTICLE="+urls.Object("long", "http://127.0.0.1:8081/?p=6"))
 	cmd.Stderr = &testWriter{t: t}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -94,6 +95,7 @@ func TestFedifyInterop(t *testing.T) {
 
 	checkFedifyActor(t, next("actor")["actor"].(map[string]any), urls)
 	checkFedifyPost(t, next("post")["post"].(map[string]any), postID)
+	checkFedifyArticle(t, next("article"), urls.Object("long", "http://127.0.0.1:8081/?p=6"))
 	next("follow-sent")
 	accept := next("accept")
 	if accept["verifiedKey"] != urls.KeyID("news") {
@@ -178,6 +180,22 @@ func checkFedifyPost(t *testing.T, p map[string]any, id string) {
 	}
 }
 
+// checkFedifyArticle: the Article of a long-form feed, with its preview
+// Note (FEP-b2b8), as Fedify parsed them.
+func checkFedifyArticle(t *testing.T, ev map[string]any, id string) {
+	t.Helper()
+	a, _ := ev["article"].(map[string]any)
+	if a["type"] != "https://www.w3.org/ns/activitystreams#Article" || a["id"] != id || a["name"] != "Video en foto: de Oosterscheldekering" ||
+		!strings.Contains(a["content"].(string), `<a href="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ">Deltaprogramma in 3 minuten</a>`) {
+		t.Errorf("Fedify parsed article %v", a)
+	}
+	p, _ := ev["preview"].(map[string]any)
+	if p == nil || p["type"] != "https://www.w3.org/ns/activitystreams#Note" ||
+		!strings.HasPrefix(fmt.Sprint(p["content"]), "<p><strong>Video en foto") || len(p["attachments"].([]any)) != 1 {
+		t.Errorf("Fedify parsed preview %v", p)
+	}
+}
+
 func tagHrefs(p map[string]any) []string {
 	var names []string
 	tags, _ := p["tags"].([]any)
@@ -190,11 +208,13 @@ func tagHrefs(p map[string]any) []string {
 	return names
 }
 
-// startHeraldTLS runs Herald over TLS on loopback for feedURL (handle news,
-// avatar configured) and returns its config and the CA file Node trusts.
+// startHeraldTLS runs Herald over TLS on loopback for feedURL (handle news
+// with an avatar configured, handle long with Articles) and returns its
+// config and the CA file Node trusts.
 func startHeraldTLS(t *testing.T, feedURL string) (*config.Config, string) {
 	t.Helper()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}})
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
+		config.Feed{Handle: "long", URL: feedURL, Posts: config.Posts{ObjectType: "Article"}})
 	cfg.BaseURL = "https://" + cfg.Listen
 	cert, caFile := loopbackCert(t)
 	st, err := store.Open(cfg.DataDir)
@@ -223,9 +243,10 @@ func startHeraldTLS(t *testing.T, feedURL string) (*config.Config, string) {
 		}
 		st.Close()
 	})
-	eventually(t, 5*time.Second, "first poll", func() bool {
+	eventually(t, 5*time.Second, "first polls", func() bool {
 		s, _ := st.FeedState("news")
-		return s.Initialised
+		l, _ := st.FeedState("long")
+		return s.Initialised && l.Initialised
 	})
 	return cfg, caFile
 }

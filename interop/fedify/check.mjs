@@ -5,7 +5,8 @@
 // reports what it parsed as JSON lines on stdout; bridge/fedify_test.go
 // drives it and asserts the fields.
 //
-// Environment: HERALD_HANDLE (acct:news@host:port), HERALD_POST (a post id).
+// Environment: HERALD_HANDLE (acct:news@host:port), HERALD_POST (a post
+// id), HERALD_ARTICLE (an Article's id).
 import http from "node:http";
 import {
   createFederation,
@@ -192,6 +193,18 @@ const post = await lookupObject(process.env.HERALD_POST, {
 });
 if (post == null) fail(`lookupObject(${process.env.HERALD_POST}) found nothing`);
 emit({ event: "post", post: await describePost(post, ctx) });
+
+const article = await lookupObject(process.env.HERALD_ARTICLE, {
+  documentLoader: ctx.documentLoader,
+  contextLoader: ctx.contextLoader,
+});
+if (article == null) fail(`lookupObject(${process.env.HERALD_ARTICLE}) found nothing`);
+const preview = await article.getPreview(ctx);
+emit({
+  event: "article",
+  article: await describePost(article, ctx),
+  preview: preview ? await describePost(preview, ctx) : null,
+});
 
 await ctx.sendActivity(
   { identifier: "alice" },
