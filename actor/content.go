@@ -21,7 +21,7 @@ func newPolicy() *bluemonday.Policy {
 		"b", "strong", "u", "i", "em", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^tag$`)).OnElements("a")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention hashtag|mention|hashtag|invisible|ellipsis)$`)).OnElements("a", "span")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention hashtag|mention|hashtag|invisible|ellipsis|)$`)).OnElements("a", "span")
 	p.AllowURLSchemes("http", "https")
 	p.RequireParseableURLs(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)

@@ -153,7 +153,8 @@ func TestNoteContract(t *testing.T) {
 	}
 	wantAbsent(t, plain, "updated", "contentMap")
 	wantField(t, plain, `<p><strong>Hello, &lt;world&gt; &amp; friends</strong></p><p>The first post, with a link.</p>`+
-		`<p><a href="https://example.org/2024/05/hello?ref=feed&amp;lang=en">https://example.org/2024/05/hello?ref=feed&amp;lang=en</a></p>`, "content")
+		`<p><a href="https://example.org/2024/05/hello?ref=feed&amp;lang=en"><span class="invisible">https://</span>`+
+		`<span class="ellipsis">example.org/2024/05/hello?ref=</span><span class="invisible">feed&amp;lang=en</span></a></p>`, "content")
 
 	lang := fields(t, docs["note_language"])
 	checkNote(t, lang)

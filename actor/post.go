@@ -75,15 +75,12 @@ func (r *Renderer) Note(handle string, item Item, published, updated time.Time) 
 
 // postData is the template input of item, before fitting.
 func (r *Renderer) postData(item Item, body string) PostData {
-	title := strings.TrimSpace(item.Title)
-	if title == "" {
-		title = item.Link
-	}
 	return PostData{
-		Title:   cutAtWord(title, DefaultMaxChars/2),
-		Link:    item.Link,
-		Content: template.HTML(r.sanitizeBlocks(body)),
-		Author:  item.Author,
+		Title:    cutAtWord(strings.TrimSpace(item.Title), DefaultMaxChars/2),
+		Link:     item.Link,
+		LinkText: linkText(item.Link),
+		Content:  template.HTML(r.sanitizeBlocks(body)),
+		Author:   item.Author,
 	}
 }
 
@@ -128,6 +125,27 @@ func (r *Renderer) fit(s Style, d PostData, tags []hashtag, text string) (string
 			return out, n, err
 		}
 	}
+}
+
+// linkDisplay is how many characters of a link Mastodon shows.
+const linkDisplay = 30
+
+// linkText renders link as Mastodon renders links in its own posts: the
+// scheme in an invisible span, then the first linkDisplay characters
+// (ellipsised when more follow), the rest invisible. Mastodon keeps these
+// classes for remote posts too; servers that drop them show the whole URL.
+func linkText(link string) template.HTML {
+	scheme, rest, found := strings.Cut(link, "://")
+	if !found {
+		return template.HTML(escapeText(link))
+	}
+	r := []rune(rest)
+	shown, hidden, class := rest, "", ""
+	if len(r) > linkDisplay {
+		shown, hidden, class = string(r[:linkDisplay]), string(r[linkDisplay:]), "ellipsis"
+	}
+	return template.HTML(`<span class="invisible">` + escapeText(scheme+"://") + `</span><span class="` + class + `">` +
+		escapeText(shown) + `</span><span class="invisible">` + escapeText(hidden) + `</span>`)
 }
 
 func tagData(tags []hashtag) []TagData {

@@ -227,3 +227,68 @@ func TestAttachments(t *testing.T) {
 		})
 	}
 }
+
+func TestLinkText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"https://example.org/a", `<span class="invisible">https://</span><span class="">example.org/a</span><span class="invisible"></span>`},
+		{"https://example.org/2024/05/a-long-article-name/", `<span class="invisible">https://</span><span class="ellipsis">example.org/2024/05/a-long-art</span><span class="invisible">icle-name/</span>`},
+		{"https://example.org/?a=1&b=<2>", `<span class="invisible">https://</span><span class="">example.org/?a=1&amp;b=&lt;2&gt;</span><span class="invisible"></span>`},
+	} {
+		if got := string(linkText(c.in)); got != c.want {
+			t.Errorf("linkText(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+// TestDeleteContract: the Delete names the post by its own id inside a
+// Tombstone, comes from the author, and reaches the post's audience.
+func TestDeleteContract(t *testing.T) {
+	r := NewRenderer(testBase)
+	obj := r.Object(testHandle, "k")
+	id, doc, err := r.Delete(testHandle, obj, "Note", testEdited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := fields(t, doc)
+	wantField(t, d, id, "id")
+	wantField(t, d, "Delete", "type")
+	wantField(t, d, r.Actor(testHandle), "actor")
+	wantField(t, d, obj, "object", "id")
+	wantField(t, d, "Tombstone", "object", "type")
+	wantField(t, d, "Note", "object", "formerType")
+	wantField(t, d, []any{"https://www.w3.org/ns/activitystreams#Public"}, "to")
+	wantField(t, d, []any{r.Followers(testHandle)}, "cc")
+}
+
+// TestPostWithoutTitle: items without a title (microblog feeds) get no
+// empty title paragraph; the text and the link carry the post.
+func TestPostWithoutTitle(t *testing.T) {
+	r := NewRenderer(testBase)
+	doc, err := r.Post(testHandle, Style{}, Item{Key: "k", Link: "https://example.org/n/1", Content: "<p>Just a short note.</p>"}, testPublished, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p>Just a short note.</p><p><a href="https://example.org/n/1"><span class="invisible">https://</span><span class="">example.org/n/1</span><span class="invisible"></span></a></p>`
+	wantField(t, fields(t, doc), want, "content")
+}
+
+// BenchmarkPost renders the longest WordPress sample post; compare with
+// BenchmarkSanitizeOnly, one pass of the HTML policy over the same article,
+// the floor of any rendering.
+func BenchmarkPost(b *testing.B) {
+	r := NewRenderer(testBase)
+	it := wordpressItems(b)["http://127.0.0.1:8081/?p=4"]
+	for b.Loop() {
+		if _, err := r.Post(testHandle, Style{}, it, testPublished, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSanitizeOnly(b *testing.B) {
+	r := NewRenderer(testBase)
+	it := wordpressItems(b)["http://127.0.0.1:8081/?p=4"]
+	for b.Loop() {
+		_ = r.policy.Sanitize(it.Content)
+	}
+}

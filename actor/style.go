@@ -3,6 +3,8 @@ package actor
 import (
 	"fmt"
 	"html/template"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -25,9 +27,9 @@ const (
 // Templates use Go template syntax (text/template) and are executed by
 // html/template, which escapes every value for where it appears; .Content
 // and .Hashtags are HTML already. The result is sanitised once more.
-const DefaultTemplate = `<p><strong>{{.Title}}</strong></p>` +
+const DefaultTemplate = `{{with .Title}}<p><strong>{{.}}</strong></p>{{end}}` +
 	`{{with .Excerpt}}<p>{{.}}</p>{{end}}` +
-	`{{with .Link}}<p><a href="{{.}}">{{.}}</a></p>{{end}}` +
+	`{{with .Link}}<p><a href="{{.}}">{{$.LinkText}}</a></p>{{end}}` +
 	`{{with .Hashtags}}<p>{{.}}</p>{{end}}`
 
 // DefaultExcludedTags are category names that say nothing and never become
@@ -71,7 +73,7 @@ func ParseTemplate(text string) (*template.Template, error) {
 		return nil, fmt.Errorf("content template: %w", err)
 	}
 	var b strings.Builder
-	sample := PostData{Title: "T", Excerpt: "E", Link: "https://example.org/", Hashtags: "#x", Content: "<p>C</p>", Author: "A", Tags: []TagData{{Name: "x", URL: "https://example.org/tags/x"}}}
+	sample := PostData{Title: "T", Excerpt: "E", Link: "https://example.org/", LinkText: "example.org", Hashtags: "#x", Content: "<p>C</p>", Author: "A", Tags: []TagData{{Name: "x", URL: "https://example.org/tags/x"}}}
 	if err := t.Execute(&b, sample); err != nil {
 		return nil, fmt.Errorf("content template: %w", err)
 	}
@@ -80,13 +82,18 @@ func ParseTemplate(text string) (*template.Template, error) {
 
 // PostData is what a content template sees.
 type PostData struct {
-	// Title is the item's title (plain text).
+	// Title is the item's title (plain text), "" for items without one
+	// (then the excerpt may take the whole budget).
 	Title string
 	// Excerpt is the summary or an excerpt of the article, plain text, cut
 	// at a word to fit the budget; "" when it does not fit.
 	Excerpt string
 	// Link is the article URL.
 	Link string
+	// LinkText is Link as Mastodon displays links (HTML): the scheme
+	// hidden, the first 30 characters shown, the rest hidden behind an
+	// ellipsis.
+	LinkText template.HTML
 	// Hashtags are the hashtag links, separated by spaces (HTML).
 	Hashtags template.HTML
 	// Tags are the hashtags one by one, for templates that lay them out.
@@ -137,12 +144,15 @@ func (s Style) excludedTags() []string {
 	return DefaultExcludedTags
 }
 
-// warning returns the content warning for an item in categories, "" if none.
+// warning returns the content warning for an item in categories, "" if
+// none: that of the item's first category with one (configured categories
+// that differ only in case are tried in sorted order).
 func (s Style) warning(categories []string) string {
+	keys := slices.Sorted(maps.Keys(s.Warnings))
 	for _, c := range categories {
-		for cat, text := range s.Warnings {
+		for _, cat := range keys {
 			if strings.EqualFold(strings.TrimSpace(cat), strings.TrimSpace(c)) {
-				return text
+				return s.Warnings[cat]
 			}
 		}
 	}

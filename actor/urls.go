@@ -39,6 +39,10 @@ func (u URLs) Featured(handle string) string { return u.Actor(handle) + "/featur
 // FeaturedTags returns handle's collection of featured hashtags.
 func (u URLs) FeaturedTags(handle string) string { return u.Actor(handle) + "/collections/tags" }
 
+// Move returns the id of handle's Move to another account (an account
+// moves once).
+func (u URLs) Move(handle string) string { return u.Actor(handle) + "/move" }
+
 // SharedInbox returns the server-wide inbox.
 func (u URLs) SharedInbox() string { return u.Base + "/inbox" }
 

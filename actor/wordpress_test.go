@@ -17,7 +17,7 @@ import (
 // bridge/publish.go maps them. The featured image of ?p=6 is in no feed,
 // only in the REST API (?_embed: wp:featuredmedia); it is added here as the
 // feed reader gets it from there.
-func wordpressItems(t *testing.T) map[string]Item {
+func wordpressItems(t testing.TB) map[string]Item {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "wordpress", "1-published.rss.xml"))
 	if err != nil {

@@ -53,6 +53,9 @@ func (b *Bridge) profile(handle string) (actor.Profile, error) {
 	if p.Published, err = b.oldestPost(handle); err != nil {
 		return actor.Profile{}, err
 	}
+	if p.MovedTo, err = b.movedTo(handle); err != nil {
+		return actor.Profile{}, err
+	}
 	return p, nil
 }
 

@@ -1,6 +1,8 @@
 package bridge_test
 
 import (
+	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"herald/actor"
 	"herald/config"
+	"herald/fedtest"
 )
 
 // TestConfiguredProfileAndPosts runs Herald with every profile and post
@@ -82,5 +85,46 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 	}
 	if cm, _ := video["contentMap"].(map[string]any); cm["nl"] == nil {
 		t.Errorf("contentMap = %v", video["contentMap"])
+	}
+}
+
+// TestProfileUpdate: a profile changed while Herald was stopped reaches
+// followers as an Update of the actor at the next start; an unchanged one
+// sends nothing.
+func TestProfileUpdate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h, _, alice, urls := followed(ctx, t, nil)
+	isProfile := func(d fedtest.Delivery) bool {
+		o := d.Object()
+		return o["type"] == "Service" && o["id"] == urls.Actor("news")
+	}
+	h.stop()
+	h.cfg.Feeds[0].Name = "Nieuwe naam"
+	h = startHerald(t, h.cfg, nil)
+	up := waitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return isProfile(d) && d.Object()["name"] == "Nieuwe naam" })
+	if up.Activity["actor"] != urls.Actor("news") {
+		t.Errorf("Update from %v", up.Activity["actor"])
+	}
+	getJSON(t, up.Activity["id"].(string), "application/activity+json")
+	h.stop()
+
+	h = startHerald(t, h.cfg, nil)
+	eventually(t, 5*time.Second, "Herald serving", func() bool {
+		resp, err := http.Get(urls.Actor("news"))
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+	queueDrained(t, h)
+	n := 0
+	for _, d := range alice.Deliveries() {
+		if d.Type() == "Update" && isProfile(d) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d profile Updates, want 1 (none for an unchanged profile)", n)
 	}
 }

@@ -44,5 +44,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /users/{handle}/posts/{id}/replies", b.handleInteractions)
 	mux.HandleFunc("GET /websub/{handle}", b.handleWebSubVerify)
 	mux.HandleFunc("POST /websub/{handle}", b.handleWebSubPush)
+	mux.HandleFunc("GET /users/{handle}/move", b.handleDocument)
+	mux.HandleFunc("GET /users/{handle}/profile-updates/{id}", b.handleDocument)
 	return mux
 }

@@ -3,6 +3,7 @@
 // Usage:
 //
 //	herald serve --config FILE   run the server
+//	herald move --config FILE --handle H --to URL   move an account's followers
 //	herald version               print the version
 //	herald remote export|erase --config FILE ACTOR_ID
 //	                             print or erase all Herald holds about one remote account
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return remoteCommand(rest, stdout, stderr)
 	case "reports":
 		return reportsCommand(rest, stdout, stderr)
+	case "move":
+		return moveCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -89,6 +92,9 @@ Usage:
   herald remote erase --config FILE ACTOR_ID
                                       erase it (follows, likes, boosts, replies, reports, cached actor)
   herald reports --config FILE        print the reports (Flag activities) received, as JSON
+  herald move --config FILE --handle HANDLE --to ACTOR_URL
+                                      move the account's followers to another account
+                                      (Herald stopped; the next serve delivers the Move)
   herald version                      print the version
 
 followers, stats, deliveries, backup and feeds list read the data directory
