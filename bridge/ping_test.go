@@ -174,3 +174,32 @@ func TestPlainPingAndWebSubPublish(t *testing.T) {
 	}
 	eventually(t, 2*time.Second, "the pinged fetch", func() bool { return feed.fetchCount() > before })
 }
+
+// TestFeedNamingHeraldAsHub: a feed whose rel="hub" is Herald's own
+// /websub is not subscribed to (Herald is told directly), and its
+// publisher's publish notification is fetched at once.
+func TestFeedNamingHeraldAsHub(t *testing.T) {
+	feed := newFeedServer(t, nil)
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
+	body := bytes.Replace(readFixture(t, "1-published.feed.rss.xml"), []byte("<channel>"),
+		[]byte(`<channel><atom:link rel="hub" href="`+cfg.BaseURL+`/websub"/>`), 1)
+	feed.set(body)
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	if st, _ := h.store.FeedState("news"); st.Hub != cfg.BaseURL+"/websub" {
+		t.Fatalf("hub = %q", st.Hub)
+	}
+	if sub, _ := h.store.Subscription("news"); sub.Hub != "" {
+		t.Fatalf("Herald subscribed to itself: %+v", sub)
+	}
+	before := feed.fetchCount()
+	resp, err := http.PostForm(cfg.BaseURL+"/websub", url.Values{"hub.mode": {"publish"}, "hub.url": {feed.URL + "/feed/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("publish: HTTP %d", resp.StatusCode)
+	}
+	eventually(t, 3*time.Second, "the notified fetch", func() bool { return feed.fetchCount() > before })
+}
