@@ -223,3 +223,47 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+func TestRestore(t *testing.T) {
+	cfgPath, cfg := adminFixture(t)
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if code, out, errOut := runCLI("backup", "--config", cfgPath, backup); code != 0 {
+		t.Fatalf("backup: %s%s", out, errOut)
+	}
+	// A change after the backup, which the restore undoes.
+	st, err := store.Open(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RemoveFollower("news", "https://social.example/users/alice"); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(t.TempDir(), "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 500)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI("restore", "--config", cfgPath, backup); code != exitFailed || !strings.Contains(errOut, "stop it first") {
+		t.Fatalf("restore while running: exit %d, %s", code, errOut)
+	}
+	st.Close()
+	if code, _, errOut := runCLI("restore", "--config", cfgPath, garbage); code != exitFailed || !strings.Contains(errOut, "not a Herald database") {
+		t.Fatalf("restore of garbage: exit %d, %s", code, errOut)
+	}
+	if code, out, _ := runCLI("stats", "--config", cfgPath, "news"); code != 0 || !strings.Contains(out, "followers:     0") {
+		t.Fatalf("a failed restore changed the data:\n%s", out)
+	}
+	if code, out, errOut := runCLI("restore", "--config", cfgPath, backup); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)
+	}
+	st, err = store.Open(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.FollowerCount("news"); n != 1 {
+		t.Fatalf("after restore: %d followers, want the backup's 1", n)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, store.FileName+".bak")); err != nil {
+		t.Fatalf("previous database not kept: %v", err)
+	}
+}

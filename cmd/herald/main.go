@@ -56,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return adminCommand(cmd, rest, stdout, stderr)
 	case "verify":
 		return verifyCommand(rest, stdout, stderr)
+	case "restore":
+		return restoreCommand(rest, stdout, stderr)
 	case "remote":
 		return remoteCommand(rest, stdout, stderr)
 	case "reports":
@@ -86,6 +88,7 @@ Usage:
   herald stats HANDLE                 show an account's feed health and counts
   herald deliveries                   show the delivery queue
   herald backup FILE                  write a consistent copy of the database
+  herald restore --config FILE BACKUP put a backup in place (Herald stopped; the old database is kept as .bak)
   herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
   herald remote export --config FILE ACTOR_ID
                                       print, as JSON, everything Herald holds about one remote account
