@@ -24,7 +24,12 @@ const (
 
 func adminGet(t *testing.T, url, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	return adminDo(t, http.MethodGet, url, token)
+}
+
+func adminDo(t *testing.T, method, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -137,4 +142,33 @@ func TestAdminAPI(t *testing.T) {
 	if n, _ := st.FollowerCount("news"); n != 1 {
 		t.Fatalf("backup has %d followers of news, want 1", n)
 	}
+}
+
+// TestPauseAndResume: a paused feed is not fetched, not by the poll timer
+// nor by a ping; resuming fetches it at once.
+func TestPauseAndResume(t *testing.T) {
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	cfg.AdminTokens = []config.AdminToken{{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	resp, body := adminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/pause", publisherToken)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"paused"`) {
+		t.Fatalf("pause: HTTP %d %s", resp.StatusCode, body)
+	}
+	before := feed.fetchCount()
+	ping, err := http.Post(cfg.BaseURL+"/ping?url="+feed.URL+"/feed/", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ping.Body.Close()
+	time.Sleep(2500 * time.Millisecond) // two poll intervals and a ping
+	if n := feed.fetchCount() - before; n != 0 {
+		t.Fatalf("a paused feed was fetched %d times", n)
+	}
+	resp, body = adminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/resume", publisherToken)
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), `"paused"`) {
+		t.Fatalf("resume: HTTP %d %s", resp.StatusCode, body)
+	}
+	eventually(t, 3*time.Second, "a fetch after resuming", func() bool { return feed.fetchCount() > before })
 }

@@ -22,6 +22,9 @@ type ActorStatus struct {
 	LastError   string      `json:"last_error,omitempty"`
 	Failures    int         `json:"failures,omitempty"`
 	LastPing    *store.Ping `json:"last_ping,omitempty"`
+	// Paused is when the feed was paused through the admin API (absent when
+	// it is not paused).
+	Paused *time.Time `json:"paused,omitempty"`
 	// Ownership is the site ownership check (only with ownership.required).
 	Ownership *OwnershipStatus `json:"ownership,omitempty"`
 }
@@ -48,6 +51,11 @@ func ReadActorStatus(st *store.Store, cfg *config.Config, f config.Feed) (ActorS
 		return ActorStatus{}, err
 	} else if found {
 		s.LastPing = &p
+	}
+	if since, paused, err := st.Paused(handle); err != nil {
+		return ActorStatus{}, err
+	} else if paused {
+		s.Paused = &since
 	}
 	if s.Ownership, err = ownershipStatus(st, cfg, f); err != nil {
 		return ActorStatus{}, err

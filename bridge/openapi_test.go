@@ -131,56 +131,11 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	startHerald(t, cfg, nil)
 
 	for path, ops := range spec.Paths {
-		op, ok := ops["get"]
-		if !ok {
-			t.Errorf("%s: only GET is implemented", path)
-			continue
+		for method, op := range ops {
+			t.Run(strings.ToUpper(method)+" "+path, func(t *testing.T) {
+				checkOperation(t, spec, strings.ToUpper(method), cfg.BaseURL, path, op)
+			})
 		}
-		url := cfg.BaseURL + strings.ReplaceAll(path, "{handle}", "news")
-		t.Run(path, func(t *testing.T) {
-			cases := []struct {
-				token  string
-				status string
-			}{{"", "401"}, {operatorToken, "200"}}
-			if _, ok := op.Responses["403"]; ok {
-				cases = append(cases, struct{ token, status string }{publisherToken, "403"}) // news is not the publisher's
-			}
-			for _, c := range cases {
-				documented, ok := op.Responses[c.status]
-				if !ok {
-					t.Fatalf("status %s is not documented", c.status)
-				}
-				resp, body := adminGet(t, url, c.token)
-				if got := resp.Header.Get("Content-Type"); strconv.Itoa(resp.StatusCode) != c.status {
-					t.Fatalf("token %q: HTTP %d (%s), want %s", c.token[:min(len(c.token), 8)], resp.StatusCode, got, c.status)
-				}
-				documented = spec.response(documented)
-				var contentType string
-				var schema *apiSchema
-				for ct, media := range documented.Content {
-					contentType, schema = ct, media.Schema
-				}
-				if got := resp.Header.Get("Content-Type"); !strings.HasPrefix(got, contentType) {
-					t.Errorf("status %s: Content-Type %q, documented %q", c.status, got, contentType)
-				}
-				if contentType != "application/json" {
-					continue
-				}
-				var v any
-				if err := json.Unmarshal(body, &v); err != nil {
-					t.Fatalf("status %s: body is not JSON: %v", c.status, err)
-				}
-				for _, problem := range spec.check("body", v, schema) {
-					t.Errorf("status %s: %s", c.status, problem)
-				}
-			}
-			if _, ok := op.Responses["404"]; ok {
-				resp, _ := adminGet(t, cfg.BaseURL+strings.ReplaceAll(path, "{handle}", "nobody"), operatorToken)
-				if resp.StatusCode != http.StatusNotFound {
-					t.Errorf("unknown actor: HTTP %d, want 404", resp.StatusCode)
-				}
-			}
-		})
 	}
 
 	routes, err := os.ReadFile("routes.go")
@@ -188,13 +143,59 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var undocumented []string
-	for _, m := range regexp.MustCompile(`"GET (/admin/api/[^"]*|/metrics)"`).FindAllStringSubmatch(string(routes), -1) {
-		if _, ok := spec.Paths[m[1]]; !ok {
-			undocumented = append(undocumented, m[1])
+	for _, m := range regexp.MustCompile(`"(GET|POST) (/admin/api/[^"]*|/metrics)"`).FindAllStringSubmatch(string(routes), -1) {
+		if _, ok := spec.Paths[m[2]][strings.ToLower(m[1])]; !ok {
+			undocumented = append(undocumented, m[1]+" "+m[2])
 		}
 	}
 	sort.Strings(undocumented)
 	if len(undocumented) > 0 {
 		t.Errorf("routes missing from docs/openapi.yaml: %v", undocumented)
+	}
+}
+
+// checkOperation calls one documented operation with no token, an operator
+// token and (where 403 is documented) a publisher token for another actor,
+// and checks statuses, content types and JSON bodies.
+func checkOperation(t *testing.T, spec *openAPI, method, base, path string, op apiOperation) {
+	url := base + strings.ReplaceAll(path, "{handle}", "news")
+	cases := []struct{ token, status string }{{"", "401"}, {operatorToken, "200"}}
+	if _, ok := op.Responses["403"]; ok {
+		cases = append(cases, struct{ token, status string }{publisherToken, "403"}) // news is not the publisher's
+	}
+	for _, c := range cases {
+		documented, ok := op.Responses[c.status]
+		if !ok {
+			t.Fatalf("status %s is not documented", c.status)
+		}
+		resp, body := adminDo(t, method, url, c.token)
+		if strconv.Itoa(resp.StatusCode) != c.status {
+			t.Fatalf("token %q: HTTP %d (%s), want %s", c.token[:min(len(c.token), 8)], resp.StatusCode, body, c.status)
+		}
+		documented = spec.response(documented)
+		var contentType string
+		var schema *apiSchema
+		for ct, media := range documented.Content {
+			contentType, schema = ct, media.Schema
+		}
+		if got := resp.Header.Get("Content-Type"); !strings.HasPrefix(got, contentType) {
+			t.Errorf("status %s: Content-Type %q, documented %q", c.status, got, contentType)
+		}
+		if contentType != "application/json" {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			t.Fatalf("status %s: body is not JSON: %v", c.status, err)
+		}
+		for _, problem := range spec.check("body", v, schema) {
+			t.Errorf("status %s: %s", c.status, problem)
+		}
+	}
+	if _, ok := op.Responses["404"]; ok {
+		resp, _ := adminDo(t, method, base+strings.ReplaceAll(path, "{handle}", "nobody"), operatorToken)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown actor: HTTP %d, want 404", resp.StatusCode)
+		}
 	}
 }

@@ -231,6 +231,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if st.Disabled {
 		return nil
 	}
+	if _, paused, err := p.b.store.Paused(f.Handle); err != nil || paused {
+		return err // paused through the admin API: no fetch at all
+	}
 	now := p.b.now().UTC()
 	st.LastAttempt = now
 	v := feeds.Validators{ETag: st.ETag, LastModified: st.LastModified}
