@@ -83,21 +83,19 @@ func (b *Bridge) handleAdminActors(w http.ResponseWriter, r *http.Request, tok c
 
 // handleAdminActor answers GET /admin/api/actors/{handle}.
 func (b *Bridge) handleAdminActor(w http.ResponseWriter, r *http.Request, tok config.AdminToken) {
-	handle, ok := b.canSee(w, r, tok)
-	if !ok {
+	if handle, ok := b.canSee(w, r, tok); ok {
+		b.writeActorStatus(w, r, handle)
+	}
+}
+
+// writeActorStatus answers with handle's ActorStatus.
+func (b *Bridge) writeActorStatus(w http.ResponseWriter, r *http.Request, handle string) {
+	s, err := ReadActorStatus(b.store, b.cfg, b.feedConfig(handle))
+	if err != nil {
+		internalError(w, b.log, r, err)
 		return
 	}
-	for _, f := range b.cfg.Feeds {
-		if f.Handle == handle {
-			s, err := ReadActorStatus(b.store, b.cfg, f)
-			if err != nil {
-				internalError(w, b.log, r, err)
-				return
-			}
-			writeAdminJSON(w, s)
-			return
-		}
-	}
+	writeAdminJSON(w, s)
 }
 
 // handleAdminFollowers answers GET /admin/api/actors/{handle}/followers.

@@ -32,14 +32,5 @@ func (b *Bridge) setPaused(w http.ResponseWriter, r *http.Request, tok config.Ad
 	if !paused {
 		b.poller.PollNow(handle)
 	}
-	for _, f := range b.cfg.Feeds {
-		if f.Handle == handle {
-			s, err := ReadActorStatus(b.store, b.cfg, f)
-			if err != nil {
-				internalError(w, b.log, r, err)
-				return
-			}
-			writeAdminJSON(w, s)
-		}
-	}
+	b.writeActorStatus(w, r, handle)
 }

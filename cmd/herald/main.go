@@ -143,12 +143,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
-	client := outbound.NewClient(outbound.Options{
-		AllowPrivate: cfg.AllowPrivateAddresses,
-		Timeout:      cfg.FetchTimeout.Std(),
-		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
-	})
-	b, err := bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version})
+	b, err := newBridge(cfg, st, log)
 	if err != nil {
 		return err
 	}
@@ -157,6 +152,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	return b.Run(ctx, ln)
+}
+
+// newBridge builds the Bridge of cfg on st, with the one outbound client.
+func newBridge(cfg *config.Config, st *store.Store, log *slog.Logger) (*bridge.Bridge, error) {
+	client := outbound.NewClient(outbound.Options{
+		AllowPrivate: cfg.AllowPrivateAddresses,
+		Timeout:      cfg.FetchTimeout.Std(),
+		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
+	})
+	return bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version})
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

@@ -11,9 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"herald/bridge"
 	"herald/config"
-	"herald/outbound"
 	"herald/store"
 )
 
@@ -67,12 +65,7 @@ func move(ctx context.Context, cfg *config.Config, handle, target string, stderr
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
-	client := outbound.NewClient(outbound.Options{
-		AllowPrivate: cfg.AllowPrivateAddresses,
-		Timeout:      cfg.FetchTimeout.Std(),
-		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
-	})
-	b, err := bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: newLogger(stderr, cfg.LogLevel), Version: version})
+	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
 		return 0, err
 	}
