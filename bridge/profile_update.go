@@ -11,8 +11,9 @@ import (
 // announceProfiles sends followers an Update of each actor whose document
 // changed since Herald last recorded it (a new name, bio, avatar or field in
 // the config or the feed), so their servers show the change at once rather
-// than at their next refresh. The first time it only records the document.
-// It runs at startup; a failure is logged and leaves the record unchanged,
+// than at their next refresh. The first time it only records the document;
+// before the feed's first successful poll (when the profile still lacks
+// what the feed says) it does nothing. It runs at startup; a failure is logged and leaves the record unchanged,
 // so the next start tries again.
 func (b *Bridge) announceProfiles() {
 	for _, f := range b.cfg.Feeds {
@@ -23,6 +24,9 @@ func (b *Bridge) announceProfiles() {
 }
 
 func (b *Bridge) announceProfile(handle string) error {
+	if st, err := b.store.FeedState(handle); err != nil || !st.Initialised {
+		return err
+	}
 	p, err := b.profile(handle)
 	if err != nil {
 		return err

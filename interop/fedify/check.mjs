@@ -5,8 +5,9 @@
 // reports what it parsed as JSON lines on stdout; bridge/fedify_test.go
 // drives it and asserts the fields.
 //
-// Environment: HERALD_HANDLE (acct:news@host:port), HERALD_POST (a post
-// id), HERALD_ARTICLE (an Article's id).
+// Environment: HERALD_HANDLE (acct:news@domain:port, on the site's own
+// domain), HERALD_HANDLE_ALT (the same account at Herald's host), HERALD_POST
+// (a post id), HERALD_ARTICLE (an Article's id).
 import http from "node:http";
 import {
   createFederation,
@@ -186,6 +187,8 @@ const ctx = federation.createContext(new URL(origin), undefined);
 const actor = await ctx.lookupObject(process.env.HERALD_HANDLE);
 if (actor == null) fail(`lookupObject(${process.env.HERALD_HANDLE}) found nothing`);
 emit({ event: "actor", actor: await describeActor(actor, ctx) });
+const alt = await ctx.lookupObject(process.env.HERALD_HANDLE_ALT);
+emit({ event: "actor-alt", id: alt?.id?.href ?? null });
 
 const post = await lookupObject(process.env.HERALD_POST, {
   documentLoader: ctx.documentLoader,
