@@ -140,6 +140,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.poller.Run(workCtx) })
 	wg.Go(func() { b.delivery.Run(workCtx) })
+	wg.Go(func() { b.runBlocklist(workCtx) })
 	b.log.Info("herald started", "listen", ln.Addr().String(), "base_url", b.cfg.BaseURL, "feeds", len(b.cfg.Feeds))
 
 	var err error

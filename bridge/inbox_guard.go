@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"herald/config"
 	"herald/signature"
@@ -26,8 +27,9 @@ const (
 // inboxGuard holds what protects the inbox: blocks, rate limits, the
 // verification queue and the replay cache. It is safe for concurrent use.
 type inboxGuard struct {
-	blockedDomains []string
+	blockedDomains map[string]bool // from the config
 	blockedActors  map[string]bool
+	subscribed     *domainSet // from the blocklist subscription
 	perIP, perHost *rateLimiter
 	queue          *verifyQueue
 	replay         *signature.ReplayCache
@@ -44,8 +46,9 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 		burst = int(10 * rate)
 	}
 	g := &inboxGuard{
-		blockedDomains: in.BlockedDomains,
+		blockedDomains: map[string]bool{},
 		blockedActors:  map[string]bool{},
+		subscribed:     &domainSet{},
 		perIP:          newRateLimiter(rate, burst, rateLimiterKeys),
 		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
 		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting),
@@ -54,6 +57,9 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 	}
 	for _, a := range in.BlockedActors {
 		g.blockedActors[a] = true
+	}
+	for _, d := range in.BlockedDomains {
+		g.blockedDomains[d] = true
 	}
 	return g
 }
@@ -68,13 +74,33 @@ func (g *inboxGuard) blocked(id string) bool {
 	if host == "" {
 		return false
 	}
-	for _, d := range g.blockedDomains {
-		if host == d || strings.HasSuffix(host, "."+d) {
+	listed := g.subscribed.load()
+	for d := host; ; {
+		if g.blockedDomains[d] || listed[d] {
 			return true
 		}
+		_, parent, ok := strings.Cut(d, ".")
+		if !ok {
+			return false
+		}
+		d = parent
 	}
-	return false
 }
+
+// domainSet is a set of domains replaced as a whole (by each fetch of a
+// blocklist) and read without locking. Safe for concurrent use.
+type domainSet struct {
+	p atomic.Pointer[map[string]bool]
+}
+
+func (s *domainSet) load() map[string]bool {
+	if m := s.p.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+func (s *domainSet) store(m map[string]bool) { s.p.Store(&m) }
 
 // hostOf returns the lowercased host name (no port) of a URL, "" if none.
 func hostOf(id string) string {
