@@ -78,11 +78,16 @@ func (b *Bridge) writeOutboxPage(w http.ResponseWriter, r *http.Request, handle 
 }
 
 // handleFollowers answers GET /users/{handle}/followers with the count only:
-// like Mastodon by default, Herald does not publish who follows.
+// like Mastodon by default, Herald does not publish who follows, unless the
+// feed sets show_followers.
 func (b *Bridge) handleFollowers(w http.ResponseWriter, r *http.Request) {
 	handle, ok := b.knownHandle(r)
 	if !ok {
 		writeError(w, http.StatusNotFound, "no such account")
+		return
+	}
+	if b.feedConfig(handle).ShowFollowers {
+		b.writeFollowerList(w, r, handle)
 		return
 	}
 	n, err := b.store.FollowerCount(handle)
@@ -101,11 +106,6 @@ func (b *Bridge) handleFollowers(w http.ResponseWriter, r *http.Request) {
 // handleFollowing answers GET /users/{handle}/following: a feed follows no one.
 func (b *Bridge) handleFollowing(w http.ResponseWriter, r *http.Request) {
 	b.writeEmptyCollection(w, r, b.render.Following)
-}
-
-// handleFeatured answers GET /users/{handle}/featured: no pinned posts yet.
-func (b *Bridge) handleFeatured(w http.ResponseWriter, r *http.Request) {
-	b.writeEmptyCollection(w, r, b.render.Featured)
 }
 
 func (b *Bridge) writeEmptyCollection(w http.ResponseWriter, r *http.Request, idOf func(string) string) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/metrics"
 	"herald/signature"
 )
 
@@ -46,6 +47,7 @@ func (b *Bridge) handleInbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, msg := b.handleActivity(r.Context(), activity, body)
+	metrics.Count(b.metrics.Inbox, typeLabel(activity.Type), verdict(status))
 	if status >= 400 {
 		writeError(w, status, msg)
 		return
@@ -102,6 +104,7 @@ func (b *Bridge) verifyInbox(w http.ResponseWriter, r *http.Request, body []byte
 			return signature.Verified{}, false
 		}
 		status, msg := verifyErrorStatus(err)
+		metrics.Count(b.metrics.Inbox, "unverified", verdict(status))
 		b.log.Info("inbox: signature rejected", "remote_addr", r.RemoteAddr, "status", status, "error", err)
 		writeError(w, status, msg)
 		return signature.Verified{}, false
@@ -112,7 +115,7 @@ func (b *Bridge) verifyInbox(w http.ResponseWriter, r *http.Request, body []byte
 		writeError(w, http.StatusUnauthorized, "replayed signature")
 		return signature.Verified{}, false
 	}
-	if ok, wait := b.guard.perHost.allow(hostOf(verified.Owner), now); !ok {
+	if ok, wait := b.guard.perHost.allow(domainOf(verified.Owner), now); !ok {
 		tooMany(w, wait)
 		return signature.Verified{}, false
 	}

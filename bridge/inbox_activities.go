@@ -73,6 +73,9 @@ func (b *Bridge) handleFollow(ctx context.Context, a actor.Activity) (int, strin
 	if !ok {
 		return http.StatusNotFound, "no such account"
 	}
+	if !b.published(handle) {
+		return http.StatusForbidden, "this account is not published yet: its site has not confirmed it"
+	}
 	follower, err := b.remote.Actor(ctx, a.Actor)
 	if err != nil {
 		b.log.Warn("follow: fetch follower", "actor", a.Actor, "error", err)

@@ -70,7 +70,7 @@ func (g *inboxGuard) blocked(id string) bool {
 	if g.blockedActors[id] || g.blockedActors[stripFragment(id)] {
 		return true
 	}
-	host := hostOf(id)
+	host := domainOf(id)
 	if host == "" {
 		return false
 	}
@@ -102,8 +102,8 @@ func (s *domainSet) load() map[string]bool {
 
 func (s *domainSet) store(m map[string]bool) { s.p.Store(&m) }
 
-// hostOf returns the lowercased host name (no port) of a URL, "" if none.
-func hostOf(id string) string {
+// domainOf returns the lowercased host name (no port) of a URL, "" if none.
+func domainOf(id string) string {
 	u, err := url.Parse(id)
 	if err != nil {
 		return ""

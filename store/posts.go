@@ -22,6 +22,12 @@ type SeenItem struct {
 	Updated   time.Time `json:"updated,omitzero"`
 	// Version counts the edits delivered so far (0 for the original).
 	Version int `json:"version"`
+	// Deleted is when the item was withdrawn at its source and its post
+	// deleted; zero while it stands. A deleted item is never posted again.
+	Deleted time.Time `json:"deleted,omitzero"`
+	// Link is the article URL, checked when the item vanishes from its
+	// feed ("" in records made before it was kept).
+	Link string `json:"link,omitempty"`
 }
 
 // Document is a JSON-LD document (object or activity) with its id.
@@ -40,12 +46,15 @@ type Post struct {
 	// 1678 to 2262). When another activity already sits at At in the outbox,
 	// this one is placed a nanosecond later, so every entry has its own time.
 	At time.Time
+	// Silent posts are recorded (item, object, outbox) but queue no
+	// deliveries: backdated items, and everything on a first poll.
+	Silent bool
 }
 
 // ApplyPoll records the outcome of one successful poll in a single
 // transaction: the feed state, every post (item record, object, activity,
 // outbox entry) and, when deliver is true, one delivery job per unique
-// follower inbox for each activity. Either all of it is committed or none.
+// follower inbox for each activity (none for a pair already queued). Either all of it is committed or none.
 // It returns the number of jobs queued.
 func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver bool, now time.Time) (queued int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -64,11 +73,17 @@ func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver 
 			if err := putPost(tx, handle, p); err != nil {
 				return err
 			}
+			if p.Silent {
+				continue
+			}
 			for _, inbox := range inboxes {
-				if err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now}); err != nil {
+				added, err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
+				if err != nil {
 					return err
 				}
-				queued++
+				if added {
+					queued++
+				}
 			}
 		}
 		return nil

@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,7 +36,10 @@ var (
 	bucketDeliveries    = []byte("deliveries")    // next attempt|activity id|inbox → Job JSON
 	bucketRemoteActors  = []byte("remote_actors") // actor id → RemoteActor JSON
 	bucketRemoteKeys    = []byte("remote_keys")   // key id → actor id
-	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys}
+	bucketScheduled     = []byte("scheduled")     // per actor: item key → Scheduled JSON
+	bucketTombstones    = []byte("tombstones")    // deleted object id → Tombstone JSON; its activities' ids → "@" + object id
+	bucketWebSub        = []byte("websub")        // handle → Subscription JSON
+	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones, bucketWebSub}
 	errBucketNotCreated = errors.New("bucket missing")
 )
 
@@ -65,12 +69,12 @@ func Open(dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range topLevelBuckets {
+		for _, name := range slices.Concat(topLevelBuckets, queueBuckets) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return nil
+		return indexDeliveries(tx)
 	})
 	if err != nil {
 		db.Close()

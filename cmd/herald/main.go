@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,13 +45,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	switch args[0] {
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "serve":
-		return serveCommand(args[1:], stderr)
+		return serveCommand(rest, stderr)
+	case "feeds":
+		return feedsCommand(rest, stdout, stderr)
+	case "followers", "stats", "deliveries", "backup":
+		return adminCommand(cmd, rest, stdout, stderr)
+	case "verify":
+		return verifyCommand(rest, stdout, stderr)
 	case "remote":
-		return remoteCommand(args[1:], stdout, stderr)
+		return remoteCommand(rest, stdout, stderr)
 	case "reports":
-		return reportsCommand(args[1:], stdout, stderr)
+		return reportsCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -60,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "herald: unknown command %q\n", args[0])
+		fmt.Fprintf(stderr, "herald: unknown command %q\n", cmd)
 		usage(stderr)
 		return exitUsage
 	}
@@ -70,13 +76,26 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Herald serves news feeds (RSS, Atom, JSON Feed) as fediverse accounts.
 
 Usage:
-  herald serve --config FILE   run the server (every key can also come from HERALD_* variables)
-  herald version               print the version
+  herald serve --config FILE          run the server (every key can also come from HERALD_* variables)
+  herald feeds check URL              fetch a feed and preview the account and posts, publishing nothing
+  herald feeds list --config FILE     list the configured feeds and their health
+  herald followers HANDLE             list an account's followers
+  herald stats HANDLE                 show an account's feed health and counts
+  herald deliveries                   show the delivery queue
+  herald backup FILE                  write a consistent copy of the database
+  herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
   herald remote export --config FILE ACTOR_ID
-                               print, as JSON, everything Herald holds about one remote account
+                                      print, as JSON, everything Herald holds about one remote account
   herald remote erase --config FILE ACTOR_ID
-                               erase it (follows, likes, boosts, replies, reports, cached actor)
-  herald reports --config FILE print the reports (Flag activities) received, as JSON
+                                      erase it (follows, likes, boosts, replies, reports, cached actor)
+  herald reports --config FILE        print the reports (Flag activities) received, as JSON
+  herald version                      print the version
+
+followers, stats, deliveries, backup and feeds list read the data directory
+of a stopped server (--config FILE), or ask a running one through its admin
+API (--server URL with --token TOKEN or HERALD_ADMIN_TOKEN). Run any command
+with --help for its flags. Exit status: 0 success, 1 failure, 2 usage or
+config error.
 `)
 }
 
@@ -85,10 +104,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path to the YAML config file (optional when HERALD_* variables set everything)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+		return parseExit(err)
 	}
 	cfg, err := config.Load(*configPath, os.Getenv)
 	if err != nil {
