@@ -20,8 +20,12 @@ const (
 	replayCacheSize = 100_000
 	// rateLimiterKeys is how many client IPs or hosts are tracked at once.
 	rateLimiterKeys = 50_000
-	// verifyWaiting is how many requests may wait for a verification slot.
-	verifyWaiting = 256
+	// verifyWaiting is how many admitted requests may be reading their body
+	// or waiting for a verification slot (with bodies up to 1 MiB, this and
+	// the slots bound the memory bodies take).
+	verifyWaiting = 128
+	// verifyPerClient is how many of those may come from one client IP.
+	verifyPerClient = 64
 )
 
 // inboxGuard holds what protects the inbox: blocks, rate limits, the
@@ -51,7 +55,7 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 		subscribed:     &domainSet{},
 		perIP:          newRateLimiter(rate, burst, rateLimiterKeys),
 		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
-		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting),
+		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting, verifyPerClient),
 		replay:         signature.NewReplayCache(replayCacheSize),
 		keys:           newKeyCache(),
 	}
