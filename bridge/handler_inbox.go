@@ -20,11 +20,12 @@ import (
 // little as possible, and every rejection changes nothing:
 //
 //  1. the account exists (404); the client IP is within its rate (429 with
-//     Retry-After); the Content-Type is JSON (415); the body is at most
-//     1 MiB (413);
+//     Retry-After); the Content-Type is JSON (415);
 //  2. the signature's keyId is not on a blocked domain or actor (403);
-//  3. a verification slot is free (503 when the bounded queue is full);
-//     the signature verifies (Date window, Digest against the body, key
+//  3. the inbox admits the request (503 when too many are in it, in all or
+//     from this client: admission comes before the body is read, so bodies
+//     in memory are bounded); the body is at most 1 MiB (413); a
+//     verification slot frees up; the signature verifies (Date window, Digest against the body, key
 //     fetched from its owner and refetched once if it fails: 400/401) and
 //     has not been seen before within its Date window (401);
 //  4. the verified sending host is within its rate (429);
@@ -34,10 +35,11 @@ import (
 //
 // Accepted activities get 202 once their effect is committed.
 func (b *Bridge) handleInbox(w http.ResponseWriter, r *http.Request) {
-	body, ok := b.admitInbox(w, r)
+	body, leave, ok := b.admitInbox(w, r)
 	if !ok {
 		return
 	}
+	defer leave()
 	verified, ok := b.verifyInbox(w, r, body)
 	if !ok {
 		return
@@ -55,42 +57,52 @@ func (b *Bridge) handleInbox(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 }
 
-// admitInbox runs steps 1 and 2 of handleInbox and returns the body.
-func (b *Bridge) admitInbox(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// admitInbox runs steps 1 and 2 of handleInbox and returns the body and
+// the function that gives the request's place in the inbox back.
+func (b *Bridge) admitInbox(w http.ResponseWriter, r *http.Request) (body []byte, leave func(), ok bool) {
 	if r.PathValue("handle") != "" {
 		if _, ok := b.knownHandle(r); !ok {
 			writeError(w, http.StatusNotFound, "no such account")
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	if ok, wait := b.guard.perIP.allow(clientIP(r), b.now()); !ok {
+	ip := clientIP(r)
+	if ok, wait := b.guard.perIP.allow(ip, b.now()); !ok {
 		tooMany(w, wait)
-		return nil, false
+		return nil, nil, false
 	}
 	if !activityJSONType(r.Header.Get("Content-Type")) {
 		writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/activity+json")
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInboxBody))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		writeError(w, http.StatusRequestEntityTooLarge, "body over 1 MiB")
-		return nil, false
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "unreadable body")
-		return nil, false
+		return nil, nil, false
 	}
 	if keyID, err := signature.KeyID(r); err == nil && b.guard.blocked(keyID) {
 		writeError(w, http.StatusForbidden, "blocked")
-		return nil, false
+		return nil, nil, false
 	}
-	return body, true
+	leave, err := b.guard.queue.admit(ip)
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "busy, retry later")
+		return nil, nil, false
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInboxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		leave()
+		writeError(w, http.StatusRequestEntityTooLarge, "body over 1 MiB")
+		return nil, nil, false
+	}
+	if err != nil {
+		leave()
+		writeError(w, http.StatusBadRequest, "unreadable body")
+		return nil, nil, false
+	}
+	return body, leave, true
 }
 
 // verifyInbox runs steps 3 and 4 of handleInbox.
 func (b *Bridge) verifyInbox(w http.ResponseWriter, r *http.Request, body []byte) (signature.Verified, bool) {
-	release, err := b.guard.queue.enter(r.Context())
+	release, err := b.guard.queue.slot(r.Context())
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		writeError(w, http.StatusServiceUnavailable, "busy, retry later")

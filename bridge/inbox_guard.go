@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"herald/config"
 	"herald/signature"
@@ -19,15 +20,20 @@ const (
 	replayCacheSize = 100_000
 	// rateLimiterKeys is how many client IPs or hosts are tracked at once.
 	rateLimiterKeys = 50_000
-	// verifyWaiting is how many requests may wait for a verification slot.
-	verifyWaiting = 256
+	// verifyWaiting is how many admitted requests may be reading their body
+	// or waiting for a verification slot (with bodies up to 1 MiB, this and
+	// the slots bound the memory bodies take).
+	verifyWaiting = 128
+	// verifyPerClient is how many of those may come from one client IP.
+	verifyPerClient = 64
 )
 
 // inboxGuard holds what protects the inbox: blocks, rate limits, the
 // verification queue and the replay cache. It is safe for concurrent use.
 type inboxGuard struct {
-	blockedDomains []string
+	blockedDomains map[string]bool // from the config
 	blockedActors  map[string]bool
+	subscribed     *domainSet // from the blocklist subscription
 	perIP, perHost *rateLimiter
 	queue          *verifyQueue
 	replay         *signature.ReplayCache
@@ -44,16 +50,20 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 		burst = int(10 * rate)
 	}
 	g := &inboxGuard{
-		blockedDomains: in.BlockedDomains,
+		blockedDomains: map[string]bool{},
 		blockedActors:  map[string]bool{},
+		subscribed:     &domainSet{},
 		perIP:          newRateLimiter(rate, burst, rateLimiterKeys),
 		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
-		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting),
+		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting, verifyPerClient),
 		replay:         signature.NewReplayCache(replayCacheSize),
 		keys:           newKeyCache(),
 	}
 	for _, a := range in.BlockedActors {
 		g.blockedActors[a] = true
+	}
+	for _, d := range in.BlockedDomains {
+		g.blockedDomains[d] = true
 	}
 	return g
 }
@@ -68,13 +78,33 @@ func (g *inboxGuard) blocked(id string) bool {
 	if host == "" {
 		return false
 	}
-	for _, d := range g.blockedDomains {
-		if host == d || strings.HasSuffix(host, "."+d) {
+	listed := g.subscribed.load()
+	for d := host; ; {
+		if g.blockedDomains[d] || listed[d] {
 			return true
 		}
+		_, parent, ok := strings.Cut(d, ".")
+		if !ok {
+			return false
+		}
+		d = parent
 	}
-	return false
 }
+
+// domainSet is a set of domains replaced as a whole (by each fetch of a
+// blocklist) and read without locking. Safe for concurrent use.
+type domainSet struct {
+	p atomic.Pointer[map[string]bool]
+}
+
+func (s *domainSet) load() map[string]bool {
+	if m := s.p.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+func (s *domainSet) store(m map[string]bool) { s.p.Store(&m) }
 
 // domainOf returns the lowercased host name (no port) of a URL, "" if none.
 func domainOf(id string) string {

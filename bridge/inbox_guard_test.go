@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -86,10 +87,11 @@ func TestInboxBlocks(t *testing.T) {
 	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "b"), time.Now()); status != 403 {
 		t.Fatalf("blocked domain: HTTP %d, want 403", status)
 	}
-	cfg.Inbox.BlockedDomains = nil
-	cfg.Inbox.BlockedActors = []string{e.alice.ID()}
 	e.h.stop()
-	e.h = startHerald(t, &cfg, nil)
+	cfg2 := cfg
+	cfg2.Inbox.BlockedDomains = nil
+	cfg2.Inbox.BlockedActors = []string{e.alice.ID()}
+	e.h = startHerald(t, &cfg2, nil)
 	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "c"), time.Now()); status != 403 {
 		t.Fatalf("blocked actor: HTTP %d, want 403", status)
 	}
@@ -180,5 +182,33 @@ func TestInboxGoneActorDelete(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 401 || e.likes(t) != 1 {
 		t.Fatalf("forged Delete: HTTP %d, %d likes; want 401 and alice's like kept", resp.StatusCode, e.likes(t))
+	}
+}
+
+// TestInboxBlocklistSubscription: a follower whose domain appears in the
+// subscribed blocklist is dropped once the list is fetched, and refused.
+func TestInboxBlocklistSubscription(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e := newForgeEnv(t, nil)
+	follow := mustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
+	if status, _ := send(ctx, t, e.alice, e.inbox, follow, time.Now()); status != 202 {
+		t.Fatalf("follow: HTTP %d", status)
+	}
+	countIs(t, e.h, 1)
+	list := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n127.0.0.1,suspend,false,false,test,false\n")
+	}))
+	defer list.Close()
+	e.h.stop()
+	cfg := *e.cfg
+	cfg.Inbox.BlocklistURL = list.URL
+	e.h = startHerald(t, &cfg, nil)
+	eventually(t, 5*time.Second, "follower dropped", func() bool {
+		n, _ := e.h.store.FollowerCount("news")
+		return n == 0
+	})
+	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "x"), time.Now()); status != 403 {
+		t.Fatalf("listed domain: HTTP %d, want 403", status)
 	}
 }

@@ -55,30 +55,47 @@ func TestRateLimiterBounded(t *testing.T) {
 }
 
 func TestVerifyQueue(t *testing.T) {
-	q := newVerifyQueue(1, 1)
-	release, err := q.enter(context.Background())
+	q := newVerifyQueue(1, 2, 2) // 1 slot, 3 admitted at most, 2 per client
+	leaveA1, err := q.admit("a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One may wait: it times out rather than being turned away.
+	if _, err := q.admit("a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.admit("a"); !errors.Is(err, errQueueFull) {
+		t.Fatalf("third from one client: %v, want errQueueFull", err)
+	}
+	if _, err := q.admit("b"); err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+	if _, err := q.admit("c"); !errors.Is(err, errQueueFull) {
+		t.Fatalf("fourth in all: %v, want errQueueFull", err)
+	}
+	leaveA1()
+	leaveC, err := q.admit("c")
+	if err != nil {
+		t.Fatalf("after one left: %v", err)
+	}
+	leaveC()
+	if n := len(q.clients); n != 2 {
+		t.Fatalf("%d clients tracked, want 2 (a and b)", n)
+	}
+
+	// One verifies at a time; a second waits until its context ends.
+	release, err := q.slot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	waited := make(chan error, 1)
-	go func() { _, err := q.enter(ctx); waited <- err }()
-	for len(q.tickets) < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	// A third while one runs and one waits is turned away at once.
-	if _, err := q.enter(context.Background()); !errors.Is(err, errQueueFull) {
-		t.Fatalf("third enter: %v, want errQueueFull", err)
-	}
-	if err := <-waited; !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("waiting enter: %v", err)
+	if _, err := q.slot(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second slot: %v, want DeadlineExceeded", err)
 	}
 	release()
-	release2, err := q.enter(context.Background())
+	release2, err := q.slot(context.Background())
 	if err != nil {
-		t.Fatalf("enter after release: %v", err)
+		t.Fatalf("slot after release: %v", err)
 	}
 	release2()
 }

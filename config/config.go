@@ -211,6 +211,9 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	if v := env("HERALD_BLOCKED_DOMAINS"); v != "" {
 		cfg.Inbox.BlockedDomains = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 	}
+	if v := env("HERALD_BLOCKLIST_URL"); v != "" {
+		cfg.Inbox.BlocklistURL = v
+	}
 	if v := env("HERALD_BLOCKED_ACTORS"); v != "" {
 		cfg.Inbox.BlockedActors = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 	}
@@ -426,7 +429,17 @@ type Inbox struct {
 	// RateBurst is how many POSTs above the rate a client may send at once;
 	// 0 means 10 times RateLimit.
 	RateBurst int `yaml:"rate_burst"`
+	// BlocklistURL is a published domain blocklist in Mastodon's CSV export
+	// format; its suspended domains are blocked like BlockedDomains. "" means
+	// none.
+	BlocklistURL string `yaml:"blocklist_url"`
+	// BlocklistRefresh is how often BlocklistURL is fetched again; 0 means
+	// DefaultBlocklistRefresh.
+	BlocklistRefresh Duration `yaml:"blocklist_refresh"`
 }
+
+// DefaultBlocklistRefresh is the default Inbox.BlocklistRefresh.
+const DefaultBlocklistRefresh = 6 * time.Hour
 
 // DefaultInboxRate is the default Inbox.RateLimit: far above what one
 // server sends in honest traffic, low enough to stop a flood.
@@ -446,6 +459,15 @@ func (in *Inbox) validate() error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("inbox.blocked_actors[%d]: %q is not an actor id (an http(s) URL)", i, a)
 		}
+	}
+	if in.BlocklistURL != "" {
+		u, err := url.Parse(in.BlocklistURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("inbox.blocklist_url: %q is not an http(s) URL", in.BlocklistURL)
+		}
+	}
+	if in.BlocklistRefresh != 0 && in.BlocklistRefresh.Std() < time.Minute {
+		return fmt.Errorf("inbox.blocklist_refresh: %s is shorter than 1m", in.BlocklistRefresh.Std())
 	}
 	if in.RateLimit < 0 || in.RateBurst < 0 {
 		return fmt.Errorf("inbox.rate_limit and inbox.rate_burst: must not be negative")

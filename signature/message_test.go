@@ -305,3 +305,39 @@ func FuzzMessageHeaders(f *testing.F) {
 		}
 	})
 }
+
+// TestSignMessageRoundTrip: what SignMessage produces, sent to a server,
+// verifies with VerifyRequest under the inbox policy, and fails when the
+// body or the target changes.
+func TestSignMessageRoundTrip(t *testing.T) {
+	key := newKey(t)
+	now := time.Unix(1_700_000_000, 0)
+	body := []byte(`{"type":"Create"}`)
+	tests := []struct {
+		name    string
+		target  string // where the server sees the request
+		body    []byte
+		wantErr error
+	}{
+		{name: "as sent", target: "/users/bob/inbox?x=1", body: body},
+		{name: "another path", target: "/users/eve/inbox?x=1", body: body, wantErr: ErrInvalidSignature},
+		{name: "another body", target: "/users/bob/inbox?x=1", body: []byte(`{"type":"Delete"}`), wantErr: ErrDigestMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, _ := http.NewRequest(http.MethodPost, "https://remote.example/users/bob/inbox?x=1", nil)
+			if err := SignMessage(client, body, testKeyID, key, now); err != nil {
+				t.Fatal(err)
+			}
+			if client.Header.Get("Digest") != "" || !strings.Contains(client.Header.Get("Signature-Input"), `alg="rsa-v1_5-sha256"`) {
+				t.Fatalf("headers %v", client.Header)
+			}
+			server := httptest.NewRequest(http.MethodPost, "https://remote.example"+tt.target, strings.NewReader(string(tt.body)))
+			server.Header = client.Header.Clone()
+			_, err := VerifyRequest(context.Background(), server, tt.body, resolverFor(key), VerifyOptions{Now: now, Origin: "https://remote.example"})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("VerifyRequest: %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
