@@ -33,6 +33,21 @@ func (b *Bridge) handleActor(w http.ResponseWriter, r *http.Request) {
 		internalError(w, b.log, r, err)
 		return
 	}
+	if b.cfg.AuthorizedFetch {
+		// Peers fetch keys unsigned: they get the key and inbox only.
+		v, verr := b.verify(r.Context(), r, nil)
+		if verr == nil && (b.guard.blocked(v.Owner) || b.guard.blocked(v.KeyID)) {
+			writeError(w, http.StatusForbidden, "blocked")
+			return
+		}
+		if verr != nil {
+			if doc, err = minimalActor(doc); err != nil {
+				internalError(w, b.log, r, err)
+				return
+			}
+		}
+		w.Header().Set("Vary", "Accept, Signature")
+	}
 	writeDocument(w, doc)
 }
 

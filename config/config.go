@@ -62,6 +62,10 @@ type Config struct {
 	// actors' private keys in the database. Best given only as
 	// HERALD_KEY_ENCRYPTION_KEY, so that it never sits beside the data.
 	KeyEncryptionKey string `yaml:"key_encryption_key"`
+	// AuthorizedFetch makes actors, posts and collections answer signed
+	// GETs only (Mastodon's secure mode); WebFinger, NodeInfo and the
+	// instance actor stay public, and unsigned actor fetches get the key.
+	AuthorizedFetch bool `yaml:"authorized_fetch"`
 	// Ownership makes accounts wait for their site's consent (ownership.go).
 	Ownership Ownership `yaml:"ownership"`
 	// AccountDomain is the domain of handles (@news@AccountDomain) when it
@@ -164,6 +168,13 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_KEY_ENCRYPTION_KEY": &cfg.KeyEncryptionKey,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	if v := env("HERALD_AUTHORIZED_FETCH"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("HERALD_AUTHORIZED_FETCH: %q is not true or false", v)
+		}
+		cfg.AuthorizedFetch = b
+	}
 	if v := env("HERALD_OWNERSHIP_REQUIRED"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
