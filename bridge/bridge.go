@@ -94,11 +94,13 @@ func New(opts Options) (*Bridge, error) {
 	b := &Bridge{
 		cfg:      opts.Config,
 		store:    opts.Store,
+		client:   opts.Client,
 		log:      opts.Logger,
 		now:      opts.Now,
 		render:   actor.NewRenderer(opts.Config.BaseURL),
 		version:  opts.Version,
 		shutdown: opts.ShutdownTimeout,
+		guard:    newInboxGuard(opts.Config.Inbox),
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -106,35 +108,17 @@ func New(opts Options) (*Bridge, error) {
 	if b.shutdown == 0 {
 		b.shutdown = DefaultShutdownTimeout
 	}
-	styles, err := postStyles(opts.Config.Feeds)
-	if err != nil {
+	if err := b.loadState(); err != nil {
 		return nil, err
 	}
-	b.styles = styles
-	sealer, err := newSealer(opts.Config.KeyEncryptionKey)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds, sealer)
-	if err != nil {
-		return nil, err
-	}
-	b.keys = keys
-	b.client = opts.Client
-	if err := b.loadOwnership(); err != nil {
-		return nil, err
-	}
-	b.metrics = metrics.New(storeGauges{b})
+	var err error
 	if b.pages, err = dashboard.New(); err != nil {
 		return nil, err
 	}
-	b.guard = newInboxGuard(opts.Config.Inbox)
-	if err := b.dropBlockedFollowers(); err != nil {
-		return nil, err
-	}
-	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
+	b.metrics = metrics.New(storeGauges{b})
+	b.remote = newResolver(opts.Store, opts.Client, b.keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
-		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,
+		store: opts.Store, client: opts.Client, keys: b.keys, log: opts.Logger, now: b.now,
 		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
@@ -142,6 +126,27 @@ func New(opts Options) (*Bridge, error) {
 	b.pings = newPingLimiter(opts.PingInterval, b.poller.PollNow, b.now)
 	b.handler = b.routes()
 	return b, nil
+}
+
+// loadState reads (or creates) what New needs from the store and the
+// config: post styles, the actors' keys, the ownership state, and the
+// removal of followers the config now blocks.
+func (b *Bridge) loadState() error {
+	var err error
+	if b.styles, err = postStyles(b.cfg.Feeds); err != nil {
+		return err
+	}
+	sealer, err := newSealer(b.cfg.KeyEncryptionKey)
+	if err != nil {
+		return err
+	}
+	if b.keys, err = loadKeyring(b.store, b.render.URLs, b.cfg.Feeds, sealer); err != nil {
+		return err
+	}
+	if err := b.loadOwnership(); err != nil {
+		return err
+	}
+	return b.dropBlockedFollowers()
 }
 
 // UserAgent names Herald and where it runs, so site owners can tell who
