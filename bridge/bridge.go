@@ -181,6 +181,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.poller.Run(workCtx) })
 	wg.Go(func() { b.delivery.Run(workCtx) })
+	wg.Go(func() { b.recordFollowerHistory(workCtx) })
 	wg.Go(func() { b.runOwnership(workCtx, &ownership.Checker{Client: b.client}) })
 	wg.Go(func() { b.runBlocklist(workCtx) })
 	b.log.Info("herald started", "listen", ln.Addr().String(), "base_url", b.cfg.BaseURL, "feeds", len(b.cfg.Feeds))

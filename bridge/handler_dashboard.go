@@ -164,7 +164,12 @@ func (b *Bridge) handleAccountPage(w http.ResponseWriter, r *http.Request, tok c
 		return
 	}
 	page := dashboard.AccountPage{Account: account, Now: b.now(), Posts: posts, TopPosts: topPosts(posts, 5), Replies: replies}
-	page.FollowersOverTime, page.NewPerWeek = followerSeries(followers, b.now())
+	history, err := b.store.FollowerHistory(handle)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	page.FollowersOverTime, page.NewPerWeek = followerSeries(followers, history, b.now())
 	b.renderPage(w, r, func() error { return b.pages.Account(w, page) })
 }
 
@@ -272,23 +277,39 @@ func topPosts(posts []dashboard.Post, n int) []dashboard.Post {
 	return top[:min(n, len(top))]
 }
 
-// followerSeries derives followers over time (one point per day on which
-// the number changed, up to now) and new followers per week (the last 12
-// weeks) from the current followers' start dates.
-func followerSeries(followers []store.Follower, now time.Time) ([]dashboard.Point, []dashboard.WeekCount) {
+// followerSeries returns followers over time and new followers per week
+// (the last 12 weeks). Over time: the daily samples Herald records (see
+// recordFollowerHistory), preceded, for the days before the first sample,
+// by what the current followers' start dates tell, and ended by now.
+func followerSeries(followers []store.Follower, history []store.DayCount, now time.Time) ([]dashboard.Point, []dashboard.WeekCount) {
 	sort.Slice(followers, func(i, j int) bool { return followers[i].Since.Before(followers[j].Since) })
 	var points []dashboard.Point
+	add := func(day time.Time, n int) {
+		if last := len(points) - 1; last >= 0 && points[last].At.Equal(day) {
+			points[last].Value = n
+			return
+		}
+		points = append(points, dashboard.Point{At: day, Value: n})
+	}
 	for i, f := range followers {
 		day := f.Since.UTC().Truncate(24 * time.Hour)
-		if n := len(points); n > 0 && points[n-1].At.Equal(day) {
-			points[n-1].Value = i + 1
-			continue
+		if len(history) > 0 && !day.Before(history[0].Day) {
+			break
 		}
-		points = append(points, dashboard.Point{At: day, Value: i + 1})
+		add(day, i+1)
+	}
+	for _, h := range history {
+		add(h.Day, h.Count)
 	}
 	if len(points) > 0 {
 		points = append(points, dashboard.Point{At: now.UTC(), Value: len(followers)})
 	}
+	return points, newPerWeek(followers, now)
+}
+
+// newPerWeek counts the current followers by the week (from Monday) they
+// started following, over the last 12 weeks.
+func newPerWeek(followers []store.Follower, now time.Time) []dashboard.WeekCount {
 	weekStart := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -int(now.UTC().Weekday()+6)%7)
 	weeks := make([]dashboard.WeekCount, 12)
 	for i := range weeks {
@@ -302,5 +323,5 @@ func followerSeries(followers []store.Follower, now time.Time) ([]dashboard.Poin
 			}
 		}
 	}
-	return points, weeks
+	return weeks
 }
