@@ -13,11 +13,11 @@ import (
 func TestGoldenDelete(t *testing.T) {
 	r := NewRenderer(testBase)
 	objectID := r.Object(testHandle, testItem("").Key)
-	tombstone, err := r.Tombstone(objectID, testEdited)
+	tombstone, err := r.Tombstone(objectID, "Note", testEdited)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, del, err := r.Delete(testHandle, objectID, testEdited)
+	id, del, err := r.Delete(testHandle, objectID, "Note", testEdited)
 	if err != nil {
 		t.Fatal(err)
 	}

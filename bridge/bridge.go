@@ -16,7 +16,10 @@ import (
 
 	"herald/actor"
 	"herald/config"
+	"herald/dashboard"
 	"herald/feeds"
+	"herald/metrics"
+	"herald/ownership"
 	"herald/store"
 )
 
@@ -24,7 +27,7 @@ import (
 const (
 	DefaultShutdownTimeout = 8 * time.Second
 	DefaultDrainTimeout    = 5 * time.Second
-	DefaultWorkers         = 8
+	DefaultWorkers         = 1024
 	// MaxInboxBody is the largest inbox body accepted; larger gets 413.
 	MaxInboxBody = 1 << 20
 )
@@ -42,13 +45,21 @@ type Options struct {
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Workers is the number of concurrent deliveries; 0 means DefaultWorkers.
+	// Workers is the number of deliveries in flight at most; 0 means
+	// DefaultWorkers. Deliveries mostly wait on peers, so this is far above
+	// the number of cores; signatures are computed one per core at a time.
 	Workers int
+	// PerHost is the number of deliveries in flight to one host at most;
+	// 0 means DefaultPerHost.
+	PerHost int
 	// RetryDelay gives the wait before retry number attempt (1-based); nil
 	// means the Mastodon-like ladder of RetryLadder.
 	RetryDelay func(attempt int) time.Duration
 	// ShutdownTimeout bounds the whole shutdown; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// PingInterval is the least time between two fetches of one feed caused
+	// by pings; 0 means DefaultPingInterval.
+	PingInterval time.Duration
 }
 
 // Bridge is a running Herald: server, poller and delivery workers.
@@ -62,9 +73,16 @@ type Bridge struct {
 	remote   *resolver
 	delivery *deliverer
 	poller   *poller
+	pings    *pingLimiter
+	metrics  *metrics.Metrics
+	pages    *dashboard.Pages
+	guard    *inboxGuard
+	owners   *ownershipGate
+	client   *http.Client
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
+	styles   map[string]actor.Style // how each handle's posts look
 }
 
 // New prepares a Bridge: it loads or creates every actor's key and builds the
@@ -76,11 +94,13 @@ func New(opts Options) (*Bridge, error) {
 	b := &Bridge{
 		cfg:      opts.Config,
 		store:    opts.Store,
+		client:   opts.Client,
 		log:      opts.Logger,
 		now:      opts.Now,
 		render:   actor.NewRenderer(opts.Config.BaseURL),
 		version:  opts.Version,
 		shutdown: opts.ShutdownTimeout,
+		guard:    newInboxGuard(opts.Config.Inbox),
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -88,20 +108,45 @@ func New(opts Options) (*Bridge, error) {
 	if b.shutdown == 0 {
 		b.shutdown = DefaultShutdownTimeout
 	}
-	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds)
-	if err != nil {
+	if err := b.loadState(); err != nil {
 		return nil, err
 	}
-	b.keys = keys
-	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
+	var err error
+	if b.pages, err = dashboard.New(); err != nil {
+		return nil, err
+	}
+	b.metrics = metrics.New(storeGauges{b})
+	b.remote = newResolver(opts.Store, opts.Client, b.keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
-		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,
-		workers: opts.Workers, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout,
+		store: opts.Store, client: opts.Client, keys: b.keys, log: opts.Logger, now: b.now,
+		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	b.poller = newPoller(b, fetcher)
+	b.pings = newPingLimiter(opts.PingInterval, b.poller.PollNow, b.now)
 	b.handler = b.routes()
 	return b, nil
+}
+
+// loadState reads (or creates) what New needs from the store and the
+// config: post styles, the actors' keys, the ownership state, and the
+// removal of followers the config now blocks.
+func (b *Bridge) loadState() error {
+	var err error
+	if b.styles, err = postStyles(b.cfg.Feeds); err != nil {
+		return err
+	}
+	sealer, err := newSealer(b.cfg.KeyEncryptionKey)
+	if err != nil {
+		return err
+	}
+	if b.keys, err = loadKeyring(b.store, b.render.URLs, b.cfg.Feeds, sealer); err != nil {
+		return err
+	}
+	if err := b.loadOwnership(); err != nil {
+		return err
+	}
+	return b.dropBlockedFollowers()
 }
 
 // UserAgent names Herald and where it runs, so site owners can tell who
@@ -127,6 +172,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
 	}
+	b.announceProfiles()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -135,6 +181,8 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.poller.Run(workCtx) })
 	wg.Go(func() { b.delivery.Run(workCtx) })
+	wg.Go(func() { b.runOwnership(workCtx, &ownership.Checker{Client: b.client}) })
+	wg.Go(func() { b.runBlocklist(workCtx) })
 	b.log.Info("herald started", "listen", ln.Addr().String(), "base_url", b.cfg.BaseURL, "feeds", len(b.cfg.Feeds))
 
 	var err error
@@ -149,6 +197,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	if shutErr := srv.Shutdown(deadline); shutErr != nil {
 		b.log.Warn("http shutdown", "error", shutErr)
 	}
+	b.pings.Close()
 	stopWork()
 	wg.Wait()
 	return err

@@ -68,11 +68,15 @@ func checkLink(it store.SeenItem) string {
 // deletion renders the withdrawal of it's post: the Tombstone, the ids of
 // the Create and every Update, and the Delete.
 func (b *Bridge) deletion(handle string, it store.SeenItem, now time.Time) (store.Deletion, error) {
-	ts, err := b.render.Tombstone(it.ObjectID, now)
+	formerType := b.feedConfig(handle).ObjectType
+	if formerType == "" {
+		formerType = "Note"
+	}
+	ts, err := b.render.Tombstone(it.ObjectID, formerType, now)
 	if err != nil {
 		return store.Deletion{}, err
 	}
-	id, del, err := b.render.Delete(handle, it.ObjectID, now)
+	id, del, err := b.render.Delete(handle, it.ObjectID, formerType, now)
 	if err != nil {
 		return store.Deletion{}, err
 	}

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
 
 	"herald/actor"
+	"herald/metrics"
 	"herald/outbound"
 	"herald/signature"
 	"herald/store"
@@ -36,12 +38,12 @@ func RetryLadder(attempt int) time.Duration {
 
 // queueStore is what the delivery workers need of the store.
 type queueStore interface {
-	DueJobs(now time.Time, limit int, skip func(store.Job) bool) ([]store.Job, error)
+	DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error)
 	NextDue() (time.Time, bool, error)
-	FinishJob(j store.Job) error
-	RetryJob(j store.Job, next time.Time, lastErr string) (store.Job, error)
+	Record(o store.Outcome) (store.Job, error)
 	Document(id string) ([]byte, error)
 	RemoveFollowersAt(handle, inbox string) ([]string, error)
+	Hosts() (map[string]store.HostState, error)
 }
 
 type deliveryOptions struct {
@@ -50,33 +52,68 @@ type deliveryOptions struct {
 	keys       *keyring
 	log        *slog.Logger
 	now        func() time.Time
-	workers    int
+	workers    int // requests in flight at most
+	perHost    int // requests in flight to one host at most
+	signers    int // signatures computed at once (CPU-bound)
 	retryDelay func(attempt int) time.Duration
 	drain      time.Duration
+	metrics    *metrics.Metrics
 }
 
 // deliverer runs the delivery workers. Jobs live in the store; the deliverer
 // only remembers which ones are in flight, so a crash loses nothing: every
 // job not finished is found again at the next start.
+//
+// Each due job gets its own goroutine, up to workers at once: requests are
+// I/O-bound, so many may wait on slow peers while the CPU signs others.
+// Signing, the CPU-bound part, is limited to signers at once (one per core).
+// hosts limits the requests per host and holds failing hosts back.
 type deliverer struct {
 	deliveryOptions
-	wake chan struct{}
+	wake   chan struct{}
+	sign   chan struct{} // semaphore of signers
+	bodies *bodyCache
+	hosts  *hostTable
 
 	mu       sync.Mutex
-	inFlight map[string]bool // by jobID
+	inFlight map[string]bool // by pair (activity id, 0, inbox)
+	// gen counts finished jobs; finished holds the gen at which each
+	// recently finished job left inFlight. A queue scan that began before a
+	// job's outcome was committed still sees the job, so the dispatcher
+	// skips jobs finished after its scan began (see startDue).
+	gen      uint64
+	finished map[string]uint64
 }
 
 func newDeliverer(o deliveryOptions) *deliverer {
 	if o.workers <= 0 {
 		o.workers = DefaultWorkers
 	}
+	if o.perHost <= 0 {
+		o.perHost = DefaultPerHost
+	}
+	if o.signers <= 0 {
+		o.signers = runtime.NumCPU()
+	}
 	if o.retryDelay == nil {
 		o.retryDelay = RetryLadder
 	}
-	return &deliverer{deliveryOptions: o, wake: make(chan struct{}, 1), inFlight: map[string]bool{}}
+	saved, err := o.store.Hosts()
+	if err != nil {
+		o.log.Error("read host states; starting with all hosts healthy", "error", err)
+	}
+	return &deliverer{
+		deliveryOptions: o,
+		wake:            make(chan struct{}, 1),
+		sign:            make(chan struct{}, o.signers),
+		bodies:          newBodyCache(o.store.Document),
+		hosts:           newHostTable(o.perHost, saved),
+		inFlight:        map[string]bool{},
+		finished:        map[string]uint64{},
+	}
 }
 
-func jobID(j store.Job) string { return j.ActivityID + "\x00" + j.Inbox }
+func pairOf(activityID, inbox string) string { return activityID + "\x00" + inbox }
 
 // Notify tells the workers that new jobs were queued. It never blocks.
 func (d *deliverer) Notify() {
@@ -88,7 +125,7 @@ func (d *deliverer) Notify() {
 
 // Run delivers due jobs until ctx is cancelled. Then it stops taking jobs,
 // gives requests in flight up to the drain time to finish, and returns once
-// every worker has stopped; unfinished jobs stay queued.
+// every request has ended; unfinished jobs stay queued.
 func (d *deliverer) Run(ctx context.Context) {
 	// Requests get their own context so that shutdown lets them finish
 	// for a while instead of cutting them at once.
@@ -99,56 +136,75 @@ func (d *deliverer) Run(ctx context.Context) {
 	})
 	defer stopDrain()
 
-	jobs := make(chan store.Job)
 	var wg sync.WaitGroup
-	for range d.workers {
+	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
-			for j := range jobs {
-				d.attempt(reqCtx, j)
-				d.release(j)
-				d.Notify() // the dispatcher may be waiting for a free job
-			}
+			d.attempt(reqCtx, j)
+			d.release(j)
+			d.Notify() // the dispatcher may be waiting for a free slot
 		})
-	}
-	d.dispatch(ctx, jobs)
-	close(jobs)
+	})
 	wg.Wait()
 }
 
-// dispatch hands due jobs to the workers until ctx is cancelled.
-func (d *deliverer) dispatch(ctx context.Context, jobs chan<- store.Job) {
-	for {
-		due, err := d.store.DueJobs(d.now(), d.workers*4, d.isInFlight)
-		if err != nil {
-			d.log.Error("read delivery queue", "error", err)
-		}
-		for _, j := range due {
-			d.claim(j)
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				d.release(j)
-				return
+// dispatchPause is the shortest time between two scans of the queue when
+// the last one found nothing more to start, so that a stream of finishing
+// requests does not make the dispatcher rescan the queue for each.
+const dispatchPause = 2 * time.Millisecond
+
+// dispatch starts due jobs with start until ctx is cancelled.
+func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
+	for ctx.Err() == nil {
+		free := d.workers - d.inFlightCount()
+		started := 0
+		if free > 0 {
+			started = d.startDue(free, start)
+			if started == free {
+				continue // there may be more
 			}
-		}
-		if len(due) > 0 {
-			continue
 		}
 		timer := time.NewTimer(d.untilNextDue())
 		select {
 		case <-ctx.Done():
-			timer.Stop()
-			return
 		case <-d.wake:
 		case <-timer.C:
 		}
 		timer.Stop()
+		pause := time.NewTimer(dispatchPause)
+		select {
+		case <-ctx.Done():
+		case <-pause.C:
+		}
+		pause.Stop()
 	}
 }
 
-// untilNextDue is how long the dispatcher may sleep when no job is ready:
-// until the earliest job is due, at most a second. When the earliest job is
-// already due it is in flight, and the worker's Notify ends the wait.
+// startDue claims and starts up to free due jobs; it returns how many.
+func (d *deliverer) startDue(free int, start func(store.Job)) int {
+	now := d.now()
+	snap := d.generation()
+	defer d.forgetFinished(snap)
+	due, err := d.store.DueJobsFunc(now, free, func(activityID, inbox []byte) bool {
+		return d.isInFlight(string(activityID), string(inbox)) || !d.hosts.admits(hostOf(string(inbox)), now)
+	})
+	if err != nil {
+		d.log.Error("read delivery queue", "error", err)
+		return 0
+	}
+	n := 0
+	for _, j := range due {
+		if d.claim(j, now, snap) {
+			start(j)
+			n++
+		}
+	}
+	return n
+}
+
+// untilNextDue is how long the dispatcher may sleep when no job could be
+// started: until the earliest job is due, at most a second (held hosts come
+// due without a wake-up). When the earliest job is already due it is in
+// flight or held back, and a finishing request's Notify ends the wait.
 func (d *deliverer) untilNextDue() time.Duration {
 	wait := time.Second
 	if at, ok, err := d.store.NextDue(); err == nil && ok {
@@ -159,74 +215,136 @@ func (d *deliverer) untilNextDue() time.Duration {
 	return wait
 }
 
-func (d *deliverer) claim(j store.Job) {
-	d.mu.Lock()
-	d.inFlight[jobID(j)] = true
-	d.mu.Unlock()
-}
-
-func (d *deliverer) release(j store.Job) {
-	d.mu.Lock()
-	delete(d.inFlight, jobID(j))
-	d.mu.Unlock()
-}
-
-func (d *deliverer) isInFlight(j store.Job) bool {
+// claim marks j, read by a queue scan that began at generation snap, in
+// flight and counts it against its host. It returns false when j finished
+// after the scan began (the scan saw it before its outcome was committed),
+// is in flight, or its host takes no more requests now.
+func (d *deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
+	pair := pairOf(j.ActivityID, j.Inbox)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.inFlight[jobID(j)]
+	if d.inFlight[pair] || d.finished[pair] > snap {
+		return false
+	}
+	if !d.hosts.acquire(hostOf(j.Inbox), now) {
+		return false
+	}
+	d.inFlight[pair] = true
+	return true
+}
+
+// release marks j no longer in flight. It must be called after j's
+// outcome is committed.
+func (d *deliverer) release(j store.Job) {
+	pair := pairOf(j.ActivityID, j.Inbox)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.inFlight, pair)
+	d.gen++
+	d.finished[pair] = d.gen
+}
+
+// generation returns the count of finished jobs, read before a queue scan.
+func (d *deliverer) generation() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.gen
+}
+
+// forgetFinished drops the finished marks up to snap: every scan that
+// begins later sees those outcomes committed.
+func (d *deliverer) forgetFinished(snap uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for pair, g := range d.finished {
+		if g <= snap {
+			delete(d.finished, pair)
+		}
+	}
+}
+
+func (d *deliverer) isInFlight(activityID, inbox string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.inFlight[pairOf(activityID, inbox)]
+}
+
+func (d *deliverer) inFlightCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.inFlight)
 }
 
 // attempt sends one job and records the outcome in the store.
 func (d *deliverer) attempt(ctx context.Context, j store.Job) {
 	log := d.log.With("activity_id", j.ActivityID, "inbox", j.Inbox, "attempt", j.Attempts+1)
-	body, err := d.store.Document(j.ActivityID)
+	host := hostOf(j.Inbox)
+	body, err := d.bodies.get(j.ActivityID)
 	if err != nil {
 		log.Error("delivery dropped: activity missing", "error", err)
-		d.finish(log, j)
+		d.hosts.release(host)
+		d.record(log, store.Outcome{Job: j, Kind: store.Failed, Error: "activity missing"})
 		return
 	}
 	status, retryAfter, err := d.post(ctx, j, body)
 	if ctx.Err() != nil {
 		// Shutdown cut the request: not the peer's fault, not an attempt.
+		d.hosts.release(host)
 		log.Info("delivery interrupted by shutdown; it stays queued")
 		return
 	}
-	switch outcome := classify(status, err); outcome {
+	result := classify(status, err)
+	reason := describe(status, err)
+	o := store.Outcome{Job: j, Host: d.hosts.done(host, result != retryable, reason, d.now())}
+	switch result {
 	case delivered:
 		log.Debug("delivered", "status", status)
-		d.finish(log, j)
+		o.Kind = store.Delivered
 	case gone:
 		removed, rmErr := d.store.RemoveFollowersAt(j.Handle, j.Inbox)
 		log.Info("inbox gone: followers removed", "status", status, "followers", removed, "error", rmErr)
-		d.finish(log, j)
+		o.Kind, o.Error = store.Failed, reason
 	case rejected:
 		log.Warn("delivery rejected for good", "status", status)
-		d.finish(log, j)
+		o.Kind, o.Error = store.Failed, reason
 	default:
-		d.retry(log, j, describe(status, err), retryAfter)
+		o = d.retry(log, o, reason, retryAfter)
+	}
+	d.count(result, o)
+	d.record(log, o)
+}
+
+// count adds the attempt to the delivery metrics.
+func (d *deliverer) count(result outcome, o store.Outcome) {
+	if d.metrics == nil {
+		return
+	}
+	label := map[outcome]string{delivered: "delivered", gone: "gone", rejected: "rejected", retryable: "retry"}[result]
+	if result == retryable && o.Kind == store.Failed {
+		label = "given_up"
+	}
+	metrics.Count(d.metrics.Deliveries, label)
+}
+
+func (d *deliverer) record(log *slog.Logger, o store.Outcome) {
+	if _, err := d.store.Record(o); err != nil {
+		log.Error("record delivery outcome", "error", err)
 	}
 }
 
-func (d *deliverer) finish(log *slog.Logger, j store.Job) {
-	if err := d.store.FinishJob(j); err != nil {
-		log.Error("remove finished delivery", "error", err)
-	}
-}
-
-// retry reschedules j, or drops it after MaxAttempts.
-func (d *deliverer) retry(log *slog.Logger, j store.Job, reason string, retryAfter time.Duration) {
-	if j.Attempts+1 >= MaxAttempts {
+// retry turns o into a retry after the ladder's wait (or Retry-After, when
+// longer), or gives the job up after MaxAttempts.
+func (d *deliverer) retry(log *slog.Logger, o store.Outcome, reason string, retryAfter time.Duration) store.Outcome {
+	o.Error = reason
+	if o.Job.Attempts+1 >= MaxAttempts {
 		log.Warn("delivery given up", "reason", reason)
-		d.finish(log, j)
-		return
+		o.Kind = store.Failed
+		return o
 	}
-	wait := max(d.retryDelay(j.Attempts+1), retryAfter)
-	if _, err := d.store.RetryJob(j, d.now().Add(wait), reason); err != nil {
-		log.Error("reschedule delivery", "error", err)
-		return
-	}
+	wait := max(d.retryDelay(o.Job.Attempts+1), retryAfter)
+	o.Kind, o.Next = store.Retry, d.now().Add(wait)
 	log.Info("delivery failed; will retry", "reason", reason, "retry_in", wait.Round(time.Second))
+	return o
 }
 
 // post signs and sends one delivery. The signature is made afresh for every
@@ -242,8 +360,8 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	}
 	req.Header.Set("Content-Type", actor.ContentType)
 	req.Header.Set("Accept", acceptActivityJSON)
-	if err := signature.Sign(req, body, key.id, key.private, d.now()); err != nil {
-		return 0, 0, fmt.Errorf("sign: %w", err)
+	if err := d.signRequest(ctx, req, body, key); err != nil {
+		return 0, 0, err
 	}
 	resp, err := d.client.Do(req)
 	if err != nil {
@@ -252,6 +370,21 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
+}
+
+// signRequest signs req when a signer is free: signing is CPU-bound, so
+// more signatures at once than cores only delay each other.
+func (d *deliverer) signRequest(ctx context.Context, req *http.Request, body []byte, key signingKey) error {
+	select {
+	case d.sign <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-d.sign }()
+	if err := signature.Sign(req, body, key.id, key.private, d.now()); err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	return nil
 }
 
 type outcome int

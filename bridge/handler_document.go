@@ -41,6 +41,17 @@ func (b *Bridge) handleDocument(w http.ResponseWriter, r *http.Request) {
 	writeDocument(w, doc)
 }
 
+// handleReady answers GET /readyz: 200 when the database answers, 503 when
+// it does not (a load balancer should then send traffic elsewhere).
+func (b *Bridge) handleReady(w http.ResponseWriter, r *http.Request) {
+	if _, err := b.store.Size(); err != nil {
+		b.log.Error("readiness check", "error", err)
+		writeError(w, http.StatusServiceUnavailable, "database unavailable")
+		return
+	}
+	writeBytes(w, "text/plain; charset=utf-8", []byte("ready\n"))
+}
+
 // writeTombstone answers 410 with the tombstone of a deleted post, or 404
 // for an id Herald never minted.
 func (b *Bridge) writeTombstone(w http.ResponseWriter, r *http.Request) {

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"herald/config"
 )
 
 // maxPushBody is the largest pushed feed document accepted.
@@ -102,14 +100,4 @@ func (b *Bridge) handleWebSubPush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
-}
-
-// feedConfig returns the configuration of handle's feed (handle known).
-func (b *Bridge) feedConfig(handle string) config.Feed {
-	for _, f := range b.cfg.Feeds {
-		if f.Handle == handle {
-			return f
-		}
-	}
-	return config.Feed{Handle: handle}
 }

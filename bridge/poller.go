@@ -13,6 +13,7 @@ import (
 
 	"herald/config"
 	"herald/feeds"
+	"herald/metrics"
 	"herald/store"
 )
 
@@ -232,6 +233,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if st.Disabled {
 		return nil
 	}
+	if _, paused, err := p.b.store.Paused(f.Handle); err != nil || paused {
+		return err // paused through the admin API: no fetch at all
+	}
 	stored := st
 	now := p.b.now().UTC()
 	st.LastAttempt = now
@@ -241,6 +245,7 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	}
 	res, err := p.fetch(ctx, f, &st, v)
 	if err != nil {
+		metrics.Count(p.b.metrics.Polls, f.Handle, "error")
 		failed(&st, err)
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
 			return fmt.Errorf("%w (and saving feed state: %v)", err, saveErr)
@@ -253,6 +258,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	st.Failures, st.LastError, st.LastSuccess, st.Status = 0, "", now, "ok"
 	if res.NotModified {
 		st.Status = "ok (not modified)"
+		metrics.Count(p.b.metrics.Polls, f.Handle, "not_modified")
+	} else {
+		metrics.Count(p.b.metrics.Polls, f.Handle, "ok")
 	}
 	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
 	if res.MovedTo != "" && res.MovedTo != st.URL {
@@ -341,6 +349,13 @@ func (p *poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, n
 	}
 	if queued > 0 {
 		p.b.delivery.Notify()
+	}
+	for _, post := range c.Posts {
+		kind := "added"
+		if post.Item.Version > 0 {
+			kind = "edited"
+		}
+		metrics.Count(p.b.metrics.Items, f.Handle, kind)
 	}
 	if n := len(c.Posts) + len(c.Deletions) + len(c.Schedule); n > 0 {
 		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(c.Posts), "deletions", len(c.Deletions),

@@ -83,7 +83,7 @@ func (b *Bridge) post(handle, lang string, it feeds.Item, prev store.SeenItem, w
 		if rec.Published.IsZero() || rec.Published.After(now) {
 			rec.Published = now
 		}
-		note, err := b.render.Note(handle, input, rec.Published, time.Time{})
+		note, err := b.render.Post(handle, b.styles[handle], input, rec.Published, time.Time{})
 		if err != nil {
 			return store.Post{}, err
 		}
@@ -99,7 +99,7 @@ func (b *Bridge) post(handle, lang string, it feeds.Item, prev store.SeenItem, w
 	if !rec.Updated.After(prev.Updated) {
 		rec.Updated = prev.Updated.Add(time.Second)
 	}
-	note, err := b.render.Note(handle, input, rec.Published, rec.Updated)
+	note, err := b.render.Post(handle, b.styles[handle], input, rec.Published, rec.Updated)
 	if err != nil {
 		return store.Post{}, err
 	}

@@ -17,8 +17,12 @@ func writeDocument(w http.ResponseWriter, doc []byte) {
 
 func writeBytes(w http.ResponseWriter, contentType string, body []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Vary", "Accept")
-	w.Header().Set("Cache-Control", "max-age=60")
+	if w.Header().Get("Vary") == "" {
+		w.Header().Set("Vary", "Accept")
+	}
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "max-age=60")
+	}
 	_, _ = w.Write(body)
 }
 

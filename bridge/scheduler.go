@@ -3,7 +3,6 @@ package bridge
 import (
 	"container/heap"
 	"context"
-	"net/url"
 	"sync"
 	"time"
 
@@ -58,14 +57,6 @@ func newScheduler(feeds []config.Feed, poll pollFunc, now func() time.Time) *sch
 		heap.Push(&s.queue, sl)
 	}
 	return s
-}
-
-// hostOf is the politeness key of a URL: its host and port.
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Host
-	}
-	return raw
 }
 
 // Run starts due polls until ctx is cancelled, then waits for the polls in

@@ -40,6 +40,12 @@ func (p *poller) maintainSubscription(ctx context.Context, f config.Feed, st sto
 	if st.Hub == "" || st.Disabled {
 		return 0, false
 	}
+	if st.Hub == p.b.cfg.BaseURL+"/websub" {
+		// The feed names Herald itself as its hub: its publisher notifies
+		// Herald directly (handleWebSubPublish), so there is nothing to
+		// subscribe to.
+		return 0, true
+	}
 	sub, err := p.b.store.Subscription(f.Handle)
 	if err != nil {
 		p.b.log.Error("read subscription", "handle", f.Handle, "error", err)

@@ -63,6 +63,15 @@ func checkOwner(activity map[string]any, keyID string) string {
 // verifySignature checks r's draft-cavage signature as Mastodon does and
 // returns the keyId and "" on success, or the problem.
 func (s *Server) verifySignature(ctx context.Context, r *http.Request, body []byte, post bool) (keyID, problem string) {
+	return verifyRequest(ctx, r, body, post, s.fetchKey)
+}
+
+// keyFetcher returns the public key named keyID.
+type keyFetcher func(ctx context.Context, keyID string) (crypto.PublicKey, error)
+
+// verifyRequest checks r's draft-cavage signature as Mastodon does, getting
+// the key from fetch, and returns the keyId and "" on success, or the problem.
+func verifyRequest(ctx context.Context, r *http.Request, body []byte, post bool, fetch keyFetcher) (keyID, problem string) {
 	req := r.Clone(ctx)
 	req.Header = withHost(r)
 	v, err := httpsig.NewVerifier(req)
@@ -93,7 +102,7 @@ func (s *Server) verifySignature(ctx context.Context, r *http.Request, body []by
 			return keyID, "Content-Type is " + ct
 		}
 	}
-	pub, err := s.fetchKey(ctx, keyID)
+	pub, err := fetch(ctx, keyID)
 	if err != nil {
 		return keyID, err.Error()
 	}
@@ -117,13 +126,19 @@ func signedHeaders(sig string) string {
 // fetchKey fetches keyID's document (the signer's actor) unsigned and
 // returns its public key.
 func (s *Server) fetchKey(ctx context.Context, keyID string) (crypto.PublicKey, error) {
+	return fetchPublicKey(ctx, s.client, keyID)
+}
+
+// fetchPublicKey fetches keyID's document (the signer's actor) unsigned with
+// client and returns its public key.
+func fetchPublicKey(ctx context.Context, client *http.Client, keyID string) (crypto.PublicKey, error) {
 	actorURL, _, _ := strings.Cut(keyID, "#")
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, actorURL, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/activity+json")
-	resp, err := s.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("fetch key %s: %w", keyID, err)
 	}

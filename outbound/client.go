@@ -33,6 +33,15 @@ const (
 	MaxRedirects            = 5
 )
 
+// maxIdleConns bounds the keep-alive connections kept open over all hosts.
+// It is well above the delivery workers' concurrency: when the pool
+// overflows, the transport closes the oldest idle connection, and if that
+// connection has just carried a bodyless answer (a peer's 202) whose
+// caller has not yet picked it up, net/http reports the request as failed
+// ("putIdleConn: too many idle connections") although the peer took it,
+// and the delivery would be sent twice.
+const maxIdleConns = 2048
+
 // Options configure the client. The zero value is usable and refuses private
 // destinations.
 type Options struct {
@@ -101,7 +110,7 @@ func newClient(opts Options, refuse refuseFunc) *http.Client {
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
+		MaxIdleConns:          maxIdleConns,
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

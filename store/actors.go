@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -114,4 +115,20 @@ func (s *Store) SaveFeedState(handle string, st FeedState) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketFeeds), []byte(handle), st)
 	})
+}
+
+// ResealActorKey replaces handle's stored key with sealed (the same key,
+// encrypted) if the stored value is still old. It returns false when the
+// stored value changed meanwhile.
+func (s *Store) ResealActorKey(handle string, old, sealed []byte) (bool, error) {
+	replaced := false
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActorKeys)
+		if !bytes.Equal(b.Get([]byte(handle)), old) {
+			return nil
+		}
+		replaced = true
+		return b.Put([]byte(handle), sealed)
+	})
+	return replaced, err
 }

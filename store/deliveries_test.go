@@ -15,7 +15,7 @@ func queueJobs(t *testing.T, db *testDB, jobs ...Job) {
 	t.Helper()
 	err := db.db.Update(func(tx *bolt.Tx) error {
 		for _, j := range jobs {
-			if err := putJob(tx, j); err != nil {
+			if _, err := putJob(tx, j); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -33,7 +35,8 @@ func (f Follower) DeliveryInbox() string {
 // AddFollower records f as a follower of handle and queues accept (the
 // Accept activity) for delivery to f.Inbox, in one transaction. A repeated
 // Follow keeps the original Since and queues a fresh Accept, as the remote
-// server evidently did not see the first. isNew tells whether f was not yet
+// server evidently did not see the first (unless that Accept is still
+// queued: one job per activity and inbox). isNew tells whether f was not yet
 // a follower.
 func (s *Store) AddFollower(handle string, f Follower, accept Document, now time.Time) (isNew bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -56,7 +59,8 @@ func (s *Store) AddFollower(handle string, f Follower, accept Document, now time
 		if err := tx.Bucket(bucketDocuments).Put([]byte(accept.ID), accept.JSON); err != nil {
 			return err
 		}
-		return putJob(tx, Job{ActivityID: accept.ID, Inbox: f.Inbox, Handle: handle, NextAttempt: now, Created: now})
+		_, err = putJob(tx, Job{ActivityID: accept.ID, Inbox: f.Inbox, Handle: handle, NextAttempt: now, Created: now})
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("add follower %s to %s: %w", f.ID, handle, err)
@@ -83,15 +87,24 @@ func (s *Store) RemoveFollower(handle, followerID string) (removed bool, err err
 
 // RemoveFollowersAt removes every follower of handle whose inbox or shared
 // inbox is inbox (used when that inbox answers 410 Gone). It returns the ids
-// removed.
+// removed. Concurrent calls are committed together (bbolt Batch): a fan-out
+// may meet many gone inboxes at once.
 func (s *Store) RemoveFollowersAt(handle, inbox string) (removed []string, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		removed = nil
 		b, err := actorBucket(tx, bucketFollowers, handle, false)
 		if err != nil || b == nil {
 			return err
 		}
 		var gone [][]byte
+		quoted, err := json.Marshal(inbox)
+		if err != nil {
+			return err
+		}
 		err = b.ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, quoted) { // cheap test before decoding
+				return nil
+			}
 			var f Follower
 			if err := decodeJSON(k, v, &f); err != nil {
 				return err

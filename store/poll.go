@@ -86,10 +86,13 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 		}
 		queue := func(activityID string) error {
 			for _, inbox := range inboxes {
-				if err := putJob(tx, Job{ActivityID: activityID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now}); err != nil {
+				added, err := putJob(tx, Job{ActivityID: activityID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
+				if err != nil {
 					return err
 				}
-				queued++
+				if added {
+					queued++
+				}
 			}
 			return nil
 		}

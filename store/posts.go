@@ -54,7 +54,7 @@ type Post struct {
 // ApplyPoll records the outcome of one successful poll in a single
 // transaction: the feed state, every post (item record, object, activity,
 // outbox entry) and, when deliver is true, one delivery job per unique
-// follower inbox for each activity. Either all of it is committed or none.
+// follower inbox for each activity (none for a pair already queued). Either all of it is committed or none.
 // It returns the number of jobs queued.
 func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver bool, now time.Time) (queued int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -77,10 +77,13 @@ func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver 
 				continue
 			}
 			for _, inbox := range inboxes {
-				if err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now}); err != nil {
+				added, err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
+				if err != nil {
 					return err
 				}
-				queued++
+				if added {
+					queued++
+				}
 			}
 		}
 		return nil

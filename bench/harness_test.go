@@ -1,0 +1,320 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"herald/fedtest"
+	"herald/store"
+)
+
+// heraldBin is the binary built once for all tests of the package.
+var heraldBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "herald-bench-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	heraldBin = filepath.Join(dir, "herald")
+	if out, err := exec.Command("go", "build", "-o", heraldBin, "herald/cmd/herald").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// feed serves the WordPress fixture and, after publish, the same feed with
+// one new item; it remembers when the new version was first served.
+type feed struct {
+	*httptest.Server
+	mu        sync.Mutex
+	body      []byte
+	fetches   int
+	published time.Time // first serve of the new version
+	pending   bool
+}
+
+func newFeed(t *testing.T) *feed {
+	body, err := os.ReadFile("../testdata/wordpress-6.1/1-published.feed.rss.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &feed{body: body}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.fetches++
+		body := f.body
+		if f.pending {
+			f.pending, f.published = false, time.Now()
+		}
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml; charset=UTF-8")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *feed) fetchCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fetches
+}
+
+// publish adds a new item to the feed.
+func (f *feed) publish(guid string) {
+	item := "<item><title>Bench " + guid + "</title><link>http://127.0.0.1:8081/" + guid + "/</link>" +
+		"<pubDate>" + time.Now().UTC().Format(time.RFC1123Z) + "</pubDate>" +
+		`<guid isPermaLink="false">http://127.0.0.1:8081/?p=` + guid + "</guid>" +
+		"<description><![CDATA[Nieuw bericht " + guid + ".]]></description></item>\n"
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.body = []byte(strings.Replace(string(f.body), "<item>", item+"<item>", 1))
+	f.pending = true
+}
+
+func (f *feed) publishedAt() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.published
+}
+
+// instance is one Herald data directory and config, run as a process.
+type instance struct {
+	t       *testing.T
+	dir     string
+	config  string
+	base    string
+	feed    *feed
+	proc    *exec.Cmd
+	stderr  *bytes.Buffer
+	exited  chan error
+	timeout time.Duration
+}
+
+// newInstance prepares a data dir whose "news" account is followed by
+// every host of fleet (through its shared inbox unless personal is set).
+func newInstance(t *testing.T, fleet *fedtest.Fleet, follow bool, fetchTimeout time.Duration) *instance {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	in := &instance{t: t, dir: t.TempDir(), base: "http://" + addr, feed: newFeed(t), timeout: fetchTimeout}
+	in.config = filepath.Join(in.dir, "herald.yaml")
+	cfg := fmt.Sprintf("listen: %q\nbase_url: %q\ndata_dir: %q\npoll_interval: 1s\nfetch_timeout: %s\n"+
+		"allow_private_addresses: true\nlog_level: warn\nfeeds:\n  - handle: news\n    url: %q\n",
+		addr, in.base, filepath.Join(in.dir, "data"), fetchTimeout, in.feed.URL)
+	if err := os.WriteFile(in.config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if follow {
+		in.importFollowers(fleet)
+	}
+	return in
+}
+
+func (in *instance) importFollowers(fleet *fedtest.Fleet) {
+	st, err := store.Open(filepath.Join(in.dir, "data"))
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	defer st.Close()
+	var fs []store.Follower
+	for _, h := range fleet.Hosts() {
+		fs = append(fs, store.Follower{ID: h.ActorID(), Inbox: h.Inbox(), SharedInbox: h.SharedInbox(),
+			FollowID: h.ActorID() + "#follows/1", Since: time.Now().UTC()})
+	}
+	if _, err := st.ImportFollowers("news", fs); err != nil {
+		in.t.Fatal(err)
+	}
+}
+
+// start runs the binary and waits until it answers.
+func (in *instance) start() {
+	in.t.Helper()
+	in.stderr = &bytes.Buffer{}
+	in.proc = exec.Command(heraldBin, "serve", "--config", in.config)
+	if lv := os.Getenv("HERALD_BENCH_LOG"); lv != "" {
+		in.proc.Env = append(os.Environ(), "HERALD_LOG_LEVEL="+lv)
+	}
+	in.proc.Stderr = &lockedWriter{w: in.stderr}
+	if err := in.proc.Start(); err != nil {
+		in.t.Fatal(err)
+	}
+	in.exited = make(chan error, 1)
+	go func(p *exec.Cmd, done chan<- error) { done <- p.Wait() }(in.proc, in.exited)
+	in.t.Cleanup(func() { _ = in.proc.Process.Kill() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(in.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			in.t.Fatalf("herald did not start: %v\n%s", err, in.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// initialised waits for the first poll to be over (a second poll started).
+func (in *instance) initialised() {
+	in.t.Helper()
+	start := in.feed.fetchCount()
+	deadline := time.Now().Add(10 * time.Second)
+	for in.feed.fetchCount() < start+2 {
+		if time.Now().After(deadline) {
+			in.t.Fatal("herald does not poll the feed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// peakRSS returns the process's peak resident set size in bytes.
+func (in *instance) peakRSS() int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", in.proc.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	for line := range strings.Lines(string(raw)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return -1
+}
+
+// stop sends SIGTERM and expects exit 0 within 10 s.
+func (in *instance) stop() {
+	in.t.Helper()
+	_ = in.proc.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-in.exited:
+		if err != nil {
+			in.t.Fatalf("herald exited with %v\n%s", err, in.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		in.t.Fatal("herald did not stop within 10 s")
+	}
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (in *instance) kill() {
+	_ = in.proc.Process.Signal(syscall.SIGKILL)
+	<-in.exited
+}
+
+// openStore opens the stopped instance's store (closed at test end).
+func (in *instance) openStore() *store.Store {
+	in.t.Helper()
+	st, err := store.Open(filepath.Join(in.dir, "data"))
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	in.t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// lockedWriter lets the process write stderr while a test reads it.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.w.Len() > 1<<20 {
+		return len(p), nil // keep the first MiB
+	}
+	return l.w.Write(p)
+}
+
+// signingTime measures how long this machine takes to make n RSA-2048
+// PKCS#1 v1.5 SHA-256 signatures on all cores: the floor of a fan-out.
+func signingTime(t *testing.T, n int) time.Duration {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte("Herald"))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range runtime.NumCPU() {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) {
+				if _, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// newFleet starts a fleet and closes it at test end (runs close it
+// earlier, so two large fleets never hold their sockets at once).
+func newFleet(t *testing.T, n int, fault func(int) fedtest.Fault) *fedtest.Fleet {
+	t.Helper()
+	f, err := fedtest.NewFleet(fedtest.FleetOptions{N: n, Fault: fault})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	return f
+}
+
+// duplicates sums the repeated deliveries of typ over the fleet, and
+// reports hosts that got none.
+func deliveryCounts(f *fedtest.Fleet, typ string) (missing, duplicates int) {
+	for _, h := range f.Hosts() {
+		if h.Fault() != fedtest.Healthy {
+			continue
+		}
+		byType, dups := h.Verified()
+		if byType[typ] == 0 {
+			missing++
+		}
+		duplicates += dups
+	}
+	return missing, duplicates
+}
+
+// ctxFor returns a context that ends after d, cancelled at test end.
+func ctxFor(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,294 @@
+package bench
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"herald/bridge"
+	"herald/fedtest"
+	"herald/store"
+)
+
+// fanOut is the result of one fan-out run.
+type fanOut struct {
+	n       int
+	took    time.Duration // publish → every healthy host has a verified Create
+	signing time.Duration // n RSA-2048 signatures on all cores, same run
+	rss     int64         // Herald's peak RSS
+}
+
+func (r fanOut) ratio() float64 { return r.took.Seconds() / r.signing.Seconds() }
+
+// runFanOut publishes one item to n followers on n hosts and waits for
+// every verified Create.
+func runFanOut(t *testing.T, n int) fanOut {
+	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
+	in := newInstance(t, fleet, true, 10*time.Second)
+	in.start()
+	in.initialised()
+	res := fanOut{n: n, signing: signingTime(t, n)}
+	in.feed.publish("9001")
+	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", n); err != nil {
+		t.Fatal(err)
+	}
+	res.took = time.Since(in.feed.publishedAt())
+	res.rss = in.peakRSS()
+	in.stop()
+	if missing, dups := deliveryCounts(fleet, "Create"); missing != 0 || dups != 0 {
+		t.Errorf("%d hosts without the Create, %d duplicates", missing, dups)
+	}
+	for _, h := range fleet.Hosts() {
+		if p := h.Problems(); len(p) > 0 {
+			t.Fatalf("host %s rejected a delivery: %s", h.IP, p[0])
+		}
+	}
+	if n, _ := in.openStore().PendingJobs(); n != 0 {
+		t.Errorf("%d jobs left queued", n)
+		t.Logf("herald log:\n%.5000s", in.stderr.String())
+	}
+	t.Logf("fan-out N=%d: %s; pure signing %s; ratio %.2f; Herald peak RSS %d MiB",
+		n, res.took.Round(time.Millisecond), res.signing.Round(time.Millisecond), res.ratio(), res.rss>>20)
+	return res
+}
+
+// faultOf plays 30 % of hosts failing: 10 % hang, 10 % answer 500, 5 %
+// close the connection, and 5 % answer 410 Gone.
+func faultOf(i int) fedtest.Fault {
+	switch i % 10 {
+	case 7:
+		return fedtest.Hang
+	case 8:
+		return fedtest.Fail500
+	case 9:
+		if (i/10)%2 == 0 {
+			return fedtest.CloseConn
+		}
+		return fedtest.Gone
+	}
+	return fedtest.Healthy
+}
+
+// runFaults fans out to n hosts of which 30 % fail; it returns the time
+// until every healthy host had its Create, and checks afterwards that the
+// failing ones are queued for a retry on the ladder's schedule and that
+// the 410 ones lost their followers.
+func runFaults(t *testing.T, n int, timeout time.Duration) time.Duration {
+	fleet := newFleet(t, n, faultOf)
+	defer fleet.Close()
+	healthy := 0
+	for _, h := range fleet.Hosts() {
+		if h.Fault() == fedtest.Healthy {
+			healthy++
+		}
+	}
+	in := newInstance(t, fleet, true, timeout)
+	in.start()
+	in.initialised()
+	in.feed.publish("9002")
+	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", healthy); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(in.feed.publishedAt())
+	// Every failing host has been tried once; the hanging ones are cut
+	// after the timeout.
+	deadline := time.Now().Add(time.Minute)
+	for !allTried(fleet) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(timeout + time.Second)
+	in.stop()
+	if missing, dups := deliveryCounts(fleet, "Create"); missing != 0 || dups != 0 {
+		t.Errorf("%d healthy hosts without the Create, %d duplicates", missing, dups)
+	}
+	failedBefore := t.Failed()
+	checkFaultState(t, in.openStore(), fleet, timeout)
+	if t.Failed() && !failedBefore {
+		t.Logf("herald log:\n%.3000s", in.stderr.String())
+	}
+	t.Logf("faults N=%d: %d healthy hosts delivered in %s", n, healthy, took.Round(time.Millisecond))
+	return took
+}
+
+func allTried(f *fedtest.Fleet) bool {
+	for _, h := range f.Hosts() {
+		if len(h.Posts()) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFaultState checks the store after a fault run: followers on 410
+// hosts are gone, every other failing host has one job queued for the
+// first retry of the ladder (16 s plus up to 60 s of jitter after the
+// failure), and its host state records the failure.
+func checkFaultState(t *testing.T, st *store.Store, fleet *fedtest.Fleet, timeout time.Duration) {
+	t.Helper()
+	followers, err := st.Followers("news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	following := map[string]bool{}
+	for _, f := range followers {
+		following[f.ID] = true
+	}
+	jobs, err := st.DueJobs(time.Now().Add(24*time.Hour), 1<<20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byInbox := map[string]store.Job{}
+	for _, j := range jobs {
+		byInbox[j.Inbox] = j
+	}
+	hosts, err := st.Hosts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range fleet.Hosts() {
+		checkHost(t, h, following[h.ActorID()], byInbox[h.SharedInbox()], hosts, timeout)
+	}
+	if want := len(fleet.Hosts()) - countFault(fleet, fedtest.Healthy) - countFault(fleet, fedtest.Gone); len(jobs) != want {
+		t.Errorf("%d jobs queued, want %d (one per failing host)", len(jobs), want)
+		for i, j := range jobs {
+			if i < 5 || i > len(jobs)-5 {
+				t.Logf("job %+v", j)
+			}
+		}
+	}
+}
+
+func checkHost(t *testing.T, h *fedtest.FleetHost, following bool, j store.Job, hosts map[string]store.HostState, timeout time.Duration) {
+	t.Helper()
+	switch h.Fault() {
+	case fedtest.Healthy:
+		return
+	case fedtest.Gone:
+		if following {
+			t.Errorf("host %s answered 410 and still follows", h.IP)
+		}
+		return
+	}
+	posts := h.Posts()
+	// The last post may have been in flight at shutdown: not an attempt.
+	if !following || j.Attempts < 1 || (len(posts) != j.Attempts && len(posts) != j.Attempts+1) {
+		t.Errorf("host %s (%s): following %t, job %+v after %d posts; want a retry queued after each", h.IP, h.Fault(), following, j, len(posts))
+		return
+	}
+	next := j.NextAttempt
+	if len(posts) > 1 {
+		next = posts[1]
+	}
+	if wait := next.Sub(posts[0]); wait < 16*time.Second || wait > 76*time.Second+timeout+time.Second {
+		t.Errorf("host %s: retry %s after the first try, outside the ladder's first step", h.IP, wait)
+	}
+	if st := hosts[h.IP+":"+portOf(h.Origin)]; st.State != "failing" || st.LastError == "" {
+		t.Errorf("host %s: state %+v, want failing with the last error", h.IP, st)
+	}
+}
+
+func portOf(origin string) string {
+	return origin[len(origin)-len(origin[lastColon(origin)+1:]):]
+}
+
+func lastColon(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ':' {
+			return i
+		}
+	}
+	return -1
+}
+
+func countFault(f *fedtest.Fleet, fault fedtest.Fault) int {
+	n := 0
+	for _, h := range f.Hosts() {
+		if h.Fault() == fault {
+			n++
+		}
+	}
+	return n
+}
+
+// runKill kills Herald with SIGKILL once a third of the hosts have the
+// Create, restarts it on the same data and waits for every host. It
+// returns the duplicates, which must not exceed the requests that were in
+// flight at the kill (at most bridge.DefaultWorkers).
+func runKill(t *testing.T, n int) (duplicates, atKill int) {
+	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
+	in := newInstance(t, fleet, true, 10*time.Second)
+	in.start()
+	in.initialised()
+	in.feed.publish("9003")
+	for fleet.Reached("Create") < n/3 {
+		time.Sleep(time.Millisecond)
+	}
+	in.kill()
+	atKill = fleet.Reached("Create")
+	in.start()
+	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", n); err != nil {
+		t.Fatal(err)
+	}
+	in.stop()
+	missing, dups := deliveryCounts(fleet, "Create")
+	if missing != 0 {
+		t.Errorf("%d hosts never got the Create", missing)
+	}
+	if dups > bridge.DefaultWorkers {
+		t.Errorf("%d duplicates, more than could be in flight (%d)", dups, bridge.DefaultWorkers)
+	}
+	if n, _ := in.openStore().PendingJobs(); n != 0 {
+		t.Errorf("%d jobs left queued", n)
+	}
+	t.Logf("kill N=%d: killed with %d hosts served, all %d served after restart, %d duplicates", n, atKill, n, dups)
+	return dups, atKill
+}
+
+// runFollows has every host follow Herald (Follows signed beforehand) and
+// waits for every verified Accept. Herald makes two signatures per Follow:
+// the signed GET of the follower's key and the Accept.
+func runFollows(t *testing.T, n int) (took, signing time.Duration) {
+	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
+	in := newInstance(t, fleet, false, 10*time.Second)
+	in.start()
+	in.initialised()
+	follows, err := fleet.SignFollows(in.base+"/users/news", in.base+"/inbox", runtime.NumCPU())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signing = signingTime(t, n)
+	start := time.Now()
+	statuses := follows.Send(ctxFor(t, 10*time.Minute), 64)
+	if statuses[202] != n {
+		t.Fatalf("Follow answers: %v, want %d × 202", statuses, n)
+	}
+	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Accept", n); err != nil {
+		t.Fatal(err)
+	}
+	took = time.Since(start)
+	in.stop()
+	if missing, dups := deliveryCounts(fleet, "Accept"); missing != 0 || dups != 0 {
+		t.Errorf("%d hosts without the Accept, %d duplicates", missing, dups)
+	}
+	if got, _ := in.openStore().FollowerCount("news"); got != n {
+		t.Errorf("%d followers, want %d", got, n)
+	}
+	t.Logf("follows N=%d: all Accepts in %s; %d pure signatures take %s; ratio %.2f (%.2f against the 2 signatures per Follow)",
+		n, took.Round(time.Millisecond), n, signing.Round(time.Millisecond), took.Seconds()/signing.Seconds(), took.Seconds()/(2*signing.Seconds()))
+	return took, signing
+}
+
+// The small variants run in the normal suite as correctness tests.
+
+const smallN = 500
+
+func TestFanOutSmall(t *testing.T) { runFanOut(t, smallN) }
+
+func TestFaultsSmall(t *testing.T) { runFaults(t, smallN, 2*time.Second) }
+
+func TestKillSmall(t *testing.T) { runKill(t, smallN) }
+
+func TestFollowsSmall(t *testing.T) { runFollows(t, smallN) }
