@@ -58,8 +58,7 @@ func (b *Bridge) FeedHealth(handle string) (FeedHealth, error) {
 		return FeedHealth{}, err
 	}
 	f.URL, f.Status, f.Disabled = st.URL, st.Status, st.Disabled
-	f.LastFetch, f.LastSuccess = b.poller.fetches.latest(handle, st.LastAttempt, st.LastSuccess)
-	f.LastFullFetch = st.LastFullFetch
+	f.LastFetch, f.LastSuccess, f.LastFullFetch = st.LastAttempt, st.LastSuccess, st.LastFullFetch
 	f.LastError, f.Failures, f.ItemsSeen, f.Scheduled = st.LastError, st.Failures, st.ItemsSeen, len(schedule)
 	f.DiscoveredFeed, f.API, f.Hub, f.APIStatus = st.DiscoveredFeed, st.API, st.Hub, st.APIStatus
 	sub, err := b.store.Subscription(handle)

@@ -29,8 +29,6 @@ type poller struct {
 	// locks serialise the polls and pushes of each feed (by handle); the
 	// map is filled once and only read afterwards.
 	locks map[string]*sync.Mutex
-	// fetches holds the times of polls that stored nothing.
-	fetches fetchTimes
 }
 
 func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
@@ -236,7 +234,6 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if _, paused, err := p.b.store.Paused(f.Handle); err != nil || paused {
 		return err // paused through the admin API: no fetch at all
 	}
-	stored := st
 	now := p.b.now().UTC()
 	st.LastAttempt = now
 	v := feeds.Validators{ETag: st.ETag, LastModified: st.LastModified}
@@ -271,51 +268,7 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	if err != nil {
 		return err
 	}
-	if res.NotModified && c.Empty() && onlyTimesDiffer(stored, st) && now.Sub(stored.LastSuccess) < persistEvery {
-		p.fetches.note(f.Handle, st.LastAttempt, st.LastSuccess)
-		return nil // nothing to store: see persistEvery
-	}
 	return p.commit(f, st, c, now)
-}
-
-// persistEvery bounds how stale the stored fetch times of a feed that keeps
-// answering 304 may get: such polls change nothing else, so most of them
-// write nothing (thousands of feeds would otherwise cost a database write
-// each per round); FeedHealth reads the exact times from memory.
-const persistEvery = 10 * time.Minute
-
-// onlyTimesDiffer reports whether a and b differ at most in their fetch
-// times.
-func onlyTimesDiffer(a, b store.FeedState) bool {
-	a.LastAttempt, a.LastSuccess = time.Time{}, time.Time{}
-	b.LastAttempt, b.LastSuccess = time.Time{}, time.Time{}
-	return a == b
-}
-
-// fetchTimes keeps the fetch times of the polls that were not stored.
-type fetchTimes struct {
-	mu sync.Mutex
-	at map[string][2]time.Time // handle → last attempt, last success
-}
-
-func (t *fetchTimes) note(handle string, attempt, success time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.at == nil {
-		t.at = map[string][2]time.Time{}
-	}
-	t.at[handle] = [2]time.Time{attempt, success}
-}
-
-// latest returns the noted times of handle if they are later than the
-// stored ones.
-func (t *fetchTimes) latest(handle string, attempt, success time.Time) (time.Time, time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if v, ok := t.at[handle]; ok && v[0].After(attempt) {
-		return v[0], v[1]
-	}
-	return attempt, success
 }
 
 // applyPush processes a feed document the WebSub hub pushed, at once: new

@@ -54,11 +54,6 @@ type PollCommit struct {
 	Records []SeenItem
 }
 
-// Empty reports whether c changes nothing but the feed state.
-func (c PollCommit) Empty() bool {
-	return len(c.Posts)+len(c.Schedule)+len(c.Released)+len(c.Deletions)+len(c.Records) == 0 && !c.ReplaceSchedule
-}
-
 // CommitPoll records one poll in a single transaction: everything of
 // ApplyPoll, plus the held (scheduled) posts and the deletions, with their
 // delivery jobs. It returns the number of jobs queued, once committed.
