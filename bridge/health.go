@@ -74,3 +74,11 @@ func (b *Bridge) FeedHealth(handle string) (FeedHealth, error) {
 	}
 	return *f, nil
 }
+
+// PollAllNow makes every feed due for a poll at once (the scheduler still
+// applies its per-host and overall limits). Disabled feeds stay disabled.
+func (b *Bridge) PollAllNow() {
+	for _, f := range b.cfg.Feeds {
+		b.poller.PollNow(f.Handle)
+	}
+}

@@ -249,6 +249,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 		}
 		return err
 	}
+	// Items are judged against the time of the answer: one published
+	// while the request was under way is not in the future.
+	now = p.b.now().UTC()
 	st.Failures, st.LastError, st.LastSuccess, st.Status = 0, "", now, "ok"
 	if res.NotModified {
 		st.Status = "ok (not modified)"
@@ -319,11 +322,14 @@ func (p *poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, n
 // document (a push) says nothing about removed or unscheduled items.
 func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState, res *feeds.Result, now time.Time, partial bool) (store.PollCommit, error) {
 	c := store.PollCommit{Deliver: st.Initialised}
-	seen, err := p.b.store.SeenItems(f.Handle)
+	schedule, err := p.b.store.Schedule(f.Handle)
 	if err != nil {
 		return c, err
 	}
-	schedule, err := p.b.store.Schedule(f.Handle)
+	if res.NotModified && !anyDue(schedule, now) {
+		return c, nil // the common case: nothing to read
+	}
+	seen, err := p.b.store.SeenItems(f.Handle)
 	if err != nil {
 		return c, err
 	}

@@ -142,6 +142,16 @@ func release(schedule []store.Scheduled, seen map[string]store.SeenItem, now tim
 	return posts, keys
 }
 
+// anyDue reports whether a held post is due at now.
+func anyDue(schedule []store.Scheduled, now time.Time) bool {
+	for _, sp := range schedule {
+		if !sp.Due.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
 // nextDue is the earliest due time in schedule, zero if it is empty.
 func nextDue(schedule []store.Scheduled) time.Time {
 	var next time.Time

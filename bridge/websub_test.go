@@ -26,14 +26,14 @@ import (
 // the topic and pushes it, signed with each subscriber's secret.
 type testHub struct {
 	*httptest.Server
-	t     *testing.T
+	t     testing.TB
 	lease int // lease_seconds granted
 	mu    sync.Mutex
 	subs  map[string]map[string]string // topic → callback → secret
 	asked int                          // subscription requests
 }
 
-func newTestHub(t *testing.T, lease int) *testHub {
+func newTestHub(t testing.TB, lease int) *testHub {
 	h := &testHub{t: t, lease: lease, subs: map[string]map[string]string{}}
 	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
 	t.Cleanup(h.Close)
@@ -133,7 +133,7 @@ func sign(body []byte, secret string) string {
 }
 
 // push POSTs body to a subscriber's callback with signature (none if "").
-func push(t *testing.T, callback string, body []byte, signature string) int {
+func push(t testing.TB, callback string, body []byte, signature string) int {
 	req, _ := http.NewRequest(http.MethodPost, callback, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/rss+xml")
 	if signature != "" {
