@@ -9,33 +9,41 @@ import (
 type FeedHealth struct {
 	// Handle is the account; ConfiguredURL the url in the config, URL the
 	// one fetched (they differ after a permanent redirect).
-	Handle, ConfiguredURL, URL string
+	Handle        string `json:"handle"`
+	ConfiguredURL string `json:"configured_url"`
+	URL           string `json:"url"`
 	// Status says in a few words how the feed is doing.
-	Status string
+	Status string `json:"status"`
 	// Disabled is true after a 410 Gone.
-	Disabled bool
+	Disabled bool `json:"disabled"`
 	// LastFetch, LastSuccess and LastFullFetch (the last 200) are zero
 	// when there was none; NextFetch is zero while a poll runs or when
 	// the feed is disabled.
-	LastFetch, LastSuccess, LastFullFetch, NextFetch time.Time
+	LastFetch     time.Time `json:"last_fetch,omitzero"`
+	LastSuccess   time.Time `json:"last_success,omitzero"`
+	LastFullFetch time.Time `json:"last_full_fetch,omitzero"`
+	NextFetch     time.Time `json:"next_fetch,omitzero"`
 	// LastError is the reason of the last failure, "" after a success;
 	// Failures counts failures in a row.
-	LastError string
-	Failures  int
+	LastError string `json:"last_error,omitempty"`
+	Failures  int    `json:"failures"`
 	// ItemsSeen counts the items known; Scheduled those held for their
 	// date.
-	ItemsSeen, Scheduled int
+	ItemsSeen int `json:"items_seen"`
+	Scheduled int `json:"scheduled"`
 	// DiscoveredFeed is the feed found when the configured URL is a web
 	// page; API the WordPress REST API root; Hub the WebSub hub ("" when
 	// none).
-	DiscoveredFeed, API, Hub string
+	DiscoveredFeed string `json:"discovered_feed,omitempty"`
+	API            string `json:"api,omitempty"`
+	Hub            string `json:"hub,omitempty"`
 	// APIStatus tells how the last REST API call went ("ok",
 	// "unavailable: …"), "" if never called.
-	APIStatus string
+	APIStatus string `json:"api_status,omitempty"`
 	// HubState is the WebSub subscription's state ("pending", "active",
 	// "denied: …", "failed: …"), "" without a hub; LeaseUntil its end.
-	HubState   string
-	LeaseUntil time.Time
+	HubState   string    `json:"hub_state,omitempty"`
+	LeaseUntil time.Time `json:"lease_until,omitzero"`
 }
 
 // FeedHealth returns the health of handle's feed.

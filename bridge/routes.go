@@ -50,6 +50,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /admin/api/actors", b.admin(false, b.handleAdminActors))
 	mux.HandleFunc("GET /admin/api/actors/{handle}", b.admin(false, b.handleAdminActor))
 	mux.HandleFunc("GET /admin/api/actors/{handle}/followers", b.admin(false, b.handleAdminFollowers))
+	mux.HandleFunc("GET /admin/api/actors/{handle}/feed", b.admin(false, b.handleAdminFeed))
 	mux.HandleFunc("POST /admin/api/actors/{handle}/pause", b.admin(false, b.handleAdminPause))
 	mux.HandleFunc("POST /admin/api/actors/{handle}/resume", b.admin(false, b.handleAdminResume))
 	mux.HandleFunc("GET /admin/api/deliveries", b.admin(true, b.handleAdminDeliveries))
