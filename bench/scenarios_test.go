@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"os"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,6 +89,8 @@ func runFaults(t *testing.T, n int, timeout time.Duration) time.Duration {
 	in.start()
 	in.initialised()
 	in.feed.publish("9002")
+	stopProgress := progress(t, fleet)
+	defer stopProgress()
 	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", healthy); err != nil {
 		t.Fatal(err)
 	}
@@ -292,3 +296,26 @@ func TestFaultsSmall(t *testing.T) { runFaults(t, smallN, 2*time.Second) }
 func TestKillSmall(t *testing.T) { runKill(t, smallN) }
 
 func TestFollowsSmall(t *testing.T) { runFollows(t, smallN) }
+
+// progress logs every second how many hosts have the Create, when
+// HERALD_BENCH_PROGRESS is set.
+func progress(t *testing.T, fleet *fedtest.Fleet) func() {
+	if os.Getenv("HERALD_BENCH_PROGRESS") == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				t.Logf("progress: %d hosts have the Create", fleet.Reached("Create"))
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}

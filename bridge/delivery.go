@@ -15,7 +15,6 @@ import (
 
 	"herald/actor"
 	"herald/outbound"
-	"herald/signature"
 	"herald/store"
 )
 
@@ -69,7 +68,7 @@ type deliveryOptions struct {
 type deliverer struct {
 	deliveryOptions
 	wake   chan struct{}
-	sign   chan struct{} // semaphore of signers
+	sign   *signerPool
 	bodies *bodyCache
 	hosts  *hostTable
 
@@ -103,7 +102,7 @@ func newDeliverer(o deliveryOptions) *deliverer {
 	return &deliverer{
 		deliveryOptions: o,
 		wake:            make(chan struct{}, 1),
-		sign:            make(chan struct{}, o.signers),
+		sign:            newSignerPool(o.now),
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
 		inFlight:        map[string]bool{},
@@ -134,7 +133,10 @@ func (d *deliverer) Run(ctx context.Context) {
 	})
 	defer stopDrain()
 
+	stopSigners := d.sign.run(d.signers)
+	defer stopSigners()
 	var wg sync.WaitGroup
+	defer wg.Wait() // before stopSigners: requests may still need a signer
 	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
 			d.attempt(reqCtx, j)
@@ -142,7 +144,6 @@ func (d *deliverer) Run(ctx context.Context) {
 			d.Notify() // the dispatcher may be waiting for a free slot
 		})
 	})
-	wg.Wait()
 }
 
 // dispatchPause is the shortest time between two scans of the queue when
@@ -345,7 +346,7 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	}
 	req.Header.Set("Content-Type", actor.ContentType)
 	req.Header.Set("Accept", acceptActivityJSON)
-	if err := d.signRequest(ctx, req, body, key); err != nil {
+	if err := d.sign.sign(ctx, req, body, key); err != nil {
 		return 0, 0, err
 	}
 	resp, err := d.client.Do(req)
@@ -355,21 +356,6 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
-}
-
-// signRequest signs req when a signer is free: signing is CPU-bound, so
-// more signatures at once than cores only delay each other.
-func (d *deliverer) signRequest(ctx context.Context, req *http.Request, body []byte, key signingKey) error {
-	select {
-	case d.sign <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-d.sign }()
-	if err := signature.Sign(req, body, key.id, key.private, d.now()); err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	return nil
 }
 
 type outcome int
