@@ -70,6 +70,7 @@ type herald struct {
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
+	bridge *bridge.Bridge
 }
 
 // heraldConfig returns a config for a Herald on a free loopback port.
@@ -132,7 +133,7 @@ func startHerald(t *testing.T, cfg *config.Config, tweak func(*bridge.Options)) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &herald{t: t, cfg: cfg, opts: opts, store: st, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen}
+	h := &herald{t: t, cfg: cfg, opts: opts, store: st, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen, bridge: b}
 	go func() { h.done <- b.Run(ctx, ln) }()
 	t.Cleanup(func() { h.stop() })
 	return h
