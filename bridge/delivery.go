@@ -3,6 +3,7 @@ package bridge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -139,7 +140,7 @@ func (d *deliverer) Run(ctx context.Context) {
 	defer wg.Wait() // before stopSigners: requests may still need a signer
 	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
-			d.attempt(reqCtx, j)
+			d.attempt(reqCtx, ctx.Done(), j)
 			d.release(j)
 			d.Notify() // the dispatcher may be waiting for a free slot
 		})
@@ -275,7 +276,10 @@ func (d *deliverer) inFlightCount() int {
 }
 
 // attempt sends one job and records the outcome in the store.
-func (d *deliverer) attempt(ctx context.Context, j store.Job) {
+//
+// ctx bounds the request; stop closes when shutdown begins: a job not yet
+// signed by then is not sent, and stays queued.
+func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.Job) {
 	log := d.log.With("activity_id", j.ActivityID, "inbox", j.Inbox, "attempt", j.Attempts+1)
 	host := hostOf(j.Inbox)
 	body, err := d.bodies.get(j.ActivityID)
@@ -285,8 +289,8 @@ func (d *deliverer) attempt(ctx context.Context, j store.Job) {
 		d.record(log, store.Outcome{Job: j, Kind: store.Failed, Error: "activity missing"})
 		return
 	}
-	status, retryAfter, err := d.post(ctx, j, body)
-	if ctx.Err() != nil {
+	status, retryAfter, err := d.post(ctx, stop, j, body)
+	if ctx.Err() != nil || errors.Is(err, errNotSent) {
 		// Shutdown cut the request: not the peer's fault, not an attempt.
 		d.hosts.release(host)
 		log.Info("delivery interrupted by shutdown; it stays queued")
@@ -335,7 +339,7 @@ func (d *deliverer) retry(log *slog.Logger, o store.Outcome, reason string, retr
 
 // post signs and sends one delivery. The signature is made afresh for every
 // attempt: peers reject a Date older than about an hour.
-func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
+func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
 	key, ok := d.keys.actors[j.Handle]
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
@@ -346,7 +350,7 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	}
 	req.Header.Set("Content-Type", actor.ContentType)
 	req.Header.Set("Accept", acceptActivityJSON)
-	if err := d.sign.sign(ctx, req, body, key); err != nil {
+	if err := d.sign.sign(ctx, stop, req, body, key); err != nil {
 		return 0, 0, err
 	}
 	resp, err := d.client.Do(req)

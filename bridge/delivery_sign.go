@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -52,12 +53,24 @@ func (p *signerPool) run(n int) (stop func()) {
 	}
 }
 
+// errNotSent is returned by sign when shutdown began before a signer took
+// the request: it was never sent, so it is not an attempt.
+var errNotSent = errors.New("not sent: shutting down")
+
 // sign signs req with key when a signer is free. The Date is taken when
-// the signer starts, so every attempt carries a fresh one.
-func (p *signerPool) sign(ctx context.Context, req *http.Request, body []byte, key signingKey) error {
+// the signer starts, so every attempt carries a fresh one. It fails with
+// errNotSent when stop closes first, and with ctx's error when ctx ends.
+func (p *signerPool) sign(ctx context.Context, stop <-chan struct{}, req *http.Request, body []byte, key signingKey) error {
+	select {
+	case <-stop:
+		return errNotSent
+	default:
+	}
 	t := signTask{req: req, body: body, key: key, done: make(chan error, 1)}
 	select {
 	case p.tasks <- t:
+	case <-stop:
+		return errNotSent
 	case <-ctx.Done():
 		return ctx.Err()
 	}
