@@ -18,6 +18,8 @@ type fanOut struct {
 	took    time.Duration // publish → every healthy host has a verified Create
 	signing time.Duration // n RSA-2048 signatures on all cores, same run (the faster of before and after)
 	rss     int64         // Herald's peak RSS
+	cpu     time.Duration // Herald's CPU time during the fan-out
+	signCPU time.Duration // CPU time of n pure signatures
 }
 
 func (r fanOut) ratio() float64 { return r.took.Seconds() / r.signing.Seconds() }
@@ -31,14 +33,16 @@ func runFanOut(t *testing.T, n int) fanOut {
 	in.start()
 	in.initialised()
 	before := signingTime(t, n)
+	cpu0 := in.cpuTime()
 	in.feed.publish("9001")
 	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", n); err != nil {
 		t.Fatal(err)
 	}
-	res := fanOut{n: n, took: time.Since(in.feed.publishedAt()), rss: in.peakRSS()}
+	res := fanOut{n: n, took: time.Since(in.feed.publishedAt()), rss: in.peakRSS(), cpu: in.cpuTime() - cpu0}
 	in.stop()
 	after := signingTime(t, n)
 	res.signing = min(before, after)
+	res.signCPU = signingCPU(t, n)
 	if missing, dups := deliveryCounts(fleet, "Create"); missing != 0 || dups != 0 {
 		t.Errorf("%d hosts without the Create, %d duplicates", missing, dups)
 	}
@@ -53,6 +57,8 @@ func runFanOut(t *testing.T, n int) fanOut {
 	}
 	t.Logf("fan-out N=%d: %s; pure signing %s (before %s, after %s); ratio %.2f; Herald peak RSS %d MiB",
 		n, res.took.Round(time.Millisecond), res.signing.Round(time.Millisecond), before.Round(time.Millisecond), after.Round(time.Millisecond), res.ratio(), res.rss>>20)
+	t.Logf("fan-out N=%d: Herald used %s of CPU; %d pure signatures use %s: CPU ratio %.2f",
+		n, res.cpu.Round(10*time.Millisecond), n, res.signCPU.Round(10*time.Millisecond), res.cpu.Seconds()/res.signCPU.Seconds())
 	return res
 }
 
