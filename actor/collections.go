@@ -20,13 +20,20 @@ func Collection(id string, total int, first string) ([]byte, error) {
 }
 
 // ItemsCollection renders a complete OrderedCollection with its items inline
-// (following, featured).
+// (following, featured), each object stripped of its @context.
 func ItemsCollection(id string, items []json.RawMessage) ([]byte, error) {
 	c := vocab.OrderedCollectionNew(iri(id))
-	if items == nil {
-		items = []json.RawMessage{}
+	embedded := make([]json.RawMessage, 0, len(items))
+	for _, it := range items {
+		if len(it) > 0 && it[0] == '{' {
+			var err error
+			if it, err = withoutContext(it); err != nil {
+				return nil, err
+			}
+		}
+		embedded = append(embedded, it)
 	}
-	return document(c, ActivityStreams, map[string]any{"totalItems": len(items), "orderedItems": items})
+	return document(c, postContext, map[string]any{"totalItems": len(embedded), "orderedItems": embedded})
 }
 
 // CollectionPage renders one page of an OrderedCollection: its items (whole
@@ -48,4 +55,34 @@ func CollectionPage(id, partOf, next string, items []json.RawMessage) ([]byte, e
 		embedded = append(embedded, e)
 	}
 	return document(page, ActivityStreams, map[string]any{"orderedItems": embedded, "totalItems": nil})
+}
+
+// FeaturedTagsDocument renders handle's featured hashtags (Mastodon's
+// featuredTags): a complete collection of Hashtag objects whose href is the
+// one posts use in style s.
+func (r *Renderer) FeaturedTagsDocument(handle string, s Style, names []string) ([]byte, error) {
+	items := []json.RawMessage{}
+	for _, h := range r.hashtags(names, Style{ExcludedTags: []string{}, TagURL: s.TagURL}) {
+		raw, err := encode(map[string]string{"type": "Hashtag", "href": string(iri(h.href)), "name": "#" + h.name})
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, raw)
+	}
+	c := vocab.CollectionNew(iri(r.FeaturedTags(handle)))
+	return document(c, postContext, map[string]any{"totalItems": len(items), "items": items})
+}
+
+// IDsCollection renders a complete OrderedCollection listing ids (the
+// followers, when an account publishes them).
+func IDsCollection(id string, ids []string) ([]byte, error) {
+	items := make([]json.RawMessage, len(ids))
+	for i, v := range ids {
+		raw, err := encode(string(iri(v)))
+		if err != nil {
+			return nil, err
+		}
+		items[i] = raw
+	}
+	return ItemsCollection(id, items)
 }

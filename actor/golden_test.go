@@ -57,7 +57,23 @@ func testProfile(t *testing.T) Profile {
 		IconURL:      "https://example.org/icon.png",
 		PublicKeyPEM: testPublicKeyPEM(t),
 		Published:    testCreated,
+		Discoverable: true,
+		Indexable:    true,
 	}
+}
+
+// testFullProfile sets every profile field.
+func testFullProfile(t *testing.T) Profile {
+	p := testProfile(t)
+	p.Type = "Organization"
+	p.Summary = "Nieuws van het ministerie.\n\nVragen? Bel 1400."
+	p.Language = "nl-NL"
+	p.HeaderURL = "https://example.org/header.jpg"
+	p.Fields = []Field{{"Website", "https://example.org/"}, {"Elders", "https://other.example/news"}, {"Contact", "pers@example.org <b>"}}
+	p.AttributionDomains = []string{"example.org"}
+	p.FeaturedTags = []string{"Water"}
+	p.AlsoKnownAs = []string{"https://old.example/users/news"}
+	return p
 }
 
 func testItem(language string) Item {
@@ -84,6 +100,10 @@ func documents(t *testing.T) map[string][]byte {
 	}
 	doc, err := r.ActorDocument(testProfile(t))
 	add("actor", doc, err)
+	doc, err = r.ActorDocument(testFullProfile(t))
+	add("actor_full", doc, err)
+	_, doc, err = r.UpdateActor(testHandle, doc, testEdited)
+	add("update_actor", doc, err)
 	doc, err = r.InstanceActorDocument(testHost, testPublicKeyPEM(t))
 	add("instance_actor", doc, err)
 	note, err := r.Note(testHandle, testItem(""), testPublished, time.Time{})
@@ -105,6 +125,14 @@ func documents(t *testing.T) map[string][]byte {
 	add("webfinger", doc, err)
 	doc, err = r.InstanceWebFinger(testHost)
 	add("webfinger_instance", doc, err)
+	doc, err = r.Tombstone(r.Object(testHandle, testItem("").Key), "Note", testEdited)
+	add("tombstone", doc, err)
+	_, doc, err = r.Delete(testHandle, r.Object(testHandle, testItem("").Key), "Note", testEdited)
+	add("delete", doc, err)
+	_, doc, err = r.Move(testHandle, "https://new.example/users/news", testEdited)
+	add("move", doc, err)
+	doc, err = r.HostMetaJSON()
+	add("host_meta", doc, err)
 	doc, err = r.NodeInfoIndex()
 	add("nodeinfo_index", doc, err)
 	for _, v := range []string{"2.0", "2.1"} {
@@ -120,6 +148,22 @@ func documents(t *testing.T) map[string][]byte {
 	add("outbox_page", doc, err)
 	doc, err = ItemsCollection(r.Featured(testHandle), nil)
 	add("featured_empty", doc, err)
+	doc, err = ItemsCollection(r.Featured(testHandle), []json.RawMessage{note})
+	add("featured", doc, err)
+	doc, err = r.FeaturedTagsDocument(testHandle, Style{}, []string{"Water & Klimaat", "#Zeeland"})
+	add("featured_tags", doc, err)
+	doc, err = IDsCollection(r.Followers(testHandle), []string{testAlice})
+	add("followers_listed", doc, err)
+	wp := wordpressItems(t)
+	for _, p := range []string{"4", "6", "10"} {
+		doc, err = r.Post(testHandle, Style{}, wp["http://127.0.0.1:8081/?p="+p], wpPublished, time.Time{})
+		add("note_wordpress_p"+p, doc, err)
+	}
+	doc, err = r.Post(testHandle, Style{Article: true}, wp["http://127.0.0.1:8081/?p=6"], wpPublished, time.Time{})
+	add("article_wordpress_p6", doc, err)
+	doc, err = r.Post(testHandle, Style{Warnings: map[string]string{"Persberichten": "Persbericht"}, TagURL: "https://example.org/tag/{tag}/"},
+		wp["http://127.0.0.1:8081/?p=10"], wpPublished, time.Time{})
+	add("note_content_warning", doc, err)
 	return docs
 }
 

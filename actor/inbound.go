@@ -106,6 +106,9 @@ type Remote struct {
 	// or is: an actor embeds its key as publicKey; a key document (Mastodon
 	// serves one at the key id on some setups) is the key itself.
 	KeyID, KeyOwner, PublicKeyPEM string
+	// AlsoKnownAs lists the actor's other ids (the accounts it may have
+	// moved from); only http(s) URLs are kept.
+	AlsoKnownAs []string
 }
 
 // IsActor reports whether the document is an actor (it has an inbox).
@@ -154,7 +157,38 @@ func ParseRemote(body []byte) (Remote, error) {
 			return Remote{}, fmt.Errorf("remote document: %q is not an http(s) URL", u)
 		}
 	}
+	r.AlsoKnownAs = alsoKnownAs(body)
 	return r, nil
+}
+
+// alsoKnownAs reads an actor's alsoKnownAs: one id or a list of ids (or of
+// objects with an id).
+func alsoKnownAs(body []byte) []string {
+	var doc struct {
+		AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
+	}
+	if json.Unmarshal(body, &doc) != nil || len(doc.AlsoKnownAs) == 0 {
+		return nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(doc.AlsoKnownAs, &list) != nil {
+		list = []json.RawMessage{doc.AlsoKnownAs}
+	}
+	var out []string
+	for _, raw := range list {
+		var id string
+		if json.Unmarshal(raw, &id) != nil {
+			var obj struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(raw, &obj)
+			id = obj.ID
+		}
+		if isHTTPURL(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // isHTTPURL reports whether s is an absolute http(s) URL holding only
@@ -162,4 +196,26 @@ func ParseRemote(body []byte) (Remote, error) {
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsFunc(s, unsafeInIRI)
+}
+
+// Aliases returns the http(s) ids listed in an actor document's
+// alsoKnownAs (a string or a list), as checked before accepting a Move.
+func Aliases(body []byte) []string {
+	var doc struct {
+		AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(doc.AlsoKnownAs, &list) != nil {
+		list = []json.RawMessage{doc.AlsoKnownAs}
+	}
+	var out []string
+	for _, raw := range list {
+		if id := refID(raw); isHTTPURL(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -142,7 +142,7 @@ func TestParseRemote(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != c.want {
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}
 			if got.IsActor() != c.isActor {
@@ -150,6 +150,30 @@ func TestParseRemote(t *testing.T) {
 			}
 			if _, err := ParsePublicKeyPEM(got.PublicKeyPEM); err != nil {
 				t.Errorf("publicKeyPem: %v", err)
+			}
+		})
+	}
+}
+
+func TestParseRemoteAlsoKnownAs(t *testing.T) {
+	base := `{"id":"https://new.example/users/n","type":"Person","inbox":"https://new.example/users/n/inbox"`
+	for _, c := range []struct {
+		name, field string
+		want        []string
+	}{
+		{"absent", ``, nil},
+		{"one id", `,"alsoKnownAs":"https://old.example/users/o"`, []string{"https://old.example/users/o"}},
+		{"list", `,"alsoKnownAs":["https://old.example/users/o","https://older.example/u"]`, []string{"https://old.example/users/o", "https://older.example/u"}},
+		{"objects", `,"alsoKnownAs":[{"id":"https://old.example/users/o"}]`, []string{"https://old.example/users/o"}},
+		{"not URLs dropped", `,"alsoKnownAs":["acct:o@old.example",3,"javascript:x"]`, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ParseRemote([]byte(base + c.field + "}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.AlsoKnownAs, c.want) {
+				t.Errorf("AlsoKnownAs = %q, want %q", r.AlsoKnownAs, c.want)
 			}
 		})
 	}

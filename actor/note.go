@@ -38,56 +38,6 @@ type Image struct {
 	Width, Height int
 }
 
-// Note renders the Note for item, posted by handle. published is when the
-// post first appeared; updated is zero for the original and later than the
-// previous value for every edit (Mastodon ignores an Update whose updated is
-// not newer). The content is the title linked to the article, then the
-// summary or an excerpt as sanitised HTML. A Note never has a name or a
-// summary: peers would show those as a title or a content warning.
-func (r *Renderer) Note(handle string, item Item, published, updated time.Time) ([]byte, error) {
-	id := r.Object(handle, item.Key)
-	n := vocab.ObjectNew(vocab.NoteType)
-	n.ID = iri(id)
-	n.AttributedTo = iri(r.Actor(handle))
-	item.Link = httpURL(item.Link)
-	content := r.noteContent(item)
-	n.Content = vocab.DefaultNaturalLanguageValue(content)
-	if item.Link != "" {
-		n.URL = iri(item.Link)
-	}
-	n.Published = published.UTC()
-	if !updated.IsZero() {
-		n.Updated = updated.UTC()
-	}
-	n.To = vocab.ItemCollection{vocab.PublicNS}
-	n.CC = vocab.ItemCollection{iri(r.Followers(handle))}
-	extra := map[string]any{"sensitive": false}
-	if lang := primaryLanguage(item.Language); lang != "" {
-		extra["contentMap"] = map[string]string{lang: content}
-	}
-	return document(n, noteContext, extra)
-}
-
-// noteContext declares the one Mastodon term Notes use.
-var noteContext = []any{ActivityStreams, map[string]any{"sensitive": "as:sensitive"}}
-
-// noteContent is the HTML body of item's post.
-func (r *Renderer) noteContent(item Item) string {
-	title := strings.TrimSpace(item.Title)
-	if title == "" {
-		title = item.Link
-	}
-	var b strings.Builder
-	switch {
-	case item.Link != "":
-		b.WriteString(`<p><a href="` + escapeText(item.Link) + `">` + escapeText(title) + "</a></p>")
-	case title != "":
-		b.WriteString("<p>" + escapeText(title) + "</p>")
-	}
-	b.WriteString(r.excerpt(item.Summary, item.Content))
-	return b.String()
-}
-
 // httpURL returns link, made safe by iri, when it is an absolute http(s)
 // URL, else "": the title link must obey the same rule as links in the body.
 func httpURL(link string) string {
@@ -146,7 +96,7 @@ func (r *Renderer) wrap(typ vocab.ActivityVocabularyType, handle string, note []
 	act.Published = at.UTC()
 	act.To = vocab.ItemCollection{vocab.PublicNS}
 	act.CC = vocab.ItemCollection{iri(r.Followers(handle))}
-	doc, err := document(act, noteContext, map[string]any{"object": object})
+	doc, err := document(act, postContext, map[string]any{"object": object})
 	return id, doc, err
 }
 

@@ -1,6 +1,8 @@
 package actor
 
 import (
+	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -11,52 +13,93 @@ import (
 type Profile struct {
 	// Handle is the preferredUsername.
 	Handle string
+	// Type is Service (the default: an automated account), Organization,
+	// Person or Application.
+	Type string
 	// Name is the display name (plain text).
 	Name string
-	// Summary is the bio, plain text; it is rendered as one HTML paragraph.
+	// Summary is the bio, plain text; blank lines separate paragraphs.
 	Summary string
+	// Language is the primary language of the account ("nl"); it keys
+	// nameMap and summaryMap.
+	Language string
 	// SiteURL is the website the feed belongs to; it becomes the actor's url.
 	SiteURL string
-	// IconURL is the avatar, "" for none.
-	IconURL string
+	// IconURL is the avatar, HeaderURL the banner; "" for none.
+	IconURL, HeaderURL string
+	// Fields are the profile's name/value table. A value that is an
+	// http(s) URL becomes a link; links to SiteURL carry rel="me".
+	Fields []Field
+	// AttributionDomains are the domains whose pages may credit this
+	// account as author of a link preview.
+	AttributionDomains []string
+	// Discoverable and Indexable let servers suggest the account and index
+	// its posts for full-text search.
+	Discoverable, Indexable bool
+	// FeaturedTags are hashtag names (without "#") shown on the profile.
+	FeaturedTags []string
+	// AlsoKnownAs lists the actor ids of the owner's other accounts.
+	AlsoKnownAs []string
+	// MovedTo is the actor id of the account this one moved to, "" if none.
+	MovedTo string
 	// PublicKeyPEM is the actor's public key in PKIX PEM.
 	PublicKeyPEM string
 	// Published is when the account was created.
 	Published time.Time
 }
 
+// Field is one row of a profile's table.
+type Field struct {
+	Name, Value string
+}
+
+// actorTypes are the types an account may have.
+var actorTypes = map[string]vocab.ActivityVocabularyType{
+	"": vocab.ServiceType, "Service": vocab.ServiceType, "Organization": vocab.OrganizationType,
+	"Person": vocab.PersonType, "Application": vocab.ApplicationType,
+}
+
 // actorContext is the @context of actor documents: ActivityStreams, the
-// security vocabulary (publicKey) and Mastodon's extension terms.
+// security vocabulary (publicKey) and the extension terms of Mastodon and
+// schema.org that Herald uses.
 var actorContext = []any{
 	ActivityStreams,
 	securityV1,
 	map[string]any{
 		"toot":                      "http://joinmastodon.org/ns#",
+		"schema":                    "http://schema.org#",
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
 		"featured":                  map[string]string{"@id": "toot:featured", "@type": "@id"},
+		"featuredTags":              map[string]string{"@id": "toot:featuredTags", "@type": "@id"},
+		"attributionDomains":        map[string]string{"@id": "toot:attributionDomains", "@type": "@id"},
+		"alsoKnownAs":               map[string]string{"@id": "as:alsoKnownAs", "@type": "@id"},
+		"movedTo":                   map[string]string{"@id": "as:movedTo", "@type": "@id"},
 		"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+		"PropertyValue":             "schema:PropertyValue",
+		"value":                     "schema:value",
+		"Hashtag":                   "as:Hashtag",
 	},
 }
 
-// ActorDocument renders the actor of p. The type is Service: the account is
-// automated, and Mastodon shows it so. discoverable and indexable are true
-// (a public news account wants to be found; both default to false elsewhere).
+// ActorDocument renders the actor of p. The type defaults to Service: the
+// account is automated, and Mastodon shows it so.
 func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 	id := u.Actor(p.Handle)
-	a := vocab.ServiceNew(iri(id))
+	typ, ok := actorTypes[p.Type]
+	if !ok {
+		return nil, fmt.Errorf("actor %s: type %q is not Service, Organization, Person or Application", p.Handle, p.Type)
+	}
+	a := vocab.ActorNew(iri(id), typ)
 	a.PreferredUsername = vocab.DefaultNaturalLanguageValue(p.Handle)
-	a.Name = vocab.DefaultNaturalLanguageValue(firstNonEmpty(p.Name, p.Handle))
-	if p.Summary != "" {
-		a.Summary = vocab.DefaultNaturalLanguageValue("<p>" + escapeText(p.Summary) + "</p>")
+	name := firstNonEmpty(p.Name, p.Handle)
+	a.Name = vocab.DefaultNaturalLanguageValue(name)
+	bio := bioHTML(p.Summary)
+	if bio != "" {
+		a.Summary = vocab.DefaultNaturalLanguageValue(bio)
 	}
 	if p.SiteURL != "" {
 		a.URL = iri(p.SiteURL)
-	}
-	if p.IconURL != "" {
-		icon := vocab.ObjectNew(vocab.ImageType)
-		icon.URL = iri(p.IconURL)
-		a.Icon = icon
 	}
 	a.Inbox = iri(u.Inbox(p.Handle))
 	a.Outbox = iri(u.Outbox(p.Handle))
@@ -65,12 +108,103 @@ func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 	a.Endpoints = &vocab.Endpoints{SharedInbox: iri(u.SharedInbox())}
 	a.Published = p.Published.UTC()
 	a.PublicKey = vocab.PublicKey{ID: iri(u.KeyID(p.Handle)), Owner: iri(id), PublicKeyPem: p.PublicKeyPEM}
-	return document(a, actorContext, map[string]any{
+	return document(a, actorContext, u.actorExtra(p, name, bio))
+}
+
+// actorExtra holds the actor properties go-ap does not model.
+func (u URLs) actorExtra(p Profile, name, bio string) map[string]any {
+	extra := map[string]any{
 		"featured":                  u.Featured(p.Handle),
-		"discoverable":              true,
-		"indexable":                 true,
+		"featuredTags":              u.FeaturedTags(p.Handle),
+		"discoverable":              p.Discoverable,
+		"indexable":                 p.Indexable,
 		"manuallyApprovesFollowers": false,
-	})
+		"icon":                      imageObject(p.IconURL),
+		"image":                     imageObject(p.HeaderURL),
+	}
+	if fields := propertyValues(p.Fields, p.SiteURL); len(fields) > 0 {
+		extra["attachment"] = fields
+	}
+	if len(p.AttributionDomains) > 0 {
+		extra["attributionDomains"] = p.AttributionDomains
+	}
+	if len(p.AlsoKnownAs) > 0 {
+		extra["alsoKnownAs"] = p.AlsoKnownAs
+	}
+	if p.MovedTo != "" {
+		extra["movedTo"] = p.MovedTo
+	}
+	if lang := primaryLanguage(p.Language); lang != "" {
+		extra["nameMap"] = map[string]string{lang: name}
+		if bio != "" {
+			extra["summaryMap"] = map[string]string{lang: bio}
+		}
+	}
+	return extra
+}
+
+// imageObject is an Image with its url and, when the file name tells,
+// mediaType; nil (no property) for "".
+func imageObject(link string) any {
+	link = httpURL(link)
+	if link == "" {
+		return nil
+	}
+	img := map[string]string{"type": "Image", "url": link}
+	if t := mediaType(Image{URL: link}); t != "" {
+		img["mediaType"] = t
+	}
+	return img
+}
+
+// bioHTML renders a plain-text bio as HTML paragraphs (blank lines separate
+// them, single newlines become <br>).
+func bioHTML(text string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(strings.TrimSpace(text), "\r\n", "\n"), "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			b.WriteString("<p>" + strings.ReplaceAll(escapeText(para), "\n", "<br>") + "</p>")
+		}
+	}
+	return b.String()
+}
+
+// propertyValues renders profile fields as Mastodon's PropertyValue
+// attachments. URL values become links; a link to the site carries
+// rel="me", which Mastodon needs (with a rel="me" link back on the site's
+// pages) to show the field as verified. Without configured fields the
+// site's URL is the one field, "Website".
+func propertyValues(fields []Field, siteURL string) []map[string]string {
+	if len(fields) == 0 && siteURL != "" {
+		fields = []Field{{Name: "Website", Value: siteURL}}
+	}
+	out := make([]map[string]string, 0, len(fields))
+	for _, f := range fields {
+		value := escapeText(f.Value)
+		if link := httpURL(f.Value); link != "" {
+			rel := "nofollow noopener"
+			if sameSite(link, siteURL) {
+				rel = "me " + rel
+			}
+			value = `<a href="` + escapeText(link) + `" rel="` + rel + `" target="_blank">` + escapeText(displayURL(link)) + `</a>`
+		}
+		out = append(out, map[string]string{"type": "PropertyValue", "name": f.Name, "value": value})
+	}
+	return out
+}
+
+// sameSite reports whether link is on the host of siteURL.
+func sameSite(link, siteURL string) bool {
+	a, errA := url.Parse(link)
+	b, errB := url.Parse(siteURL)
+	return errA == nil && errB == nil && b.Host != "" && strings.EqualFold(a.Host, b.Host)
+}
+
+// displayURL is a URL without its scheme and trailing slash, as profiles
+// show links.
+func displayURL(link string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(link, "https://"), "http://")
+	return strings.TrimSuffix(s, "/")
 }
 
 // InstanceActorDocument renders the server's Application actor. It exists

@@ -36,6 +36,13 @@ func (u URLs) Following(handle string) string { return u.Actor(handle) + "/follo
 // Featured returns handle's featured (pinned posts) collection.
 func (u URLs) Featured(handle string) string { return u.Actor(handle) + "/featured" }
 
+// FeaturedTags returns handle's collection of featured hashtags.
+func (u URLs) FeaturedTags(handle string) string { return u.Actor(handle) + "/collections/tags" }
+
+// Move returns the id of handle's Move to another account (an account
+// moves once).
+func (u URLs) Move(handle string) string { return u.Actor(handle) + "/move" }
+
 // SharedInbox returns the server-wide inbox.
 func (u URLs) SharedInbox() string { return u.Base + "/inbox" }
 

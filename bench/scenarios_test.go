@@ -272,7 +272,7 @@ func runFollows(t *testing.T, n int) (took, signing time.Duration) {
 	}
 	before := signingTime(t, n)
 	start := time.Now()
-	statuses := follows.Send(ctxFor(t, 10*time.Minute), 256)
+	statuses := follows.Send(ctxFor(t, 10*time.Minute), 64)
 	if statuses[202] != n {
 		t.Fatalf("Follow answers: %v, want %d × 202", statuses, n)
 	}

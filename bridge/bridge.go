@@ -16,7 +16,10 @@ import (
 
 	"herald/actor"
 	"herald/config"
+	"herald/dashboard"
 	"herald/feeds"
+	"herald/metrics"
+	"herald/ownership"
 	"herald/store"
 )
 
@@ -54,6 +57,9 @@ type Options struct {
 	RetryDelay func(attempt int) time.Duration
 	// ShutdownTimeout bounds the whole shutdown; 0 means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// PingInterval is the least time between two fetches of one feed caused
+	// by pings; 0 means DefaultPingInterval.
+	PingInterval time.Duration
 }
 
 // Bridge is a running Herald: server, poller and delivery workers.
@@ -67,9 +73,16 @@ type Bridge struct {
 	remote   *resolver
 	delivery *deliverer
 	poller   *poller
+	pings    *pingLimiter
+	metrics  *metrics.Metrics
+	pages    *dashboard.Pages
+	guard    *inboxGuard
+	owners   *ownershipGate
+	client   *http.Client
 	handler  http.Handler
 	version  string
 	shutdown time.Duration
+	styles   map[string]actor.Style // how each handle's posts look
 }
 
 // New prepares a Bridge: it loads or creates every actor's key and builds the
@@ -93,18 +106,40 @@ func New(opts Options) (*Bridge, error) {
 	if b.shutdown == 0 {
 		b.shutdown = DefaultShutdownTimeout
 	}
-	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds)
+	styles, err := postStyles(opts.Config.Feeds)
+	if err != nil {
+		return nil, err
+	}
+	b.styles = styles
+	sealer, err := newSealer(opts.Config.KeyEncryptionKey)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := loadKeyring(opts.Store, b.render.URLs, opts.Config.Feeds, sealer)
 	if err != nil {
 		return nil, err
 	}
 	b.keys = keys
+	b.client = opts.Client
+	if err := b.loadOwnership(); err != nil {
+		return nil, err
+	}
+	b.metrics = metrics.New(storeGauges{b})
+	if b.pages, err = dashboard.New(); err != nil {
+		return nil, err
+	}
+	b.guard = newInboxGuard(opts.Config.Inbox)
+	if err := b.dropBlockedFollowers(); err != nil {
+		return nil, err
+	}
 	b.remote = newResolver(opts.Store, opts.Client, keys.instance, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: keys, log: opts.Logger, now: b.now,
-		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout,
+		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,
 	})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	b.poller = newPoller(b, fetcher)
+	b.pings = newPingLimiter(opts.PingInterval, b.poller.PollNow, b.now)
 	b.handler = b.routes()
 	return b, nil
 }
@@ -132,6 +167,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
 	}
+	b.announceProfiles()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -140,6 +176,8 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.poller.Run(workCtx) })
 	wg.Go(func() { b.delivery.Run(workCtx) })
+	wg.Go(func() { b.runOwnership(workCtx, &ownership.Checker{Client: b.client}) })
+	wg.Go(func() { b.runBlocklist(workCtx) })
 	b.log.Info("herald started", "listen", ln.Addr().String(), "base_url", b.cfg.BaseURL, "feeds", len(b.cfg.Feeds))
 
 	var err error
@@ -154,6 +192,7 @@ func (b *Bridge) Run(ctx context.Context, ln net.Listener) error {
 	if shutErr := srv.Shutdown(deadline); shutErr != nil {
 		b.log.Warn("http shutdown", "error", shutErr)
 	}
+	b.pings.Close()
 	stopWork()
 	wg.Wait()
 	return err

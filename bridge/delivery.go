@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/metrics"
 	"herald/outbound"
 	"herald/store"
 )
@@ -56,6 +57,7 @@ type deliveryOptions struct {
 	signers    int // signatures computed at once (CPU-bound)
 	retryDelay func(attempt int) time.Duration
 	drain      time.Duration
+	metrics    *metrics.Metrics
 }
 
 // deliverer runs the delivery workers. Jobs live in the store; the deliverer
@@ -296,10 +298,10 @@ func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.J
 		log.Info("delivery interrupted by shutdown; it stays queued")
 		return
 	}
-	outcome := classify(status, err)
+	result := classify(status, err)
 	reason := describe(status, err)
-	o := store.Outcome{Job: j, Host: d.hosts.done(host, outcome != retryable, reason, d.now())}
-	switch outcome {
+	o := store.Outcome{Job: j, Host: d.hosts.done(host, result != retryable, reason, d.now())}
+	switch result {
 	case delivered:
 		log.Debug("delivered", "status", status)
 		o.Kind = store.Delivered
@@ -313,7 +315,20 @@ func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.J
 	default:
 		o = d.retry(log, o, reason, retryAfter)
 	}
+	d.count(result, o)
 	d.record(log, o)
+}
+
+// count adds the attempt to the delivery metrics.
+func (d *deliverer) count(result outcome, o store.Outcome) {
+	if d.metrics == nil {
+		return
+	}
+	label := map[outcome]string{delivered: "delivered", gone: "gone", rejected: "rejected", retryable: "retry"}[result]
+	if result == retryable && o.Kind == store.Failed {
+		label = "given_up"
+	}
+	metrics.Count(d.metrics.Deliveries, label)
 }
 
 func (d *deliverer) record(log *slog.Logger, o store.Outcome) {

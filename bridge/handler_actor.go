@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"net/http"
-	"strings"
 
 	"herald/actor"
 )
@@ -35,28 +34,6 @@ func (b *Bridge) handleActor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeDocument(w, doc)
-}
-
-// profile assembles handle's profile: configured values first, then what
-// the feed says about itself.
-func (b *Bridge) profile(handle string) (actor.Profile, error) {
-	st, err := b.store.FeedState(handle)
-	if err != nil {
-		return actor.Profile{}, err
-	}
-	p := actor.Profile{Handle: handle, Name: st.Title, Summary: st.Description, SiteURL: st.SiteURL, IconURL: st.ImageURL, PublicKeyPEM: b.keys.actors[handle].pem}
-	for _, f := range b.cfg.Feeds {
-		if f.Handle != handle {
-			continue
-		}
-		if strings.TrimSpace(f.Name) != "" {
-			p.Name = f.Name
-		}
-		if strings.TrimSpace(f.Summary) != "" {
-			p.Summary = f.Summary
-		}
-	}
-	return p, nil
 }
 
 // handleInstanceActor answers GET /actor: the server's Application actor,

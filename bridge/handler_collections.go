@@ -78,11 +78,16 @@ func (b *Bridge) writeOutboxPage(w http.ResponseWriter, r *http.Request, handle 
 }
 
 // handleFollowers answers GET /users/{handle}/followers with the count only:
-// like Mastodon by default, Herald does not publish who follows.
+// like Mastodon by default, Herald does not publish who follows, unless the
+// feed sets show_followers.
 func (b *Bridge) handleFollowers(w http.ResponseWriter, r *http.Request) {
 	handle, ok := b.knownHandle(r)
 	if !ok {
 		writeError(w, http.StatusNotFound, "no such account")
+		return
+	}
+	if b.feedConfig(handle).ShowFollowers {
+		b.writeFollowerList(w, r, handle)
 		return
 	}
 	n, err := b.store.FollowerCount(handle)
@@ -103,11 +108,6 @@ func (b *Bridge) handleFollowing(w http.ResponseWriter, r *http.Request) {
 	b.writeEmptyCollection(w, r, b.render.Following)
 }
 
-// handleFeatured answers GET /users/{handle}/featured: no pinned posts yet.
-func (b *Bridge) handleFeatured(w http.ResponseWriter, r *http.Request) {
-	b.writeEmptyCollection(w, r, b.render.Featured)
-}
-
 func (b *Bridge) writeEmptyCollection(w http.ResponseWriter, r *http.Request, idOf func(string) string) {
 	handle, ok := b.knownHandle(r)
 	if !ok {
@@ -115,6 +115,26 @@ func (b *Bridge) writeEmptyCollection(w http.ResponseWriter, r *http.Request, id
 		return
 	}
 	doc, err := actor.ItemsCollection(idOf(handle), nil)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	writeDocument(w, doc)
+}
+
+// writeFollowerList answers the followers collection with its members, for
+// feeds that set show_followers.
+func (b *Bridge) writeFollowerList(w http.ResponseWriter, r *http.Request, handle string) {
+	followers, err := b.store.Followers(handle)
+	if err != nil {
+		internalError(w, b.log, r, err)
+		return
+	}
+	ids := make([]string, len(followers))
+	for i, f := range followers {
+		ids[i] = f.ID
+	}
+	doc, err := actor.IDsCollection(b.render.Followers(handle), ids)
 	if err != nil {
 		internalError(w, b.log, r, err)
 		return

@@ -9,7 +9,9 @@ import (
 
 // handleWebFinger answers GET /.well-known/webfinger?resource=acct:HANDLE@HOST
 // (RFC 7033) with the JRD linking to the actor. The actor URL is accepted as
-// resource too; handles are case-insensitive.
+// resource too; handles are case-insensitive. With account_domain set,
+// acct:HANDLE@ACCOUNT_DOMAIN and acct:HANDLE@HOST both answer, with the
+// former as subject: that is the handle peers show.
 func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 	resource := r.URL.Query().Get("resource")
 	if resource == "" {
@@ -17,11 +19,14 @@ func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	handle, ok := b.render.ParseResource(resource, b.cfg.Host())
+	if !ok && b.cfg.AccountDomain != "" {
+		handle, ok = b.render.ParseResource(resource, b.cfg.AccountDomain)
+	}
 	if _, feed := b.keys.actors[handle]; !feed && (resource == b.render.InstanceActor() || ok && handle == strings.ToLower(b.cfg.Host())) {
 		b.writeInstanceWebFinger(w, r)
 		return
 	}
-	if _, known := b.keys.actors[handle]; !ok || !known {
+	if _, known := b.keys.actors[handle]; !ok || !known || !b.published(handle) {
 		writeError(w, http.StatusNotFound, "no such account")
 		return
 	}
@@ -30,7 +35,7 @@ func (b *Bridge) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 		internalError(w, b.log, r, err)
 		return
 	}
-	doc, err := b.render.WebFinger(handle, b.cfg.Host(), st.SiteURL)
+	doc, err := b.render.WebFinger(handle, b.cfg.HandleDomain(), st.SiteURL)
 	if err != nil {
 		internalError(w, b.log, r, err)
 		return

@@ -31,7 +31,7 @@ type feedServer struct {
 	fetches int
 }
 
-func newFeedServer(t *testing.T, body []byte) *feedServer {
+func newFeedServer(t testing.TB, body []byte) *feedServer {
 	f := &feedServer{body: body, status: http.StatusOK}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -63,18 +63,18 @@ func (f *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 
 // herald is one running Herald on a temp data dir, as cmd/herald runs it.
 type herald struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    *config.Config
 	opts   bridge.Options
 	store  *store.Store
+	bridge *bridge.Bridge
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
-	bridge *bridge.Bridge
 }
 
 // heraldConfig returns a config for a Herald on a free loopback port.
-func heraldConfig(t *testing.T, feeds ...config.Feed) *config.Config {
+func heraldConfig(t testing.TB, feeds ...config.Feed) *config.Config {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func heraldConfig(t *testing.T, feeds ...config.Feed) *config.Config {
 }
 
 // testLogger logs to the test output when -v is given, else nowhere.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if !testing.Verbose() {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -102,7 +102,7 @@ func testLogger(t *testing.T) *slog.Logger {
 }
 
 // startHerald opens the store in cfg.DataDir and runs Herald until stop.
-func startHerald(t *testing.T, cfg *config.Config, tweak func(*bridge.Options)) *herald {
+func startHerald(t testing.TB, cfg *config.Config, tweak func(*bridge.Options)) *herald {
 	t.Helper()
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
@@ -133,7 +133,7 @@ func startHerald(t *testing.T, cfg *config.Config, tweak func(*bridge.Options)) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &herald{t: t, cfg: cfg, opts: opts, store: st, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen, bridge: b}
+	h := &herald{t: t, cfg: cfg, opts: opts, store: st, bridge: b, cancel: cancel, done: make(chan error, 1), addr: cfg.Listen}
 	go func() { h.done <- b.Run(ctx, ln) }()
 	t.Cleanup(func() { h.stop() })
 	return h
@@ -161,7 +161,7 @@ func (h *herald) stop() {
 }
 
 // eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -172,7 +172,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 	}
 }
 
-func readFixture(t *testing.T, name string) []byte {
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("../testdata/wordpress-6.1/" + name)
 	if err != nil {
@@ -191,7 +191,7 @@ func withItem(feed []byte, guid, title, description string) []byte {
 }
 
 // reopen opens the stopped Herald's store again (closed at test end).
-func reopen(t *testing.T, h *herald) *store.Store {
+func reopen(t testing.TB, h *herald) *store.Store {
 	t.Helper()
 	st, err := store.Open(h.cfg.DataDir)
 	if err != nil {

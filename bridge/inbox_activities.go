@@ -9,22 +9,46 @@ import (
 )
 
 // handleActivity applies a verified activity and returns the status to
-// answer. Follow, Undo{Follow} and Delete of an actor change state; every
-// other type is accepted and ignored.
-func (b *Bridge) handleActivity(ctx context.Context, a actor.Activity) (int, string) {
+// answer. body is the activity's JSON, for the types that need more than
+// actor.Activity holds. Unknown types are accepted and ignored. Every
+// handler is idempotent: the same activity twice changes nothing more.
+func (b *Bridge) handleActivity(ctx context.Context, a actor.Activity, body []byte) (int, string) {
 	switch a.Type {
 	case "Follow":
 		return b.handleFollow(ctx, a)
 	case "Undo":
 		return b.handleUndo(ctx, a)
-	case "Delete":
-		if a.ObjectID == a.Actor {
-			b.removeEverywhere(a.Actor)
+	case "Like":
+		return b.handleReaction(a, store.KindLike)
+	case "Announce":
+		return b.handleReaction(a, store.KindShare)
+	case "Create", "Update", "Delete", "Move", "Flag":
+		d, err := actor.ParseDetails(body)
+		if err != nil {
+			return http.StatusBadRequest, "not an activity"
 		}
-		return http.StatusAccepted, ""
+		return b.handleWithDetails(ctx, a, d)
+	case "Block":
+		return b.handleBlock(a)
 	default:
 		b.log.Debug("inbox: activity ignored", "type", a.Type, "activity_id", a.ID)
 		return http.StatusAccepted, ""
+	}
+}
+
+// handleWithDetails dispatches the types that need actor.Details.
+func (b *Bridge) handleWithDetails(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
+	switch a.Type {
+	case "Create":
+		return b.handleCreate(a, d)
+	case "Update":
+		return b.handleUpdate(ctx, a, d)
+	case "Delete":
+		return b.handleDelete(ctx, a)
+	case "Move":
+		return b.handleMove(ctx, a, d)
+	default:
+		return b.handleFlag(a, d)
 	}
 }
 
@@ -49,6 +73,9 @@ func (b *Bridge) handleFollow(ctx context.Context, a actor.Activity) (int, strin
 	if !ok {
 		return http.StatusNotFound, "no such account"
 	}
+	if !b.published(handle) {
+		return http.StatusForbidden, "this account is not published yet: its site has not confirmed it"
+	}
 	follower, err := b.remote.Actor(ctx, a.Actor)
 	if err != nil {
 		b.log.Warn("follow: fetch follower", "actor", a.Actor, "error", err)
@@ -70,16 +97,24 @@ func (b *Bridge) handleFollow(ctx context.Context, a actor.Activity) (int, strin
 	return http.StatusAccepted, ""
 }
 
-// handleUndo removes a follower on Undo{Follow}. The Follow may be embedded
-// (Mastodon) or named by id; only its own actor may undo it. Other Undos are
-// ignored.
+// handleUndo undoes a Follow, a Like or an Announce. The undone activity
+// may be embedded (Mastodon, Misskey, GoToSocial) or named by id (Akkoma);
+// only its own actor may undo it.
 func (b *Bridge) handleUndo(ctx context.Context, a actor.Activity) (int, string) {
 	inner := a.Object
+	if inner != nil && inner.Actor != a.Actor {
+		return http.StatusForbidden, "cannot undo another actor's activity"
+	}
+	if inner != nil && (inner.Type == "Like" || inner.Type == "Announce") {
+		return b.undoReaction(inner.ID, a.Actor)
+	}
 	if inner != nil && inner.Type != "Follow" {
 		return http.StatusAccepted, ""
 	}
-	if inner != nil && inner.Actor != a.Actor {
-		return http.StatusForbidden, "cannot undo another actor's follow"
+	if inner == nil {
+		if status, _ := b.undoReaction(a.ObjectID, a.Actor); status != http.StatusAccepted {
+			return status, "internal error"
+		}
 	}
 	for handle := range b.keys.actors {
 		if inner != nil && b.render.Actor(handle) != inner.ObjectID {
@@ -118,7 +153,7 @@ func (b *Bridge) removeEverywhere(actorID string) {
 		if err != nil {
 			b.log.Error("remove follower", "handle", handle, "follower", actorID, "error", err)
 		} else if removed {
-			b.log.Info("deleted actor removed as follower", "handle", handle, "follower", actorID)
+			b.log.Info("follower removed", "handle", handle, "follower", actorID)
 		}
 	}
 }

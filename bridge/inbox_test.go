@@ -109,8 +109,18 @@ func TestRepeatedFollowIsIdempotent(t *testing.T) {
 	h := startHerald(t, cfg, nil)
 	alice := newPeer(t)
 	follow := alice.Follow(actor.URLs{Base: cfg.BaseURL}.Actor("news"), "twice")
-	for range 2 {
-		postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", follow, http.StatusAccepted)
+	// Two deliveries of the same Follow, each signed afresh (an identical
+	// signature within the Date window would be a replay).
+	body := mustJSON(t, follow)
+	for i := range 2 {
+		resp, err := alice.PostRaw(ctx, cfg.BaseURL+"/inbox", body, time.Now().Add(time.Duration(i)*time.Second), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("Follow %d: HTTP %d", i, resp.StatusCode)
+		}
 	}
 	countIs(t, h, 1)
 	queueDrained(t, h)
@@ -118,7 +128,14 @@ func TestRepeatedFollowIsIdempotent(t *testing.T) {
 	if first < 1 || first > 2 { // 2 only if the first Accept went out between the Follows
 		t.Fatalf("got %d verified Accepts for two quick Follows, want 1", first)
 	}
-	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", follow, http.StatusAccepted)
+	resp, err := alice.PostRaw(ctx, cfg.BaseURL+"/inbox", body, time.Now().Add(2*time.Second), nil) // a third, fresh signature
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("third Follow: HTTP %d", resp.StatusCode)
+	}
 	queueDrained(t, h)
 	countIs(t, h, 1)
 	if got := verifiedAccepts(alice); got != first+1 {

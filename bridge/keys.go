@@ -2,10 +2,12 @@ package bridge
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
 
 	"herald/actor"
 	"herald/config"
+	"herald/keyseal"
 	"herald/store"
 )
 
@@ -27,24 +29,48 @@ type keyring struct {
 	instance signingKey
 }
 
+// newSealer returns the sealer of key_encryption_key, nil when it is unset.
+func newSealer(kek string) (*keyseal.Sealer, error) {
+	if kek == "" {
+		return nil, nil
+	}
+	key, err := keyseal.ParseKey(kek)
+	if err != nil {
+		return nil, err
+	}
+	return keyseal.New(key)
+}
+
 // loadKeyring loads each actor's key from the store, generating and storing
-// it on first start. Keys never change afterwards: followers' servers pin them.
-func loadKeyring(st *store.Store, urls actor.URLs, feeds []config.Feed) (*keyring, error) {
+// it on first start. Keys never change afterwards: followers' servers pin
+// them. With a sealer, keys are stored encrypted, and keys stored in clear
+// by an earlier start are encrypted in place.
+func loadKeyring(st *store.Store, urls actor.URLs, feeds []config.Feed, sealer *keyseal.Sealer) (*keyring, error) {
 	k := &keyring{actors: map[string]signingKey{}}
 	var err error
-	if k.instance, err = loadKey(st, instanceKeyName, urls.InstanceKeyID()); err != nil {
+	if k.instance, err = loadKey(st, sealer, instanceKeyName, urls.InstanceKeyID()); err != nil {
 		return nil, err
 	}
 	for _, f := range feeds {
-		if k.actors[f.Handle], err = loadKey(st, f.Handle, urls.KeyID(f.Handle)); err != nil {
+		if k.actors[f.Handle], err = loadKey(st, sealer, f.Handle, urls.KeyID(f.Handle)); err != nil {
 			return nil, err
 		}
 	}
 	return k, nil
 }
 
-func loadKey(st *store.Store, name, keyID string) (signingKey, error) {
-	pemBytes, err := st.ActorKey(name, actor.GenerateKeyPEM)
+func loadKey(st *store.Store, sealer *keyseal.Sealer, name, keyID string) (signingKey, error) {
+	stored, err := st.ActorKey(name, func() ([]byte, error) {
+		fresh, err := actor.GenerateKeyPEM()
+		if err != nil || sealer == nil {
+			return fresh, err
+		}
+		return sealer.Seal(fresh, name)
+	})
+	if err != nil {
+		return signingKey{}, fmt.Errorf("key of %s: %w", name, err)
+	}
+	pemBytes, err := unseal(st, sealer, name, stored)
 	if err != nil {
 		return signingKey{}, fmt.Errorf("key of %s: %w", name, err)
 	}
@@ -57,4 +83,24 @@ func loadKey(st *store.Store, name, keyID string) (signingKey, error) {
 		return signingKey{}, fmt.Errorf("key of %s: %w", name, err)
 	}
 	return signingKey{id: keyID, private: priv, pem: pub}, nil
+}
+
+// unseal returns the PEM of a stored key: it opens a sealed one, and seals
+// a clear one in the store when a sealer is configured.
+func unseal(st *store.Store, sealer *keyseal.Sealer, name string, stored []byte) ([]byte, error) {
+	switch {
+	case keyseal.IsSealed(stored) && sealer == nil:
+		return nil, errors.New("the keys are encrypted: set key_encryption_key (HERALD_KEY_ENCRYPTION_KEY)")
+	case keyseal.IsSealed(stored):
+		return sealer.Open(stored, name)
+	case sealer != nil:
+		sealed, err := sealer.Seal(stored, name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := st.ResealActorKey(name, stored, sealed); err != nil {
+			return nil, fmt.Errorf("encrypt stored key: %w", err)
+		}
+	}
+	return stored, nil
 }

@@ -1,15 +1,19 @@
 package bridge
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"herald/config"
 	"herald/feeds"
+	"herald/metrics"
 	"herald/store"
 )
 
@@ -21,70 +25,178 @@ const maxPollBackoff = time.Hour
 type poller struct {
 	b       *Bridge
 	fetcher *feeds.Fetcher
-	// now holds one wake-up per feed handle: PollNow fills it, the feed's
-	// loop empties it. Buffered (1), so triggers coalesce.
-	now map[string]chan struct{}
+	sched   *scheduler
+	// locks serialise the polls and pushes of each feed (by handle); the
+	// map is filled once and only read afterwards.
+	locks map[string]*sync.Mutex
 }
 
 func newPoller(b *Bridge, fetcher *feeds.Fetcher) *poller {
-	p := &poller{b: b, fetcher: fetcher, now: map[string]chan struct{}{}}
+	p := &poller{b: b, fetcher: fetcher, locks: map[string]*sync.Mutex{}}
 	for _, f := range b.cfg.Feeds {
-		p.now[f.Handle] = make(chan struct{}, 1)
+		p.locks[f.Handle] = &sync.Mutex{}
 	}
+	p.sched = newScheduler(b.cfg.Feeds, p.pollOnce, b.now)
 	return p
+}
+
+// lock takes handle's feed lock and returns its release.
+func (p *poller) lock(handle string) func() {
+	mu, ok := p.locks[handle]
+	if !ok {
+		return func() {}
+	}
+	mu.Lock()
+	return mu.Unlock
 }
 
 // PollNow asks for an immediate poll of handle's feed (a ping or push said
 // it changed). It never blocks; triggers that arrive while one is pending
 // are merged into it. It returns false for an unknown handle.
 func (p *poller) PollNow(handle string) bool {
-	ch, ok := p.now[handle]
-	if !ok {
-		return false
-	}
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
-	return true
+	return p.sched.trigger(handle)
 }
 
-// Run polls until ctx is cancelled; it returns when every feed loop has.
+// Run polls until ctx is cancelled; it returns when every poll in flight
+// has.
 func (p *poller) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for _, f := range p.b.cfg.Feeds {
-		wg.Go(func() { p.loop(ctx, f) })
-	}
-	wg.Wait()
+	p.sched.Run(ctx)
 }
 
-// loop polls one feed: at once, then every poll interval (with jitter, so
-// feeds do not fire together), backing off exponentially while it fails.
-func (p *poller) loop(ctx context.Context, f config.Feed) {
-	for {
-		wait := nextPollDelay(f.PollInterval.Std(), 0)
-		if err := p.Poll(ctx, f); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			st, _ := p.b.store.FeedState(f.Handle)
-			wait = nextPollDelay(f.PollInterval.Std(), st.Failures)
-			// A site that says when to come back (429, 503) is obeyed.
-			var httpErr *feeds.HTTPError
-			if errors.As(err, &httpErr) && httpErr.RetryAfter > wait {
-				wait = min(httpErr.RetryAfter, maxPollBackoff*24)
-			}
-			p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", f.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
+// pollOnce polls f and returns the wait until its next poll: the feed's
+// interval (growing while it is quiet), doubled per failure in a row up to
+// an hour, longer if the site asked with Retry-After, shorter if a held
+// post falls due first; negative once the feed is disabled (410 Gone).
+func (p *poller) pollOnce(ctx context.Context, f config.Feed) time.Duration {
+	err := p.Poll(ctx, f)
+	st, stErr := p.b.store.FeedState(f.Handle)
+	if stErr != nil {
+		p.b.log.Error("read feed state", "handle", f.Handle, "error", stErr)
+	}
+	if st.Disabled {
+		p.b.log.Warn("feed disabled", "handle", f.Handle, "status", st.Status)
+		return -1
+	}
+	interval := p.interval(f, st)
+	renew, pushed := p.maintainSubscription(ctx, f, st)
+	if pushed && err == nil {
+		interval = max(interval, p.b.cfg.PushPoll()) // the hub pushes; poll for safety only
+	}
+	wait := nextPollDelay(interval, st.Failures)
+	if renew > 0 && renew < wait {
+		wait = renew
+	}
+	if err != nil && ctx.Err() == nil {
+		// A site that says when to come back (429, 503) is obeyed.
+		var httpErr *feeds.HTTPError
+		if errors.As(err, &httpErr) && httpErr.RetryAfter > wait {
+			wait = min(httpErr.RetryAfter, maxPollBackoff*24)
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-timer.C:
-		case <-p.now[f.Handle]:
-			timer.Stop()
+		p.b.log.Warn("poll failed", "handle", f.Handle, "feed_url", st.URL, "failures", st.Failures, "retry_in", wait.Round(time.Second), "error", err)
+	}
+	return p.untilDue(f.Handle, wait)
+}
+
+// interval is f's poll interval now: poll_interval while the feed is
+// active, growing to a tenth of the time since its newest item, up to
+// max_poll_interval.
+func (p *poller) interval(f config.Feed, st store.FeedState) time.Duration {
+	shortest, longest := p.b.cfg.PollBounds(f)
+	if st.NewestItem.IsZero() || longest == shortest {
+		return shortest
+	}
+	quiet := p.b.now().Sub(st.NewestItem) / 10
+	return max(shortest, min(quiet, longest))
+}
+
+// untilDue shortens wait so that the feed is polled when its first held
+// post falls due (a poll publishes it, even on a 304).
+func (p *poller) untilDue(handle string, wait time.Duration) time.Duration {
+	schedule, err := p.b.store.Schedule(handle)
+	if err != nil {
+		return wait
+	}
+	// A post already due waits for the next successful poll: waking at
+	// once would hammer a failing site.
+	if d := nextDue(schedule).Sub(p.b.now()); d > 0 && d < wait {
+		return d
+	}
+	return wait
+}
+
+// fetch fetches st.URL. When the configured URL turns out to be a web
+// page, it looks for the page's feed (once per configured URL) and fetches
+// that instead; st.URL then holds the feed from now on.
+func (p *poller) fetch(ctx context.Context, f config.Feed, st *store.FeedState, v feeds.Validators) (*feeds.Result, error) {
+	res, err := p.fetcher.Fetch(ctx, st.URL, v)
+	if errors.Is(err, feeds.ErrHTMLPage) && st.DiscoveredFeed == "" && st.URL == f.URL {
+		d, derr := p.fetcher.Discover(ctx, st.URL)
+		if derr != nil {
+			return nil, fmt.Errorf("%w; looking for its feed: %w", err, derr)
 		}
+		if d.Feed == "" {
+			return nil, fmt.Errorf("%w that links to no RSS, Atom or JSON feed", err)
+		}
+		p.b.log.Info("feed discovered", "handle", f.Handle, "page", st.URL, "feed", d.Feed, "api", d.API)
+		st.URL, st.DiscoveredFeed, st.API = d.Feed, d.Feed, d.API
+		st.ETag, st.LastModified = "", ""
+		res, err = p.fetcher.Fetch(ctx, st.URL, feeds.Validators{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if api := res.Links[feeds.RelWordPressAPI]; api != "" {
+		st.API = api
+	}
+	if res.Feed != nil { // a 304 says nothing about the hub
+		st.Hub = cmp.Or(res.Links["hub"], res.Feed.Hub)
+	}
+	return res, nil
+}
+
+// apiRetry is how long Herald leaves a failing REST API alone.
+const apiRetry = time.Hour
+
+// enrich adds what the WordPress REST API tells to the items of feed, when
+// the site has one that answered lately. A blocked API (many sites block
+// it) only leaves the items as the feed gives them.
+func (p *poller) enrich(ctx context.Context, f config.Feed, st *store.FeedState, feed *feeds.Feed, now time.Time) {
+	if st.API == "" || now.Sub(st.APIFailed) < apiRetry {
+		return
+	}
+	posts, err := p.fetcher.WordPressPosts(ctx, st.API)
+	if err != nil {
+		st.APIStatus, st.APIFailed = "unavailable: "+err.Error(), now
+		p.b.log.Info("WordPress REST API unavailable; using the feed alone", "handle", f.Handle, "api", st.API, "error", err)
+		return
+	}
+	feeds.Enrich(feed.Items, posts)
+	st.APIStatus, st.APIFailed = "ok", time.Time{}
+}
+
+// freshState returns st for f: as it is, or started afresh when the
+// configured URL changed (a moved or disabled feed gets another chance).
+// Whether the feed was ever initialised is kept: a new URL for the same
+// account is not a first import.
+func freshState(st store.FeedState, f config.Feed) store.FeedState {
+	if st.ConfigURL == "" && st.URL == f.URL {
+		st.ConfigURL = f.URL // a state from before ConfigURL was kept
+	}
+	if st.ConfigURL != f.URL {
+		st = store.FeedState{URL: f.URL, ConfigURL: f.URL, Initialised: st.Initialised}
+	}
+	return st
+}
+
+// failed books a failed fetch in st: a 410 Gone disables the feed.
+func failed(st *store.FeedState, err error) {
+	st.Failures++
+	st.LastError = err.Error()
+	st.Status = "failing: " + st.LastError
+	var httpErr *feeds.HTTPError
+	if errors.As(err, &httpErr) && httpErr.StatusCode == http.StatusGone {
+		st.Disabled = true
+		st.Status = "disabled: the feed answered 410 Gone; change its url in the config to poll it again"
 	}
 }
 
@@ -104,50 +216,150 @@ func nextPollDelay(interval time.Duration, failures int) time.Duration {
 
 // Poll fetches f once and publishes its changes. The first successful poll
 // only records the items already there; later polls deliver new items as
-// Create and edited ones as Update. Everything a poll changes is committed
-// in one transaction, so a crash never marks an item seen without queueing
-// its deliveries, nor the reverse.
+// Create, edited ones as Update and removed ones as Delete; items dated in
+// the future are held until their date, backdated ones are recorded without
+// being pushed. Everything a poll changes is committed in one transaction,
+// so a crash never marks an item seen without queueing its deliveries, nor
+// the reverse.
 func (p *poller) Poll(ctx context.Context, f config.Feed) error {
+	defer p.lock(f.Handle)()
 	st, err := p.b.store.FeedState(f.Handle)
 	if err != nil {
 		return err
 	}
-	if st.URL != f.URL {
-		st = store.FeedState{URL: f.URL, Initialised: st.Initialised}
+	st = freshState(st, f)
+	if st.Disabled {
+		return nil
+	}
+	if _, paused, err := p.b.store.Paused(f.Handle); err != nil || paused {
+		return err // paused through the admin API: no fetch at all
 	}
 	now := p.b.now().UTC()
 	st.LastAttempt = now
-	res, err := p.fetcher.Fetch(ctx, f.URL, feeds.Validators{ETag: st.ETag, LastModified: st.LastModified})
+	v := feeds.Validators{ETag: st.ETag, LastModified: st.LastModified}
+	if now.Sub(st.LastFullFetch) >= p.b.cfg.RemovalCheck(f) {
+		v = feeds.Validators{} // see FeedState.LastFullFetch
+	}
+	res, err := p.fetch(ctx, f, &st, v)
 	if err != nil {
-		st.Failures++
-		st.LastError = err.Error()
+		metrics.Count(p.b.metrics.Polls, f.Handle, "error")
+		failed(&st, err)
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
 			return fmt.Errorf("%w (and saving feed state: %v)", err, saveErr)
 		}
 		return err
 	}
-	st.Failures, st.LastError, st.LastSuccess = 0, "", now
-	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
+	st.Failures, st.LastError, st.LastSuccess, st.Status = 0, "", now, "ok"
 	if res.NotModified {
-		return p.b.store.SaveFeedState(f.Handle, st)
+		st.Status = "ok (not modified)"
+		metrics.Count(p.b.metrics.Polls, f.Handle, "not_modified")
+	} else {
+		metrics.Count(p.b.metrics.Polls, f.Handle, "ok")
 	}
-	posts, err := p.b.postsFor(f.Handle, res.Feed, now)
+	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
+	if res.MovedTo != "" && res.MovedTo != st.URL {
+		p.b.log.Info("feed moved permanently", "handle", f.Handle, "from", st.URL, "to", res.MovedTo)
+		st.URL = res.MovedTo
+	}
+	c, err := p.changes(ctx, f, &st, res, now, false)
 	if err != nil {
 		return err
 	}
-	deliver := st.Initialised
-	st.Initialised = true
-	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
-	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
-	queued, err := p.b.store.ApplyPoll(f.Handle, st, posts, deliver, now)
+	return p.commit(f, st, c, now)
+}
+
+// applyPush processes a feed document the WebSub hub pushed, at once: new
+// and edited items as a poll would, but the document may hold only the new
+// entries, so nothing is taken for removed and held posts are only added.
+func (p *poller) applyPush(ctx context.Context, f config.Feed, body []byte) error {
+	defer p.lock(f.Handle)()
+	st, err := p.b.store.FeedState(f.Handle)
+	if err != nil {
+		return err
+	}
+	st = freshState(st, f)
+	feed, err := feeds.Parse(body, st.URL)
+	if err != nil {
+		return err
+	}
+	now := p.b.now().UTC()
+	c, err := p.changes(ctx, f, &st, &feeds.Result{Feed: feed}, now, true)
+	if err != nil {
+		return err
+	}
+	return p.commit(f, st, c, now)
+}
+
+// commit stores what a poll or push changed and wakes the deliveries.
+func (p *poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, now time.Time) error {
+	c.State = st
+	queued, err := p.b.store.CommitPoll(f.Handle, c, now)
 	if err != nil {
 		return err
 	}
 	if queued > 0 {
 		p.b.delivery.Notify()
 	}
-	if len(posts) > 0 {
-		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(posts), "delivered", deliver, "jobs", queued)
+	for _, post := range c.Posts {
+		kind := "added"
+		if post.Item.Version > 0 {
+			kind = "edited"
+		}
+		metrics.Count(p.b.metrics.Items, f.Handle, kind)
+	}
+	if n := len(c.Posts) + len(c.Deletions) + len(c.Schedule); n > 0 {
+		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(c.Posts), "deletions", len(c.Deletions),
+			"scheduled", len(c.Schedule), "delivered", c.Deliver, "jobs", queued)
 	}
 	return nil
+}
+
+// changes works out what the fetch res changes: held posts now due, and,
+// when the body was read, new, edited, future and removed items. A partial
+// document (a push) says nothing about removed or unscheduled items.
+func (p *poller) changes(ctx context.Context, f config.Feed, st *store.FeedState, res *feeds.Result, now time.Time, partial bool) (store.PollCommit, error) {
+	c := store.PollCommit{Deliver: st.Initialised}
+	seen, err := p.b.store.SeenItems(f.Handle)
+	if err != nil {
+		return c, err
+	}
+	schedule, err := p.b.store.Schedule(f.Handle)
+	if err != nil {
+		return c, err
+	}
+	c.Posts, c.Released = release(schedule, seen, now)
+	st.ItemsSeen = len(seen) + len(schedule) - len(c.Released) + len(c.Posts)
+	if res.NotModified {
+		return c, nil
+	}
+	p.enrich(ctx, f, st, res.Feed, now)
+	first := !st.Initialised
+	pl, err := p.b.planFeed(f.Handle, res.Feed, seen, first, now)
+	if err != nil {
+		return c, err
+	}
+	c.Posts = append(c.Posts, pl.posts...)
+	c.ReplaceSchedule, c.Schedule, c.Records = !partial, pl.schedule, pl.records
+	st.ItemsSeen = len(seen) + len(pl.schedule)
+	for _, post := range pl.posts {
+		if _, ok := seen[post.Item.Key]; !ok {
+			st.ItemsSeen++
+		}
+	}
+	if len(res.Feed.Problems) > 0 {
+		st.Status = "ok; " + strings.Join(res.Feed.Problems, "; ")
+	}
+	if n := len(res.Feed.Items); n > 0 && res.Feed.Items[n-1].Published.Before(now) {
+		st.NewestItem = res.Feed.Items[n-1].Published
+	}
+	if !first && !partial {
+		c.Deletions = p.deletions(ctx, f, res.Feed, seen, now)
+	}
+	if !partial {
+		st.LastFullFetch = now
+	}
+	st.Initialised = true
+	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL
+	st.ImageURL, st.Language = res.Feed.ImageURL, res.Feed.Language
+	return c, nil
 }

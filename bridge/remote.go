@@ -100,6 +100,20 @@ func (r *resolver) actorByKey(ctx context.Context, keyID string, refresh bool) (
 	return r.save(doc)
 }
 
+// Refresh fetches the remote actor id again and updates the cache. It
+// returns the document's bytes too (for fields the cache does not keep).
+func (r *resolver) Refresh(ctx context.Context, id string) (store.RemoteActor, []byte, error) {
+	doc, body, err := r.fetchRaw(ctx, id)
+	if err != nil {
+		return store.RemoteActor{}, nil, err
+	}
+	if !doc.IsActor() || doc.ID != id {
+		return store.RemoteActor{}, nil, fmt.Errorf("%s is not an actor", id)
+	}
+	a, err := r.save(doc)
+	return a, body, err
+}
+
 // Actor returns the remote actor id, from the cache when fresh.
 func (r *resolver) Actor(ctx context.Context, id string) (store.RemoteActor, error) {
 	cached, found, err := r.store.RemoteActor(id)
@@ -130,40 +144,46 @@ func (r *resolver) save(doc actor.Remote) (store.RemoteActor, error) {
 // fetch GETs an ActivityPub document, signed by the instance actor, and
 // checks that it is what it claims: its id must be on the host it came from.
 func (r *resolver) fetch(ctx context.Context, iri string) (actor.Remote, error) {
+	doc, _, err := r.fetchRaw(ctx, iri)
+	return doc, err
+}
+
+// fetchRaw is fetch that also returns the document's bytes.
+func (r *resolver) fetchRaw(ctx context.Context, iri string) (actor.Remote, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
 	if err != nil {
-		return actor.Remote{}, fmt.Errorf("fetch %s: %w", iri, err)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
 	}
 	req.Header.Set("Accept", acceptActivityJSON)
 	if err := signature.Sign(req, nil, r.signer.id, r.signer.private, r.now()); err != nil {
-		return actor.Remote{}, fmt.Errorf("sign fetch of %s: %w", iri, err)
+		return actor.Remote{}, nil, fmt.Errorf("sign fetch of %s: %w", iri, err)
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return actor.Remote{}, fmt.Errorf("fetch %s: %w", iri, err)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusGone || resp.StatusCode == http.StatusNotFound {
-		return actor.Remote{}, fmt.Errorf("fetch %s: HTTP %d: %w", iri, resp.StatusCode, errGone)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: HTTP %d: %w", iri, resp.StatusCode, errGone)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return actor.Remote{}, fmt.Errorf("fetch %s: HTTP %d", iri, resp.StatusCode)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: HTTP %d", iri, resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteDocument+1))
 	if err != nil {
-		return actor.Remote{}, fmt.Errorf("fetch %s: %w", iri, err)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
 	}
 	if len(body) > maxRemoteDocument {
-		return actor.Remote{}, fmt.Errorf("fetch %s: document over %d bytes", iri, maxRemoteDocument)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: document over %d bytes", iri, maxRemoteDocument)
 	}
 	doc, err := actor.ParseRemote(body)
 	if err != nil {
-		return actor.Remote{}, fmt.Errorf("fetch %s: %w", iri, err)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
 	}
 	if !sameHost(doc.ID, iri) || (doc.KeyID != "" && !sameHost(doc.KeyID, iri)) {
-		return actor.Remote{}, fmt.Errorf("fetch %s: document claims id %s on another host", iri, doc.ID)
+		return actor.Remote{}, nil, fmt.Errorf("fetch %s: document claims id %s on another host", iri, doc.ID)
 	}
-	return doc, nil
+	return doc, body, nil
 }
 
 // sameHost reports whether two URLs have the same host (and port).

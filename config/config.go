@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"herald/keyseal"
 )
 
 // Defaults applied to keys the file and the environment leave unset.
@@ -25,6 +27,14 @@ const (
 	DefaultDataDir      = "./data"
 	DefaultPollInterval = 5 * time.Minute
 	DefaultFetchTimeout = 30 * time.Second
+	// DefaultRemovalCheckInterval bounds how long a removed item can go
+	// unnoticed when the site keeps answering 304 Not Modified.
+	DefaultRemovalCheckInterval = 10 * time.Minute
+	// DefaultMaxItemAge is the age past which a newly seen item is recorded
+	// but not pushed to followers (a backdated post).
+	DefaultMaxItemAge = 14 * 24 * time.Hour
+	// DefaultPushPollInterval is the safety poll of feeds pushed by WebSub.
+	DefaultPushPollInterval = time.Hour
 )
 
 // Config is Herald's whole configuration.
@@ -46,6 +56,35 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// Feeds are the accounts Herald serves, one per feed.
 	Feeds []Feed `yaml:"feeds"`
+	// AdminTokens grant access to the admin API (see admin.go).
+	AdminTokens []AdminToken `yaml:"admin_tokens"`
+	// KeyEncryptionKey, when set (32 bytes as hex or base64), encrypts the
+	// actors' private keys in the database. Best given only as
+	// HERALD_KEY_ENCRYPTION_KEY, so that it never sits beside the data.
+	KeyEncryptionKey string `yaml:"key_encryption_key"`
+	// Ownership makes accounts wait for their site's consent (ownership.go).
+	Ownership Ownership `yaml:"ownership"`
+	// AccountDomain is the domain of handles (@news@AccountDomain) when it
+	// differs from the host of BaseURL; that domain must redirect its
+	// /.well-known/webfinger and host-meta to BaseURL. "" means the host of
+	// BaseURL.
+	AccountDomain string `yaml:"account_domain"`
+	// Inbox holds moderation (blocks) and inbox rate limits.
+	Inbox Inbox `yaml:"inbox"`
+	// RemovalCheckInterval is the longest time between two unconditional
+	// fetches of a feed (ignoring ETag and Last-Modified), which is how an
+	// item removed at the source is noticed on servers that answer 304 for
+	// a feed that changed. 0 means DefaultRemovalCheckInterval.
+	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
+	// MaxItemAge: a new item dated longer ago than this is recorded but not
+	// pushed to followers. 0 means DefaultMaxItemAge (see ItemMaxAge).
+	MaxItemAge Duration `yaml:"max_item_age"`
+	// MaxPollInterval lets the poll interval of a quiet feed grow from its
+	// poll_interval up to this; 0 means no growth.
+	MaxPollInterval Duration `yaml:"max_poll_interval"`
+	// PushPollInterval is the safety poll interval of a feed whose WebSub
+	// subscription is active. 0 means DefaultPushPollInterval.
+	PushPollInterval Duration `yaml:"push_poll_interval"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -60,6 +99,13 @@ type Feed struct {
 	Summary string `yaml:"summary"`
 	// PollInterval overrides the default poll interval for this feed.
 	PollInterval Duration `yaml:"poll_interval"`
+	// Profile holds the account's profile settings (see profile.go).
+	Profile `yaml:",inline"`
+	// Posts holds how the account's posts look (see profile.go).
+	Posts `yaml:",inline"`
+	// RemovalCheckInterval overrides the global removal_check_interval;
+	// 0 means the global value (see Config.RemovalCheck).
+	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
 }
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
@@ -111,12 +157,27 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 // applyEnv overrides cfg with every HERALD_* variable that is set.
 func applyEnv(cfg *Config, getenv func(string) string) error {
 	strs := map[string]*string{
-		"HERALD_LISTEN":    &cfg.Listen,
-		"HERALD_BASE_URL":  &cfg.BaseURL,
-		"HERALD_DATA_DIR":  &cfg.DataDir,
-		"HERALD_LOG_LEVEL": &cfg.LogLevel,
+		"HERALD_LISTEN":             &cfg.Listen,
+		"HERALD_BASE_URL":           &cfg.BaseURL,
+		"HERALD_DATA_DIR":           &cfg.DataDir,
+		"HERALD_LOG_LEVEL":          &cfg.LogLevel,
+		"HERALD_KEY_ENCRYPTION_KEY": &cfg.KeyEncryptionKey,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	if v := env("HERALD_OWNERSHIP_REQUIRED"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("HERALD_OWNERSHIP_REQUIRED: %q is not true or false", v)
+		}
+		cfg.Ownership.Required = b
+	}
+	if v := env("HERALD_OWNERSHIP_ALLOWLIST"); v != "" {
+		cfg.Ownership.Allowlist = strings.Split(v, ",")
+	}
+	if v := env("HERALD_ADMIN_TOKEN"); v != "" {
+		cfg.AdminTokens = append(cfg.AdminTokens, AdminToken{Token: v, Role: RoleOperator})
+	}
+	strs["HERALD_ACCOUNT_DOMAIN"] = &cfg.AccountDomain
 	for name, dst := range strs {
 		if v := env(name); v != "" {
 			*dst = v
@@ -125,6 +186,11 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	durations := map[string]*Duration{
 		"HERALD_POLL_INTERVAL": &cfg.PollInterval,
 		"HERALD_FETCH_TIMEOUT": &cfg.FetchTimeout,
+
+		"HERALD_REMOVAL_CHECK_INTERVAL": &cfg.RemovalCheckInterval,
+		"HERALD_MAX_ITEM_AGE":           &cfg.MaxItemAge,
+		"HERALD_MAX_POLL_INTERVAL":      &cfg.MaxPollInterval,
+		"HERALD_PUSH_POLL_INTERVAL":     &cfg.PushPollInterval,
 	}
 	for name, dst := range durations {
 		if v := env(name); v != "" {
@@ -141,6 +207,15 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 			return fmt.Errorf("HERALD_ALLOW_PRIVATE_ADDRESSES: %q is not true or false", v)
 		}
 		cfg.AllowPrivateAddresses = b
+	}
+	if v := env("HERALD_BLOCKED_DOMAINS"); v != "" {
+		cfg.Inbox.BlockedDomains = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	if v := env("HERALD_BLOCKLIST_URL"); v != "" {
+		cfg.Inbox.BlocklistURL = v
+	}
+	if v := env("HERALD_BLOCKED_ACTORS"); v != "" {
+		cfg.Inbox.BlockedActors = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 	}
 	if v := env("HERALD_FEEDS"); v != "" {
 		feeds, err := parseEnvFeeds(v)
@@ -210,13 +285,42 @@ func (c *Config) Validate() error {
 	if c.FetchTimeout.Std() < 100*time.Millisecond {
 		return fmt.Errorf("fetch_timeout: %s is too short", c.FetchTimeout.Std())
 	}
+	if c.RemovalCheckInterval != 0 && c.RemovalCheckInterval.Std() < time.Second {
+		return fmt.Errorf("removal_check_interval: %s is shorter than 1s", c.RemovalCheckInterval.Std())
+	}
+	if c.MaxItemAge != 0 && c.MaxItemAge.Std() < time.Minute {
+		return fmt.Errorf("max_item_age: %s is shorter than 1m", c.MaxItemAge.Std())
+	}
+	if c.PushPollInterval != 0 && c.PushPollInterval.Std() < time.Second {
+		return fmt.Errorf("push_poll_interval: %s is shorter than 1s", c.PushPollInterval.Std())
+	}
+	if c.MaxPollInterval != 0 && c.MaxPollInterval < c.PollInterval {
+		return fmt.Errorf("max_poll_interval: %s is shorter than poll_interval %s", c.MaxPollInterval.Std(), c.PollInterval.Std())
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
+	if err := c.validateAccountDomain(); err != nil {
+		return err
+	}
+	if err := c.Inbox.validate(); err != nil {
+		return err
+	}
 	if len(c.Feeds) == 0 {
 		return errors.New("feeds: at least one feed is required")
+	}
+	if err := c.validateAdminTokens(); err != nil {
+		return err
+	}
+	if err := c.Ownership.validate(); err != nil {
+		return err
+	}
+	if c.KeyEncryptionKey != "" {
+		if _, err := keyseal.ParseKey(c.KeyEncryptionKey); err != nil {
+			return fmt.Errorf("key_encryption_key: %w", err)
+		}
 	}
 	seen := map[string]bool{}
 	for i, f := range c.Feeds {
@@ -242,7 +346,13 @@ func (f Feed) validate() error {
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
 	}
-	return nil
+	if f.RemovalCheckInterval != 0 && f.RemovalCheckInterval.Std() < time.Second {
+		return fmt.Errorf("removal_check_interval: %s is shorter than 1s", f.RemovalCheckInterval.Std())
+	}
+	if err := f.Profile.validate(); err != nil {
+		return err
+	}
+	return f.Posts.validate()
 }
 
 // yamlLine matches the "line N: " with which yaml.v3 starts each message.
@@ -299,8 +409,106 @@ func keyOnLine(n *yaml.Node, line int, path string) string {
 	return ""
 }
 
-// Host returns the host of BaseURL (with port, if any): the domain of handles.
+// Host returns the host of BaseURL (with port, if any).
 func (c *Config) Host() string {
 	u, _ := url.Parse(c.BaseURL)
 	return u.Host
+}
+
+// Moderation and inbox abuse limits. These keys live in Inbox (YAML key
+// "inbox") so they stay apart from the feed settings.
+type Inbox struct {
+	// BlockedDomains are hosts whose actors Herald refuses (403) and drops
+	// as followers; a domain blocks its subdomains too.
+	BlockedDomains []string `yaml:"blocked_domains"`
+	// BlockedActors are actor ids refused and dropped the same way.
+	BlockedActors []string `yaml:"blocked_actors"`
+	// RateLimit is how many inbox POSTs per second one client IP, and one
+	// verified sending host, may make on average; 0 means DefaultInboxRate.
+	RateLimit float64 `yaml:"rate_limit"`
+	// RateBurst is how many POSTs above the rate a client may send at once;
+	// 0 means 10 times RateLimit.
+	RateBurst int `yaml:"rate_burst"`
+	// BlocklistURL is a published domain blocklist in Mastodon's CSV export
+	// format; its suspended domains are blocked like BlockedDomains. "" means
+	// none.
+	BlocklistURL string `yaml:"blocklist_url"`
+	// BlocklistRefresh is how often BlocklistURL is fetched again; 0 means
+	// DefaultBlocklistRefresh.
+	BlocklistRefresh Duration `yaml:"blocklist_refresh"`
+}
+
+// DefaultBlocklistRefresh is the default Inbox.BlocklistRefresh.
+const DefaultBlocklistRefresh = 6 * time.Hour
+
+// DefaultInboxRate is the default Inbox.RateLimit: far above what one
+// server sends in honest traffic, low enough to stop a flood.
+const DefaultInboxRate = 100
+
+// validate checks the inbox keys and lowercases the blocked domains.
+func (in *Inbox) validate() error {
+	for i, d := range in.BlockedDomains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" || strings.ContainsAny(d, "/:@ ") {
+			return fmt.Errorf("inbox.blocked_domains[%d]: %q is not a domain name", i, in.BlockedDomains[i])
+		}
+		in.BlockedDomains[i] = d
+	}
+	for i, a := range in.BlockedActors {
+		u, err := url.Parse(a)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("inbox.blocked_actors[%d]: %q is not an actor id (an http(s) URL)", i, a)
+		}
+	}
+	if in.BlocklistURL != "" {
+		u, err := url.Parse(in.BlocklistURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("inbox.blocklist_url: %q is not an http(s) URL", in.BlocklistURL)
+		}
+	}
+	if in.BlocklistRefresh != 0 && in.BlocklistRefresh.Std() < time.Minute {
+		return fmt.Errorf("inbox.blocklist_refresh: %s is shorter than 1m", in.BlocklistRefresh.Std())
+	}
+	if in.RateLimit < 0 || in.RateBurst < 0 {
+		return fmt.Errorf("inbox.rate_limit and inbox.rate_burst: must not be negative")
+	}
+	return nil
+}
+
+// RemovalCheck returns the removal check interval of f: its own, else the
+// global one, else DefaultRemovalCheckInterval.
+func (c *Config) RemovalCheck(f Feed) time.Duration {
+	switch {
+	case f.RemovalCheckInterval != 0:
+		return f.RemovalCheckInterval.Std()
+	case c.RemovalCheckInterval != 0:
+		return c.RemovalCheckInterval.Std()
+	}
+	return DefaultRemovalCheckInterval
+}
+
+// ItemMaxAge returns max_item_age, or DefaultMaxItemAge when unset.
+func (c *Config) ItemMaxAge() time.Duration {
+	if c.MaxItemAge != 0 {
+		return c.MaxItemAge.Std()
+	}
+	return DefaultMaxItemAge
+}
+
+// PollBounds returns the shortest and longest poll interval of f: its
+// poll_interval, and max_poll_interval when that is longer.
+func (c *Config) PollBounds(f Feed) (shortest, longest time.Duration) {
+	shortest = f.PollInterval.Std()
+	if shortest == 0 {
+		shortest = c.PollInterval.Std()
+	}
+	return shortest, max(shortest, c.MaxPollInterval.Std())
+}
+
+// PushPoll returns push_poll_interval, or DefaultPushPollInterval.
+func (c *Config) PushPoll() time.Duration {
+	if c.PushPollInterval != 0 {
+		return c.PushPollInterval.Std()
+	}
+	return DefaultPushPollInterval
 }

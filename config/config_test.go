@@ -112,6 +112,7 @@ func TestEnvOverrides(t *testing.T) {
 		{"HERALD_FETCH_TIMEOUT", "2m", func(c *Config) bool { return c.FetchTimeout.Std() == 2*time.Minute }},
 		{"HERALD_ALLOW_PRIVATE_ADDRESSES", "true", func(c *Config) bool { return c.AllowPrivateAddresses }},
 		{"HERALD_LOG_LEVEL", "warn", func(c *Config) bool { return c.LogLevel == "warn" }},
+		{"HERALD_ACCOUNT_DOMAIN", "Example.org", func(c *Config) bool { return c.HandleDomain() == "example.org" }},
 		{"HERALD_FEEDS", "a=https://a.example/feed", func(c *Config) bool {
 			return len(c.Feeds) == 1 && c.Feeds[0].Handle == "a" && c.Feeds[0].URL == "https://a.example/feed"
 		}},

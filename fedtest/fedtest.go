@@ -172,17 +172,30 @@ func (s *Server) serveActor(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "signed fetch required: "+d.Problem, http.StatusUnauthorized)
 		return
 	}
+	writePerson(w, person{id: s.ActorID(), username: "alice", name: "Alice", inbox: s.Inbox(), sharedInbox: s.SharedInbox(),
+		keyID: s.KeyID(), publicKeyPEM: s.pubPEM})
+}
+
+// person is what a fake actor document says.
+type person struct {
+	id, username, name, inbox, sharedInbox, keyID, publicKeyPEM string
+}
+
+// writePerson answers with a Mastodon-shaped Person document.
+func writePerson(w http.ResponseWriter, p person) {
 	doc := map[string]any{
 		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
-		"id":                s.ActorID(),
+		"id":                p.id,
 		"type":              "Person",
-		"preferredUsername": "alice",
-		"name":              "Alice",
-		"inbox":             s.Inbox(),
-		"outbox":            s.ActorID() + "/outbox",
-		"followers":         s.ActorID() + "/followers",
-		"endpoints":         map[string]any{"sharedInbox": s.SharedInbox()},
-		"publicKey":         map[string]any{"id": s.KeyID(), "owner": s.ActorID(), "publicKeyPem": s.pubPEM},
+		"preferredUsername": p.username,
+		"inbox":             p.inbox,
+		"outbox":            p.id + "/outbox",
+		"followers":         p.id + "/followers",
+		"endpoints":         map[string]any{"sharedInbox": p.sharedInbox},
+		"publicKey":         map[string]any{"id": p.keyID, "owner": p.id, "publicKeyPem": p.publicKeyPEM},
+	}
+	if p.name != "" {
+		doc["name"] = p.name
 	}
 	w.Header().Set("Content-Type", "application/activity+json")
 	_ = json.NewEncoder(w).Encode(doc)

@@ -251,19 +251,8 @@ func (f *Fleet) serveActor(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	doc := map[string]any{
-		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
-		"id":                h.ActorID(),
-		"type":              "Person",
-		"preferredUsername": "u",
-		"inbox":             h.Inbox(),
-		"outbox":            h.ActorID() + "/outbox",
-		"followers":         h.ActorID() + "/followers",
-		"endpoints":         map[string]any{"sharedInbox": h.SharedInbox()},
-		"publicKey":         map[string]any{"id": h.ActorID() + "#main-key", "owner": h.ActorID(), "publicKeyPem": f.pubPEM},
-	}
-	w.Header().Set("Content-Type", "application/activity+json")
-	_ = json.NewEncoder(w).Encode(doc)
+	writePerson(w, person{id: h.ActorID(), username: "u", inbox: h.Inbox(), sharedInbox: h.SharedInbox(),
+		keyID: h.ActorID() + "#main-key", publicKeyPEM: f.pubPEM})
 }
 
 func (f *Fleet) serveInbox(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,10 @@ import (
 // Feed, or anything else the parser cannot recognise as RSS, RDF or Atom.
 var ErrNotAFeed = errors.New("not a feed")
 
+// ErrHTMLPage is the ErrNotAFeed returned for an HTML page: perhaps a
+// website whose feed Fetcher.Discover can find.
+var ErrHTMLPage = fmt.Errorf("%w: got an HTML page", ErrNotAFeed)
+
 // Feed is a parsed feed, normalised.
 type Feed struct {
 	// Title is plain text: tags stripped, entities decoded, whitespace collapsed.
@@ -42,6 +46,13 @@ type Feed struct {
 	// equal Published times in reverse document order, because feeds list
 	// their newest entry first.
 	Items []Item
+	// Hub is the WebSub hub the document advertises (rel="hub"), absolute;
+	// "" if none. The HTTP Link header may name one too (Result.Links).
+	Hub string
+	// Problems describe what is odd about the feed but does not stop it
+	// from being used, one short sentence each: no items, items sharing a
+	// key (only the first counts), items without a link or a date.
+	Problems []string
 }
 
 // Item is one entry of a feed, normalised.
@@ -82,12 +93,37 @@ type Item struct {
 	// Updated is in UTC; zero if the feed gives none (WordPress RSS never
 	// does; its Atom feed does).
 	Updated time.Time
+	// Images are the item's pictures with what the WordPress REST API
+	// tells about them (the featured image: alt text, size, type); nil
+	// without enrichment, when ImageURL is all there is.
+	Images []Image
+	// Tags are the item's tags when the REST API tells them apart from
+	// its categories (then Categories holds only the categories).
+	Tags []string
+	// Modified is the last modification time the REST API gives, in UTC;
+	// zero without enrichment.
+	Modified time.Time
+	// Enriched is true when the WordPress REST API filled in the fields
+	// above (and the content, author and categories). Its Hash then has the
+	// prefix "wp:", so that an enriched item is only ever compared with an
+	// enriched version of itself.
+	Enriched bool
 	// Hash is the hex SHA-256 of what a reader sees: Title, Link, Summary,
 	// Content, Categories and ImageURL, each length-prefixed so that field
 	// boundaries count. Dates and Key are not part of it, so a new Updated
 	// time alone is not an edit. Changing how it is computed makes every
 	// known item look Edited once.
 	Hash string
+}
+
+// Image is a picture of an item.
+type Image struct {
+	// URL is absolute http(s); MediaType e.g. "image/jpeg", "" if unknown.
+	URL, MediaType string
+	// Alt is the alternative text, "" if none.
+	Alt string
+	// Width and Height are in pixels, 0 if unknown.
+	Width, Height int
 }
 
 // Parse parses an RSS 2.0, RSS 1.0/RDF, Atom or JSON Feed document. feedURL
@@ -180,7 +216,7 @@ func runParser(body []byte) (gf *gofeed.Feed, err error) {
 func notAFeedReason(body []byte) error {
 	ct := http.DetectContentType(body)
 	if strings.HasPrefix(ct, "text/html") || looksLikeHTML(body) {
-		return fmt.Errorf("%w: got an HTML page", ErrNotAFeed)
+		return ErrHTMLPage
 	}
 	return fmt.Errorf("%w: unrecognised format (sniffed as %s)", ErrNotAFeed, ct)
 }
@@ -218,7 +254,40 @@ func normalise(gf *gofeed.Feed, feedURL string) *Feed {
 		f.Items = append(f.Items, newItem(gi, orig.at(i), base, feedAuthor))
 	}
 	sortOldestFirst(f.Items)
+	f.Problems = problems(f.Items)
+	f.Hub = feedHub(gf, feedURL)
 	return f
+}
+
+// problems lists what is odd about items (see Feed.Problems).
+func problems(items []Item) []string {
+	if len(items) == 0 {
+		return []string{"the feed has no items"}
+	}
+	var dup, noLink, noDate int
+	keys := make(map[string]bool, len(items))
+	for _, it := range items {
+		if keys[it.Key] {
+			dup++
+		}
+		keys[it.Key] = true
+		if it.Link == "" {
+			noLink++
+		}
+		if it.Published.IsZero() {
+			noDate++
+		}
+	}
+	var out []string
+	add := func(n int, what string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%d of %d items %s", n, len(items), what))
+		}
+	}
+	add(dup, "repeat the guid of another item (only the first is used)")
+	add(noLink, "have no link")
+	add(noDate, "have no date (the time Herald first saw them is used)")
+	return out
 }
 
 // sortOldestFirst orders items by Published, and items with equal times

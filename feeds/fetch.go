@@ -47,6 +47,12 @@ type Result struct {
 	Validators Validators
 	// URL is the URL finally fetched, after redirects.
 	URL string
+	// MovedTo is URL when every redirect followed was permanent (301 or
+	// 308): the address to fetch from now on. "" otherwise.
+	MovedTo string
+	// Links are the relations of the HTTP Link header (lowercased) with
+	// their first URL, such as RelWordPressAPI and "hub".
+	Links map[string]string
 }
 
 // HTTPError is an answer other than 2xx or 304.
@@ -110,7 +116,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
-	resp, err := f.Client.Do(req)
+	var hops redirects
+	resp, err := hops.follow(f.Client).Do(req)
 	if err != nil {
 		return nil, fetchError(ctx, rawURL, timeout, err)
 	}
@@ -122,6 +129,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resu
 	if err != nil {
 		return nil, fetchError(ctx, rawURL, timeout, err)
 	}
+	res.MovedTo = hops.movedTo(res.URL)
+	res.Links = LinkHeader(resp.Header, res.URL)
 	return res, nil
 }
 

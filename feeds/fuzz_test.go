@@ -47,3 +47,17 @@ func FuzzParse(f *testing.F) {
 		Diff(map[string]string{}, feed.Items)
 	})
 }
+
+// FuzzParseWPPosts: REST API answers come from arbitrary servers too.
+func FuzzParseWPPosts(f *testing.F) {
+	f.Add([]byte(`[{"guid":{"rendered":"http://x/?p=1"},"link":"http://x/a/","_embedded":{"wp:term":[[{"name":"A &amp; B","taxonomy":"category"}]]}}]`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		posts, err := ParseWPPosts(body, "http://x/wp-json/")
+		if err != nil {
+			return
+		}
+		items := []Item{{Key: "http://x/?p=1"}}
+		Enrich(items, posts)
+	})
+}

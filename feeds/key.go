@@ -102,6 +102,27 @@ func itemHash(it Item) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// enrichedHash is the Hash of an enriched item: "wp:" and the hex SHA-256
+// over what itemHash covers plus tags and every image with its alt text,
+// type and size.
+func enrichedHash(it Item) string {
+	h := sha256.New()
+	writeField(h, "herald-item-wp-v1")
+	writeField(h, itemHash(it))
+	writeField(h, strconv.Itoa(len(it.Tags)))
+	for _, t := range it.Tags {
+		writeField(h, t)
+	}
+	writeField(h, strconv.Itoa(len(it.Images)))
+	for _, im := range it.Images {
+		writeField(h, im.URL)
+		writeField(h, im.MediaType)
+		writeField(h, im.Alt)
+		writeField(h, strconv.Itoa(im.Width)+"x"+strconv.Itoa(im.Height))
+	}
+	return "wp:" + hex.EncodeToString(h.Sum(nil))
+}
+
 // writeField writes s to h as "<len>:<s>".
 func writeField(h hash.Hash, s string) {
 	// hash.Hash.Write never returns an error.

@@ -23,6 +23,10 @@ type KeyResolver func(ctx context.Context, keyID string) (pub crypto.PublicKey, 
 type Verified struct {
 	KeyID string
 	Owner string
+	// Date is the request's signed Date; Signature the raw Signature header
+	// value (for replay detection: see ReplayCache).
+	Date      time.Time
+	Signature string
 }
 
 // Mastodon's window (app/controllers/concerns/signature_verification.rb):
@@ -40,6 +44,17 @@ type VerifyOptions struct {
 	// MaxSkew, when positive, accepts a Date within ±MaxSkew of Now. Zero
 	// means Mastodon's window: up to 1h5m in the past, up to 1h in the future.
 	MaxSkew time.Duration
+	// Origin is the server's public origin ("https://news.example.org"),
+	// used for the @target-uri and @scheme components of RFC 9421
+	// signatures; "" derives them from the request.
+	Origin string
+}
+
+// ReplayWindow returns how long after its Date a signature stays valid
+// under opts: how long a ReplayCache must remember it.
+func (o VerifyOptions) ReplayWindow() time.Duration {
+	past, _ := o.window()
+	return past
 }
 
 // window returns how far in the past and in the future a Date may be.
@@ -80,7 +95,8 @@ func Verify(ctx context.Context, req *http.Request, body []byte, resolve KeyReso
 	if err := checkCoverage(req, p, len(body) > 0); err != nil {
 		return Verified{}, err
 	}
-	if err := checkTime(req.Header.Get("Date"), p, opts); err != nil {
+	date, err := checkTime(req.Header.Get("Date"), p, opts)
+	if err != nil {
 		return Verified{}, err
 	}
 	if err := checkDigest(req.Header.Values("Digest"), body); err != nil {
@@ -98,7 +114,7 @@ func Verify(ctx context.Context, req *http.Request, body []byte, resolve KeyReso
 	if err := verifyRSA(req, p, pub); err != nil {
 		return Verified{}, fmt.Errorf("verify signature by %s: %w", p.keyID, err)
 	}
-	return Verified{KeyID: p.keyID, Owner: owner}, nil
+	return Verified{KeyID: p.keyID, Owner: owner, Date: date, Signature: req.Header.Get("Signature")}, nil
 }
 
 // signatureParams finds and parses the Signature header.
@@ -149,8 +165,8 @@ func checkCoverage(req *http.Request, p params, hasBody bool) error {
 }
 
 // checkTime enforces the Date window, and the created and expires
-// parameters when present (step 3 of Verify).
-func checkTime(date string, p params, opts VerifyOptions) error {
+// parameters when present (step 3 of Verify), and returns the Date.
+func checkTime(date string, p params, opts VerifyOptions) (time.Time, error) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -158,19 +174,19 @@ func checkTime(date string, p params, opts VerifyOptions) error {
 	past, future := opts.window()
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return fmt.Errorf("%w: unparsable Date %q", ErrStaleDate, date)
+		return time.Time{}, fmt.Errorf("%w: unparsable Date %q", ErrStaleDate, date)
 	}
 	switch {
 	case t.Before(now.Add(-past)):
-		return fmt.Errorf("%w: Date %s is more than %v old", ErrStaleDate, date, past)
+		return time.Time{}, fmt.Errorf("%w: Date %s is more than %v old", ErrStaleDate, date, past)
 	case t.After(now.Add(future)):
-		return fmt.Errorf("%w: Date %s is more than %v ahead", ErrStaleDate, date, future)
+		return time.Time{}, fmt.Errorf("%w: Date %s is more than %v ahead", ErrStaleDate, date, future)
 	case p.created > 0 && time.Unix(p.created, 0).After(now.Add(future)):
-		return fmt.Errorf("%w: created %d is in the future", ErrStaleDate, p.created)
+		return time.Time{}, fmt.Errorf("%w: created %d is in the future", ErrStaleDate, p.created)
 	case p.expires > 0 && now.After(time.Unix(p.expires, 0).Add(future)):
-		return fmt.Errorf("%w: expired at %d", ErrStaleDate, p.expires)
+		return time.Time{}, fmt.Errorf("%w: expired at %d", ErrStaleDate, p.expires)
 	}
-	return nil
+	return t, nil
 }
 
 // resolveKey calls resolve and classifies its failure.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -66,6 +67,37 @@ type FeedState struct {
 	SiteURL     string `json:"site_url,omitempty"`
 	ImageURL    string `json:"image_url,omitempty"`
 	Language    string `json:"language,omitempty"`
+	// LastFullFetch is the last 200 answer: a fetch whose body was read.
+	// Once removal_check_interval has passed since, the next fetch is
+	// unconditional, because some servers answer 304 for a changed feed.
+	LastFullFetch time.Time `json:"last_full_fetch,omitzero"`
+	// ConfigURL is the configured URL this state belongs to; URL differs
+	// from it once the feed has moved permanently (301/308). A new
+	// ConfigURL starts the state afresh.
+	ConfigURL string `json:"config_url,omitempty"`
+	// Status says in a few words how the feed is doing ("ok", "not
+	// modified", "failing: …", "disabled: …").
+	Status string `json:"status,omitempty"`
+	// Disabled is set when the feed answered 410 Gone: it is not polled
+	// again until its configured URL changes.
+	Disabled bool `json:"disabled,omitempty"`
+	// ItemsSeen counts the feed's items Herald knows (posted, recorded or
+	// held for their date).
+	ItemsSeen int `json:"items_seen,omitempty"`
+	// NewestItem is the date of the newest item of the last full fetch;
+	// the poll interval grows while the feed stays quiet.
+	NewestItem time.Time `json:"newest_item,omitzero"`
+	// DiscoveredFeed is the feed found on the configured page when that
+	// is a website rather than a feed ("" if the URL is a feed).
+	DiscoveredFeed string `json:"discovered_feed,omitempty"`
+	// API is the WordPress REST API root the site advertises, "" if none.
+	API string `json:"api,omitempty"`
+	// APIStatus tells how the last call to the REST API went; APIFailed is
+	// when it last failed (Herald waits an hour before asking again).
+	APIStatus string    `json:"api_status,omitempty"`
+	APIFailed time.Time `json:"api_failed,omitzero"`
+	// Hub is the WebSub hub the feed advertises, "" if none.
+	Hub string `json:"hub,omitempty"`
 }
 
 // FeedState returns the state of handle's feed (zero when never polled).
@@ -83,4 +115,20 @@ func (s *Store) SaveFeedState(handle string, st FeedState) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketFeeds), []byte(handle), st)
 	})
+}
+
+// ResealActorKey replaces handle's stored key with sealed (the same key,
+// encrypted) if the stored value is still old. It returns false when the
+// stored value changed meanwhile.
+func (s *Store) ResealActorKey(handle string, old, sealed []byte) (bool, error) {
+	replaced := false
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActorKeys)
+		if !bytes.Equal(b.Get([]byte(handle)), old) {
+			return nil
+		}
+		replaced = true
+		return b.Put([]byte(handle), sealed)
+	})
+	return replaced, err
 }

@@ -22,6 +22,12 @@ type SeenItem struct {
 	Updated   time.Time `json:"updated,omitzero"`
 	// Version counts the edits delivered so far (0 for the original).
 	Version int `json:"version"`
+	// Deleted is when the item was withdrawn at its source and its post
+	// deleted; zero while it stands. A deleted item is never posted again.
+	Deleted time.Time `json:"deleted,omitzero"`
+	// Link is the article URL, checked when the item vanishes from its
+	// feed ("" in records made before it was kept).
+	Link string `json:"link,omitempty"`
 }
 
 // Document is a JSON-LD document (object or activity) with its id.
@@ -40,6 +46,9 @@ type Post struct {
 	// 1678 to 2262). When another activity already sits at At in the outbox,
 	// this one is placed a nanosecond later, so every entry has its own time.
 	At time.Time
+	// Silent posts are recorded (item, object, outbox) but queue no
+	// deliveries: backdated items, and everything on a first poll.
+	Silent bool
 }
 
 // ApplyPoll records the outcome of one successful poll in a single
@@ -63,6 +72,9 @@ func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver 
 		for _, p := range posts {
 			if err := putPost(tx, handle, p); err != nil {
 				return err
+			}
+			if p.Silent {
+				continue
 			}
 			for _, inbox := range inboxes {
 				added, err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})

@@ -36,7 +36,10 @@ var (
 	bucketDeliveries    = []byte("deliveries")    // next attempt|activity id|inbox → Job JSON
 	bucketRemoteActors  = []byte("remote_actors") // actor id → RemoteActor JSON
 	bucketRemoteKeys    = []byte("remote_keys")   // key id → actor id
-	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys}
+	bucketScheduled     = []byte("scheduled")     // per actor: item key → Scheduled JSON
+	bucketTombstones    = []byte("tombstones")    // deleted object id → Tombstone JSON; its activities' ids → "@" + object id
+	bucketWebSub        = []byte("websub")        // handle → Subscription JSON
+	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones, bucketWebSub}
 	errBucketNotCreated = errors.New("bucket missing")
 )
 

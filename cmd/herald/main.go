@@ -3,12 +3,15 @@
 // Usage:
 //
 //	herald serve --config FILE   run the server
+//	herald move --config FILE --handle H --to URL   move an account's followers
 //	herald version               print the version
+//	herald remote export|erase --config FILE ACTOR_ID
+//	                             print or erase all Herald holds about one remote account
+//	herald reports --config FILE print the reports (Flags) received
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,9 +46,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	switch args[0] {
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "serve":
-		return serveCommand(args[1:], stderr)
+		return serveCommand(rest, stderr)
+	case "feeds":
+		return feedsCommand(rest, stdout, stderr)
+	case "followers", "stats", "deliveries", "backup":
+		return adminCommand(cmd, rest, stdout, stderr)
+	case "verify":
+		return verifyCommand(rest, stdout, stderr)
+	case "restore":
+		return restoreCommand(rest, stdout, stderr)
+	case "remote":
+		return remoteCommand(rest, stdout, stderr)
+	case "reports":
+		return reportsCommand(rest, stdout, stderr)
+	case "move":
+		return moveCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -53,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "herald: unknown command %q\n", args[0])
+		fmt.Fprintf(stderr, "herald: unknown command %q\n", cmd)
 		usage(stderr)
 		return exitUsage
 	}
@@ -63,8 +81,30 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Herald serves news feeds (RSS, Atom, JSON Feed) as fediverse accounts.
 
 Usage:
-  herald serve --config FILE   run the server (every key can also come from HERALD_* variables)
-  herald version               print the version
+  herald serve --config FILE          run the server (every key can also come from HERALD_* variables)
+  herald feeds check URL              fetch a feed and preview the account and posts, publishing nothing
+  herald feeds list --config FILE     list the configured feeds and their health
+  herald followers HANDLE             list an account's followers
+  herald stats HANDLE                 show an account's feed health and counts
+  herald deliveries                   show the delivery queue
+  herald backup FILE                  write a consistent copy of the database
+  herald restore --config FILE BACKUP put a backup in place (Herald stopped; the old database is kept as .bak)
+  herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
+  herald remote export --config FILE ACTOR_ID
+                                      print, as JSON, everything Herald holds about one remote account
+  herald remote erase --config FILE ACTOR_ID
+                                      erase it (follows, likes, boosts, replies, reports, cached actor)
+  herald reports --config FILE        print the reports (Flag activities) received, as JSON
+  herald move --config FILE --handle HANDLE --to ACTOR_URL
+                                      move the account's followers to another account
+                                      (Herald stopped; the next serve delivers the Move)
+  herald version                      print the version
+
+followers, stats, deliveries, backup and feeds list read the data directory
+of a stopped server (--config FILE), or ask a running one through its admin
+API (--server URL with --token TOKEN or HERALD_ADMIN_TOKEN). Run any command
+with --help for its flags. Exit status: 0 success, 1 failure, 2 usage or
+config error.
 `)
 }
 
@@ -73,10 +113,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path to the YAML config file (optional when HERALD_* variables set everything)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+		return parseExit(err)
 	}
 	cfg, err := config.Load(*configPath, os.Getenv)
 	if err != nil {
@@ -106,12 +143,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
-	client := outbound.NewClient(outbound.Options{
-		AllowPrivate: cfg.AllowPrivateAddresses,
-		Timeout:      cfg.FetchTimeout.Std(),
-		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
-	})
-	b, err := bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version})
+	b, err := newBridge(cfg, st, log)
 	if err != nil {
 		return err
 	}
@@ -120,6 +152,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	return b.Run(ctx, ln)
+}
+
+// newBridge builds the Bridge of cfg on st, with the one outbound client.
+func newBridge(cfg *config.Config, st *store.Store, log *slog.Logger) (*bridge.Bridge, error) {
+	client := outbound.NewClient(outbound.Options{
+		AllowPrivate: cfg.AllowPrivateAddresses,
+		Timeout:      cfg.FetchTimeout.Std(),
+		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
+	})
+	return bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version})
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

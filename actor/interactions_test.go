@@ -1,0 +1,71 @@
+package actor
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestInteractionCollectionsGolden compares the likes, shares and replies
+// collections of a post with testdata/golden (rewrite with -update).
+func TestInteractionCollectionsGolden(t *testing.T) {
+	u := URLs{Base: testBase}
+	post := u.Object(testHandle, "https://example.org/?p=1")
+	likes, err := CountCollection(u.Likes(post), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares, err := CountCollection(u.Shares(post), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies, err := RepliesCollection(u.Replies(post), 2, []string{testAlice + "/statuses/1", "https://other.example/notes/9x\"y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{"likes": likes, "shares": shares, "replies": replies} {
+		t.Run(name, func(t *testing.T) {
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, doc, "", "  "); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, doc)
+			}
+			pretty.WriteByte('\n')
+			path := filepath.Join("testdata", "golden", "interactions_"+name+".json")
+			if *update {
+				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./actor -run Golden -update)", err)
+			}
+			if !bytes.Equal(pretty.Bytes(), want) {
+				t.Errorf("%s differs from the golden file:\n%s", path, pretty.Bytes())
+			}
+		})
+	}
+}
+
+// TestRepliesCollectionBounded: at most MaxListedReplies ids are listed,
+// totalItems is the real count.
+func TestRepliesCollectionBounded(t *testing.T) {
+	ids := make([]string, MaxListedReplies+50)
+	for i := range ids {
+		ids[i] = testAlice + "/statuses/" + string(rune('a'+i%26))
+	}
+	doc, err := RepliesCollection("https://h.example/users/news/posts/x/replies", 1000, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		TotalItems   int      `json:"totalItems"`
+		OrderedItems []string `json:"orderedItems"`
+	}
+	if err := json.Unmarshal(doc, &c); err != nil || c.TotalItems != 1000 || len(c.OrderedItems) != MaxListedReplies {
+		t.Fatalf("%+v %v", c, err)
+	}
+}

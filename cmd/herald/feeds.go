@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"herald/actor"
+	"herald/bridge"
+	"herald/feeds"
+	"herald/outbound"
+)
+
+// feedsCommand runs "feeds check" and "feeds list".
+func feedsCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "Usage: herald feeds check URL | herald feeds list [flags]")
+		return exitUsage
+	}
+	switch args[0] {
+	case "check":
+		return checkCommand(args[1:], stdout, stderr)
+	case "list":
+		return listCommand(args[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "herald feeds: unknown subcommand %q (check, list)\n", args[0])
+		return exitUsage
+	}
+}
+
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// checkCommand fetches a feed and previews, without publishing anything or
+// touching a data directory, the account and the posts Herald would make.
+func checkCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("feeds check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	handle := fs.String("handle", "news", "handle to preview the account with")
+	base := fs.String("base-url", "https://herald.example", "base_url to preview ids with")
+	posts := fs.Int("posts", 3, "how many of the newest posts to show")
+	allowPrivate := fs.Bool("allow-private", false, "allow a feed on a loopback or private address")
+	timeout := fs.Duration("timeout", 30*time.Second, "fetch timeout")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: herald feeds check [flags] URL")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate, Timeout: *timeout, UserAgent: bridge.UserAgent(version, *base)})
+	fetcher := &feeds.Fetcher{Client: client, UserAgent: bridge.UserAgent(version, *base), Timeout: *timeout}
+	res, err := fetcher.Fetch(context.Background(), fs.Arg(0), feeds.Validators{})
+	if err != nil {
+		fmt.Fprintf(stdout, "PROBLEM: %v\n", err)
+		explain(stdout, err)
+		return exitFailed
+	}
+	if err := preview(stdout, res, strings.ToLower(*handle), strings.TrimRight(*base, "/"), *posts); err != nil {
+		fmt.Fprintf(stderr, "herald feeds check: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// explain adds advice for the usual failures.
+func explain(w io.Writer, err error) {
+	var httpErr *feeds.HTTPError
+	switch {
+	case errors.Is(err, feeds.ErrNotAFeed):
+		fmt.Fprintln(w, "  The URL answered with something that is not RSS, Atom or JSON Feed (often the home page). Use the feed's own URL, e.g. https://example.org/feed/ on WordPress.")
+	case errors.Is(err, outbound.ErrPrivateAddress):
+		fmt.Fprintln(w, "  The address is not public. Herald refuses such fetches unless allow_private_addresses is true (here: --allow-private).")
+	case errors.As(err, &httpErr):
+		fmt.Fprintf(w, "  The server answered HTTP %d. Check the URL in a browser; a firewall or bot filter may block Herald's User-Agent.\n", httpErr.StatusCode)
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintln(w, "  The server did not answer in time.")
+	}
+}
+
+func preview(w io.Writer, res *feeds.Result, handle, base string, n int) error {
+	f := res.Feed
+	r := actor.NewRenderer(base)
+	fmt.Fprintf(w, "Feed %s: %d items\n", res.URL, len(f.Items))
+	fmt.Fprintf(w, "Account @%s@%s (%s)\n  name: %s\n  bio:  %s\n  site: %s\n", handle, hostOf(base), r.Actor(handle), f.Title, f.Description, f.SiteURL)
+	problems := feedProblems(f)
+	start := max(len(f.Items)-n, 0)
+	fmt.Fprintf(w, "Newest %d posts, as followers would see them:\n", len(f.Items)-start)
+	for i := len(f.Items) - 1; i >= start; i-- {
+		it := f.Items[i]
+		note, err := r.Note(handle, actor.Item{Key: it.Key, Title: it.Title, Link: it.Link, Summary: it.Summary, Content: it.Content,
+			Language: f.Language, Author: it.Author, Categories: it.Categories}, it.Published, time.Time{})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n  %s  %s\n  %s\n", it.Published.UTC().Format("2006-01-02 15:04"), it.Link, contentOf(note))
+	}
+	if len(problems) == 0 {
+		fmt.Fprintln(w, "\nNo problems found.")
+		return nil
+	}
+	fmt.Fprintln(w, "\nProblems:")
+	for _, p := range problems {
+		fmt.Fprintln(w, "  - "+p)
+	}
+	return nil
+}
+
+// feedProblems lists what would make the account look poor.
+func feedProblems(f *feeds.Feed) []string {
+	var out []string
+	if len(f.Items) == 0 {
+		out = append(out, "the feed has no items: nothing would be posted until one appears")
+	}
+	if f.Title == "" {
+		out = append(out, "the feed has no title: the account would be named after its handle (set name in the config)")
+	}
+	for _, it := range f.Items {
+		switch {
+		case it.Link == "":
+			out = append(out, fmt.Sprintf("item %q has no link: its post cannot point to the article", it.Title))
+		case it.Published.IsZero():
+			out = append(out, fmt.Sprintf("item %q has no date: it is dated when Herald first sees it", it.Title))
+		}
+	}
+	return out
+}
+
+func contentOf(note []byte) string {
+	var n struct {
+		Content string `json:"content"`
+	}
+	_ = json.Unmarshal(note, &n)
+	return n.Content
+}
+
+func hostOf(base string) string {
+	_, host, _ := strings.Cut(base, "://")
+	return host
+}
+
+// listCommand lists the configured feeds and their health.
+func listCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("feeds list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var flags adminFlags
+	flags.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	src, err := flags.open()
+	if err != nil {
+		fmt.Fprintf(stderr, "herald feeds list: %v\n", err)
+		return exitUsage
+	}
+	defer src.Close()
+	actors, err := src.Actors()
+	if err != nil {
+		fmt.Fprintf(stderr, "herald feeds list: %v\n", err)
+		return exitFailed
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "HANDLE\tFOLLOWERS\tPOSTS\tLAST SUCCESS\tLAST ERROR\tFEED")
+	for _, a := range actors {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", a.Handle, a.Followers, a.Posts, when(a.LastSuccess), a.LastError, a.FeedURL)
+	}
+	return flushExit(tw, stderr)
+}
+
+func flushExit(tw *tabwriter.Writer, stderr io.Writer) int {
+	if err := tw.Flush(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// printStatus writes one actor's status for "herald stats".
+func printStatus(w io.Writer, s bridge.ActorStatus) {
+	fmt.Fprintf(w, "account:       %s\nfeed:          %s\nfollowers:     %d\nposts:         %d\nlast poll:     %s\nlast success:  %s\n",
+		s.ID, s.FeedURL, s.Followers, s.Posts, when(s.LastAttempt), when(s.LastSuccess))
+	if s.LastError != "" {
+		fmt.Fprintf(w, "last error:    %s (%d in a row)\n", s.LastError, s.Failures)
+	}
+	if s.LastPing != nil {
+		fmt.Fprintf(w, "last ping:     %s via %s (%s)\n", when(s.LastPing.At), s.LastPing.Via, s.LastPing.Source)
+	}
+	if o := s.Ownership; o != nil && o.Verified {
+		fmt.Fprintf(w, "site:          confirmed (%s)\n", o.Method)
+	} else if o != nil {
+		fmt.Fprintf(w, "site:          NOT CONFIRMED: the account is unpublished until the site shows token %s\n", o.Token)
+		for _, line := range o.Instructions {
+			fmt.Fprintln(w, "               "+line)
+		}
+	}
+}

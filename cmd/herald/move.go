@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"herald/config"
+	"herald/store"
+)
+
+// moveCommand runs `herald move --config FILE --handle HANDLE --to ACTOR_URL`:
+// it queues a Move of the account's followers to another account. Herald
+// must be stopped (the database is Herald's alone); the next `herald serve`
+// delivers the Move.
+func moveCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("move", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "path to the YAML config file")
+	handle := fs.String("handle", "", "the account to move (a feed's handle)")
+	target := fs.String("to", "", "the new account's actor URL; it must list the old account in alsoKnownAs")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *handle == "" || *target == "" || fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "herald move: --handle and --to are required")
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := config.Load(*configPath, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald: config: %v\n", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	n, err := move(ctx, cfg, strings.ToLower(strings.TrimSpace(*handle)), strings.TrimSpace(*target), stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald move: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "Move of %s to %s queued for %d inboxes; `herald serve` delivers it.\n", *handle, *target, n)
+	return exitOK
+}
+
+func move(ctx context.Context, cfg *config.Config, handle, target string, stderr io.Writer) (n int, err error) {
+	st, err := store.Open(cfg.DataDir)
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return 0, fmt.Errorf("%w (stop herald serve first)", err)
+		}
+		return 0, err
+	}
+	defer func() {
+		if closeErr := st.Close(); closeErr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", closeErr)
+		}
+	}()
+	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel))
+	if err != nil {
+		return 0, err
+	}
+	return b.Move(ctx, handle, target)
+}

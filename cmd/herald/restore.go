@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"herald/config"
+	"herald/store"
+)
+
+// restoreCommand puts a backup in place of a stopped server's database.
+// The backup is checked first (it must open as a Herald database), the
+// current database is kept as herald.db.bak, and the swap is a rename, so
+// a failure leaves the data directory as it was.
+func restoreCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "config file of the stopped server (its data_dir receives the backup)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: herald restore --config FILE BACKUP")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := config.Load(*configPath, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald restore: config: %v\n", err)
+		return exitUsage
+	}
+	if err := restore(fs.Arg(0), cfg.DataDir); err != nil {
+		fmt.Fprintf(stderr, "herald restore: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "restored %s into %s (the previous database is %s.bak)\n", fs.Arg(0), cfg.DataDir, store.FileName)
+	return exitOK
+}
+
+func restore(backup, dataDir string) error {
+	// The server must be stopped: holding the lock proves it.
+	current, err := store.Open(dataDir)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("herald is running on %s: stop it first", dataDir)
+	}
+	if err != nil {
+		return err
+	}
+	defer current.Close()
+	staging, err := os.MkdirTemp(dataDir, ".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staging)
+	staged := filepath.Join(staging, store.FileName)
+	if err := copyFile(backup, staged); err != nil {
+		return err
+	}
+	check, err := store.Open(staging)
+	if err != nil {
+		return fmt.Errorf("%s is not a Herald database: %w", backup, err)
+	}
+	if err := check.Close(); err != nil {
+		return err
+	}
+	live := filepath.Join(dataDir, store.FileName)
+	if err := os.Rename(live, live+".bak"); err != nil {
+		return err
+	}
+	if err := os.Rename(staged, live); err != nil {
+		_ = os.Rename(live+".bak", live)
+		return err
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

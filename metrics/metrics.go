@@ -1,0 +1,121 @@
+// Package metrics defines Herald's Prometheus metrics: counters that the
+// components increment as things happen, and gauges read from the store at
+// scrape time (so no hot path keeps them up to date).
+package metrics
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the counters. A nil *Metrics is valid and counts nothing,
+// so components can run without metrics in tests.
+type Metrics struct {
+	registry *prometheus.Registry
+
+	// Polls counts feed polls by handle and outcome (ok, not_modified, error).
+	Polls *prometheus.CounterVec
+	// Items counts new and edited items found, by handle and kind.
+	Items *prometheus.CounterVec
+	// Deliveries counts delivery attempts by outcome (delivered, retry,
+	// rejected, gone, given_up).
+	Deliveries *prometheus.CounterVec
+	// Inbox counts inbox requests by activity type and verdict (accepted,
+	// rejected status code).
+	Inbox *prometheus.CounterVec
+	// Pings counts change notifications by kind (xmlrpc, api, websub) and
+	// whether they matched a feed.
+	Pings *prometheus.CounterVec
+}
+
+// Gauges are read at every scrape.
+type Gauges interface {
+	// QueueDepth is the number of pending deliveries.
+	QueueDepth() (int, error)
+	// DatabaseBytes is the size of the bbolt file.
+	DatabaseBytes() (int64, error)
+	// Accounts returns followers and posts per handle.
+	Accounts() (map[string]AccountCounts, error)
+}
+
+// AccountCounts are one account's gauges.
+type AccountCounts struct {
+	Followers, Posts int
+}
+
+// New creates the metrics and registers them, the Go runtime and process
+// collectors, and the gauges in a registry of their own.
+func New(g Gauges) *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		Polls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_polls_total",
+			Help: "Feed polls by handle and outcome (ok, not_modified, error)."}, []string{"handle", "outcome"}),
+		Items: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_items_total",
+			Help: "Items found new or edited, by handle and kind (added, edited)."}, []string{"handle", "kind"}),
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_deliveries_total",
+			Help: "Delivery attempts by outcome (delivered, retry, rejected, gone, given_up)."}, []string{"outcome"}),
+		Inbox: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_inbox_requests_total",
+			Help: "Inbox requests by activity type and verdict (accepted or the HTTP status of the rejection)."}, []string{"type", "verdict"}),
+		Pings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_pings_total",
+			Help: "Change notifications by kind (xmlrpc, api, websub) and whether they matched a feed."}, []string{"via", "matched"}),
+	}
+	m.registry.MustRegister(m.Polls, m.Items, m.Deliveries, m.Inbox, m.Pings,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&gaugeCollector{g: g})
+	return m
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// Count increments counter with labels; nothing happens on a nil *Metrics
+// or a nil counter.
+func Count(counter *prometheus.CounterVec, labels ...string) {
+	if counter != nil {
+		counter.WithLabelValues(labels...).Inc()
+	}
+}
+
+var (
+	queueDesc     = prometheus.NewDesc("herald_delivery_queue_depth", "Pending deliveries.", nil, nil)
+	dbDesc        = prometheus.NewDesc("herald_database_bytes", "Size of the bbolt database.", nil, nil)
+	followersDesc = prometheus.NewDesc("herald_followers", "Followers per account.", []string{"handle"}, nil)
+	postsDesc     = prometheus.NewDesc("herald_posts", "Posts (outbox activities) per account.", []string{"handle"}, nil)
+)
+
+// gaugeCollector reads the store at scrape time.
+type gaugeCollector struct{ g Gauges }
+
+func (c *gaugeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- queueDesc
+	ch <- dbDesc
+	ch <- followersDesc
+	ch <- postsDesc
+}
+
+func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
+	if n, err := c.g.QueueDepth(); err == nil {
+		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(n))
+	} else {
+		ch <- prometheus.NewInvalidMetric(queueDesc, err)
+	}
+	if n, err := c.g.DatabaseBytes(); err == nil {
+		ch <- prometheus.MustNewConstMetric(dbDesc, prometheus.GaugeValue, float64(n))
+	} else {
+		ch <- prometheus.NewInvalidMetric(dbDesc, err)
+	}
+	accounts, err := c.g.Accounts()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(followersDesc, err)
+		return
+	}
+	for handle, a := range accounts {
+		ch <- prometheus.MustNewConstMetric(followersDesc, prometheus.GaugeValue, float64(a.Followers), handle)
+		ch <- prometheus.MustNewConstMetric(postsDesc, prometheus.GaugeValue, float64(a.Posts), handle)
+	}
+}

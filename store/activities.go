@@ -1,0 +1,51 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// QueueActivity stores activity (an actor-level activity such as a Move) and
+// queues one delivery job per unique follower inbox of handle, in one
+// transaction. Storing the same activity again replaces its document and
+// queues it again, except to inboxes where it is still pending. It returns
+// the number of jobs queued.
+func (s *Store) QueueActivity(handle string, activity Document, now time.Time) (queued int, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		queued = 0
+		if err := tx.Bucket(bucketDocuments).Put([]byte(activity.ID), activity.JSON); err != nil {
+			return err
+		}
+		inboxes, err := deliveryInboxes(tx, handle)
+		if err != nil {
+			return err
+		}
+		for _, inbox := range inboxes {
+			added, err := putJob(tx, Job{ActivityID: activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
+			if err != nil {
+				return err
+			}
+			if added {
+				queued++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("queue %s for %s: %w", activity.ID, handle, err)
+	}
+	return queued, nil
+}
+
+// PutDocument stores doc under its id, replacing what was there.
+func (s *Store) PutDocument(doc Document) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDocuments).Put([]byte(doc.ID), doc.JSON)
+	})
+	if err != nil {
+		return fmt.Errorf("put document %s: %w", doc.ID, err)
+	}
+	return nil
+}

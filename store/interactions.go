@@ -1,0 +1,240 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Interaction kinds.
+const (
+	KindLike  = "like"
+	KindShare = "share"
+	KindReply = "reply"
+)
+
+// Buckets of interactions. They are created on first write, so a database
+// from an older Herald opens unchanged; readers treat a missing bucket as
+// empty.
+var (
+	// object id \x00 kind \x00 interaction id → Interaction JSON
+	bucketInteractions = []byte("interactions")
+	// interaction id → primary key in bucketInteractions
+	bucketInteractionIDs = []byte("interaction_ids")
+	// actor \x00 object \x00 kind \x00 interaction id → primary key
+	bucketInteractionActors = []byte("interaction_actors")
+)
+
+// Interaction is a like, a boost (share) or a reply of a remote actor on
+// one of Herald's posts.
+type Interaction struct {
+	// ID is the id of the Like or Announce activity, or of the reply Note.
+	ID string `json:"id"`
+	// Kind is KindLike, KindShare or KindReply.
+	Kind string `json:"kind"`
+	// Actor is the remote actor's id.
+	Actor string `json:"actor"`
+	// Object is the id of Herald's post.
+	Object string `json:"object"`
+	// Content is the reply's sanitised HTML; URL its web page (replies only).
+	Content string `json:"content,omitempty"`
+	URL     string `json:"url,omitempty"`
+	// Published is the reply's publication time (replies only).
+	Published time.Time `json:"published,omitzero"`
+	// Received is when Herald recorded it.
+	Received time.Time `json:"received"`
+}
+
+func interactionKey(object, kind, id string) []byte {
+	return []byte(object + "\x00" + kind + "\x00" + id)
+}
+
+func actorIndexKey(i Interaction) []byte {
+	return []byte(i.Actor + "\x00" + i.Object + "\x00" + i.Kind + "\x00" + i.ID)
+}
+
+// interactionBuckets returns the three buckets, creating them when tx is
+// writable; nil buckets in a read-only transaction mean no interactions yet.
+func interactionBuckets(tx *bolt.Tx) (prim, ids, actors *bolt.Bucket, err error) {
+	if !tx.Writable() {
+		return tx.Bucket(bucketInteractions), tx.Bucket(bucketInteractionIDs), tx.Bucket(bucketInteractionActors), nil
+	}
+	bs := make([]*bolt.Bucket, 3)
+	for i, name := range [][]byte{bucketInteractions, bucketInteractionIDs, bucketInteractionActors} {
+		if bs[i], err = tx.CreateBucketIfNotExists(name); err != nil {
+			return nil, nil, nil, fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return bs[0], bs[1], bs[2], nil
+}
+
+// AddInteraction records i. It is idempotent: an interaction whose id is
+// already recorded changes nothing (isNew false), and so does a second like
+// or boost of the same post by the same actor under another id (Mastodon
+// keeps one per actor and post). A reply recorded again by its own actor
+// (an Update of the Note) replaces the stored content. Concurrent calls
+// are committed together (bbolt Batch); each returns once its write is
+// durable.
+func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
+	if i.ID == "" || i.Actor == "" || i.Object == "" {
+		return false, fmt.Errorf("add interaction: id, actor and object are required")
+	}
+	// Batch lets concurrent inbox requests share one commit (and fsync);
+	// the function is idempotent, as Batch requires: run again, it finds
+	// its own write and changes nothing.
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		isNew = false
+		prim, ids, actors, err := interactionBuckets(tx)
+		if err != nil {
+			return err
+		}
+		if old := ids.Get([]byte(i.ID)); old != nil {
+			var prev Interaction
+			if _, err := getJSON(prim, old, &prev); err != nil {
+				return err
+			}
+			if i.Kind != KindReply || prev.Kind != KindReply || prev.Actor != i.Actor || prev.Object != i.Object {
+				return nil
+			}
+			i.Received = prev.Received
+			return putJSON(prim, old, i) // an edited reply
+		}
+		if i.Kind != KindReply && hasPrefix(actors, []byte(i.Actor+"\x00"+i.Object+"\x00"+i.Kind+"\x00")) {
+			return nil
+		}
+		key := interactionKey(i.Object, i.Kind, i.ID)
+		if err := putJSON(prim, key, i); err != nil {
+			return err
+		}
+		if err := ids.Put([]byte(i.ID), key); err != nil {
+			return err
+		}
+		isNew = true
+		return actors.Put(actorIndexKey(i), key)
+	})
+	if err != nil {
+		return false, fmt.Errorf("add %s %s: %w", i.Kind, i.ID, err)
+	}
+	return isNew, nil
+}
+
+func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
+	k, _ := b.Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// Interaction returns the interaction with id.
+func (s *Store) Interaction(id string) (i Interaction, found bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		prim, ids, _, _ := interactionBuckets(tx)
+		if ids == nil {
+			return nil
+		}
+		key := ids.Get([]byte(id))
+		if key == nil {
+			return nil
+		}
+		found, err = getJSON(prim, key, &i)
+		return err
+	})
+	return i, found, err
+}
+
+// RemoveInteraction removes the interaction id if actor made it (an Undo
+// or Delete by anyone else changes nothing). ok tells whether it did.
+func (s *Store) RemoveInteraction(id, actor string) (removed Interaction, ok bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		prim, ids, actors, err := interactionBuckets(tx)
+		if err != nil {
+			return err
+		}
+		key := ids.Get([]byte(id))
+		if key == nil {
+			return nil
+		}
+		var i Interaction
+		if _, err := getJSON(prim, key, &i); err != nil || i.Actor != actor {
+			return err
+		}
+		ok, removed = true, i
+		return deleteInteraction(prim, ids, actors, i)
+	})
+	if err != nil {
+		return Interaction{}, false, fmt.Errorf("remove interaction %s: %w", id, err)
+	}
+	return removed, ok, nil
+}
+
+func deleteInteraction(prim, ids, actors *bolt.Bucket, i Interaction) error {
+	if err := prim.Delete(interactionKey(i.Object, i.Kind, i.ID)); err != nil {
+		return err
+	}
+	if err := ids.Delete([]byte(i.ID)); err != nil {
+		return err
+	}
+	return actors.Delete(actorIndexKey(i))
+}
+
+// InteractionsBy returns every interaction of actor.
+func (s *Store) InteractionsBy(actor string) ([]Interaction, error) {
+	var out []Interaction
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prim, _, actors, _ := interactionBuckets(tx)
+		if actors == nil {
+			return nil
+		}
+		prefix := []byte(actor + "\x00")
+		c := actors.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var i Interaction
+			if _, err := getJSON(prim, v, &i); err != nil {
+				return err
+			}
+			out = append(out, i)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Interactions returns up to limit interactions of kind on object, ordered
+// by id, and their total number.
+func (s *Store) Interactions(object, kind string, limit int) (items []Interaction, total int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		prim, _, _, _ := interactionBuckets(tx)
+		if prim == nil {
+			return nil
+		}
+		prefix := []byte(object + "\x00" + kind + "\x00")
+		c := prim.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			total++
+			if len(items) >= limit {
+				continue
+			}
+			var i Interaction
+			if err := decodeJSON(k, v, &i); err != nil {
+				return err
+			}
+			items = append(items, i)
+		}
+		return nil
+	})
+	return items, total, err
+}
+
+// RemoveInteractionsBy removes every interaction of actor and returns how
+// many there were.
+func (s *Store) RemoveInteractionsBy(actor string) (n int, err error) {
+	before, err := s.InteractionsBy(actor)
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error { return eraseInteractions(tx, actor) })
+	if err != nil {
+		return 0, fmt.Errorf("remove interactions of %s: %w", actor, err)
+	}
+	return len(before), nil
+}
