@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -223,9 +224,10 @@ func countFault(f *fedtest.Fleet, fault fedtest.Fault) int {
 }
 
 // runKill kills Herald with SIGKILL once a third of the hosts have the
-// Create, restarts it on the same data and waits for every host. It
-// returns the duplicates, which must not exceed the requests that were in
-// flight at the kill (at most bridge.DefaultWorkers).
+// Create, restarts it on the same data and waits for every host. The jobs
+// still queued at the restart must be exactly the hosts not yet served plus
+// the duplicates (requests that reached their host but whose outcome was
+// not committed, at most bridge.DefaultWorkers), and each must be sent once.
 func runKill(t *testing.T, n int) (duplicates, atKill int) {
 	fleet := newFleet(t, n, nil)
 	defer fleet.Close()
@@ -237,7 +239,17 @@ func runKill(t *testing.T, n int) (duplicates, atKill int) {
 		time.Sleep(time.Millisecond)
 	}
 	in.kill()
+	time.Sleep(200 * time.Millisecond) // requests already on the wire land
 	atKill = fleet.Reached("Create")
+	st, err := store.Open(filepath.Join(in.dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := st.PendingJobs()
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	in.start()
 	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", n); err != nil {
 		t.Fatal(err)
@@ -247,13 +259,14 @@ func runKill(t *testing.T, n int) (duplicates, atKill int) {
 	if missing != 0 {
 		t.Errorf("%d hosts never got the Create", missing)
 	}
-	if dups > bridge.DefaultWorkers {
-		t.Errorf("%d duplicates, more than could be in flight (%d)", dups, bridge.DefaultWorkers)
+	if want := pending - (n - atKill); dups != want || dups > bridge.DefaultWorkers {
+		t.Errorf("%d duplicates; %d jobs were queued at the restart for %d hosts not served: want %d, at most %d",
+			dups, pending, n-atKill, want, bridge.DefaultWorkers)
 	}
 	if n, _ := in.openStore().PendingJobs(); n != 0 {
 		t.Errorf("%d jobs left queued", n)
 	}
-	t.Logf("kill N=%d: killed with %d hosts served, all %d served after restart, %d duplicates", n, atKill, n, dups)
+	t.Logf("kill N=%d: killed with %d hosts served and %d jobs queued; all %d served after restart, %d duplicates", n, atKill, pending, n, dups)
 	return dups, atKill
 }
 

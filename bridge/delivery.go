@@ -154,14 +154,25 @@ func (d *deliverer) Run(ctx context.Context) {
 // requests does not make the dispatcher rescan the queue for each.
 const dispatchPause = 2 * time.Millisecond
 
-// dispatch starts due jobs with start until ctx is cancelled.
+// dispatch starts due jobs with start until ctx is cancelled. While more
+// jobs are due than slots are free (a fan-out), it rescans the queue only
+// once a sixteenth of the slots is free again: each scan walks past the
+// jobs in flight, so rescanning for every finished request would cost more
+// than the requests.
 func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
+	refill := max(1, d.workers/16)
+	backlog := false // the last scan found more due jobs than free slots
+	pause := dispatchPause
 	for ctx.Err() == nil {
 		free := d.workers - d.inFlightCount()
-		started := 0
-		if free > 0 {
-			started = d.startDue(free, start)
-			if started == free {
+		if free > 0 && (!backlog || free >= refill) {
+			began := time.Now()
+			started := d.startDue(free, start)
+			// A long queue of jobs held back (hosts at their limit) makes
+			// scans slow: keep scanning to a fifth of the time at most.
+			pause = max(dispatchPause, 4*time.Since(began))
+			backlog = started == free
+			if backlog && free >= refill {
 				continue // there may be more
 			}
 		}
@@ -170,14 +181,15 @@ func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 		case <-ctx.Done():
 		case <-d.wake:
 		case <-timer.C:
+			backlog = false // held hosts may be due again: rescan
 		}
 		timer.Stop()
-		pause := time.NewTimer(dispatchPause)
+		wait := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
-		case <-pause.C:
+		case <-wait.C:
 		}
-		pause.Stop()
+		wait.Stop()
 	}
 }
 
