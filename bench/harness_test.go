@@ -259,6 +259,42 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// cpuTime returns the CPU time (user + system) Herald has used so far.
+func (in *instance) cpuTime() time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", in.proc.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name (in parentheses): utime and stime are
+	// the 12th and 13th, in clock ticks of 1/100 s.
+	_, rest, _ := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return -1
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// processCPU returns the CPU time the test process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// signingCPU measures the CPU time of n RSA-2048 signatures (the test
+// process is otherwise idle meanwhile). Unlike wall time it hardly depends
+// on what else the shared machine runs.
+func signingCPU(t *testing.T, n int) time.Duration {
+	start := processCPU()
+	signingTime(t, n)
+	return processCPU() - start
+}
+
 // signingTime measures how long this machine takes to make n RSA-2048
 // PKCS#1 v1.5 SHA-256 signatures on all cores: the floor of a fan-out.
 func signingTime(t *testing.T, n int) time.Duration {

@@ -3,6 +3,7 @@ package bridge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +17,6 @@ import (
 	"herald/actor"
 	"herald/metrics"
 	"herald/outbound"
-	"herald/signature"
 	"herald/store"
 )
 
@@ -71,7 +71,7 @@ type deliveryOptions struct {
 type deliverer struct {
 	deliveryOptions
 	wake   chan struct{}
-	sign   chan struct{} // semaphore of signers
+	sign   *signerPool
 	bodies *bodyCache
 	hosts  *hostTable
 
@@ -105,7 +105,7 @@ func newDeliverer(o deliveryOptions) *deliverer {
 	return &deliverer{
 		deliveryOptions: o,
 		wake:            make(chan struct{}, 1),
-		sign:            make(chan struct{}, o.signers),
+		sign:            newSignerPool(o.now),
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
 		inFlight:        map[string]bool{},
@@ -136,15 +136,17 @@ func (d *deliverer) Run(ctx context.Context) {
 	})
 	defer stopDrain()
 
+	stopSigners := d.sign.run(d.signers)
+	defer stopSigners()
 	var wg sync.WaitGroup
+	defer wg.Wait() // before stopSigners: requests may still need a signer
 	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
-			d.attempt(reqCtx, j)
+			d.attempt(reqCtx, ctx.Done(), j)
 			d.release(j)
 			d.Notify() // the dispatcher may be waiting for a free slot
 		})
 	})
-	wg.Wait()
 }
 
 // dispatchPause is the shortest time between two scans of the queue when
@@ -152,14 +154,25 @@ func (d *deliverer) Run(ctx context.Context) {
 // requests does not make the dispatcher rescan the queue for each.
 const dispatchPause = 2 * time.Millisecond
 
-// dispatch starts due jobs with start until ctx is cancelled.
+// dispatch starts due jobs with start until ctx is cancelled. While more
+// jobs are due than slots are free (a fan-out), it rescans the queue only
+// once a sixteenth of the slots is free again: each scan walks past the
+// jobs in flight, so rescanning for every finished request would cost more
+// than the requests.
 func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
+	refill := max(1, d.workers/16)
+	backlog := false // the last scan found more due jobs than free slots
+	pause := dispatchPause
 	for ctx.Err() == nil {
 		free := d.workers - d.inFlightCount()
-		started := 0
-		if free > 0 {
-			started = d.startDue(free, start)
-			if started == free {
+		if free > 0 && (!backlog || free >= refill) {
+			began := time.Now()
+			started := d.startDue(free, start)
+			// A long queue of jobs held back (hosts at their limit) makes
+			// scans slow: keep scanning to a fifth of the time at most.
+			pause = max(dispatchPause, 4*time.Since(began))
+			backlog = started == free
+			if backlog && free >= refill {
 				continue // there may be more
 			}
 		}
@@ -168,14 +181,15 @@ func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 		case <-ctx.Done():
 		case <-d.wake:
 		case <-timer.C:
+			backlog = false // held hosts may be due again: rescan
 		}
 		timer.Stop()
-		pause := time.NewTimer(dispatchPause)
+		wait := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
-		case <-pause.C:
+		case <-wait.C:
 		}
-		pause.Stop()
+		wait.Stop()
 	}
 }
 
@@ -276,7 +290,10 @@ func (d *deliverer) inFlightCount() int {
 }
 
 // attempt sends one job and records the outcome in the store.
-func (d *deliverer) attempt(ctx context.Context, j store.Job) {
+//
+// ctx bounds the request; stop closes when shutdown begins: a job not yet
+// signed by then is not sent, and stays queued.
+func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.Job) {
 	log := d.log.With("activity_id", j.ActivityID, "inbox", j.Inbox, "attempt", j.Attempts+1)
 	host := hostOf(j.Inbox)
 	body, err := d.bodies.get(j.ActivityID)
@@ -286,8 +303,8 @@ func (d *deliverer) attempt(ctx context.Context, j store.Job) {
 		d.record(log, store.Outcome{Job: j, Kind: store.Failed, Error: "activity missing"})
 		return
 	}
-	status, retryAfter, err := d.post(ctx, j, body)
-	if ctx.Err() != nil {
+	status, retryAfter, err := d.post(ctx, stop, j, body)
+	if ctx.Err() != nil || errors.Is(err, errNotSent) {
 		// Shutdown cut the request: not the peer's fault, not an attempt.
 		d.hosts.release(host)
 		log.Info("delivery interrupted by shutdown; it stays queued")
@@ -349,7 +366,7 @@ func (d *deliverer) retry(log *slog.Logger, o store.Outcome, reason string, retr
 
 // post signs and sends one delivery. The signature is made afresh for every
 // attempt: peers reject a Date older than about an hour.
-func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
+func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
 	key, ok := d.keys.actors[j.Handle]
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
@@ -360,7 +377,7 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	}
 	req.Header.Set("Content-Type", actor.ContentType)
 	req.Header.Set("Accept", acceptActivityJSON)
-	if err := d.signRequest(ctx, req, body, key); err != nil {
+	if err := d.sign.sign(ctx, stop, req, body, key); err != nil {
 		return 0, 0, err
 	}
 	resp, err := d.client.Do(req)
@@ -370,21 +387,6 @@ func (d *deliverer) post(ctx context.Context, j store.Job, body []byte) (status 
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
-}
-
-// signRequest signs req when a signer is free: signing is CPU-bound, so
-// more signatures at once than cores only delay each other.
-func (d *deliverer) signRequest(ctx context.Context, req *http.Request, body []byte, key signingKey) error {
-	select {
-	case d.sign <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-d.sign }()
-	if err := signature.Sign(req, body, key.id, key.private, d.now()); err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	return nil
 }
 
 type outcome int

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,6 +24,7 @@ type SignedFollows struct {
 }
 
 type signedPost struct {
+	from   string // the sending host's IP
 	url    string
 	body   []byte
 	header http.Header
@@ -55,7 +58,9 @@ func (f *Fleet) SignFollows(target, inbox string, workers int) (*SignedFollows, 
 	if err := <-errs; err != nil {
 		return nil, err
 	}
-	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second}
+	// Each Follow leaves from its host's own address on a connection of
+	// its own, as from N separate servers (receivers limit per client IP).
+	tr := &http.Transport{DisableKeepAlives: true, DialContext: dialFrom}
 	return &SignedFollows{reqs: reqs, client: &http.Client{Transport: tr, Timeout: 60 * time.Second}}, nil
 }
 
@@ -85,11 +90,13 @@ func (f *Fleet) signFollow(h *FleetHost, target, inbox string) (signedPost, erro
 	if err := signer.SignRequest(f.key, h.ActorID()+"#main-key", req, body); err != nil {
 		return signedPost{}, err
 	}
-	return signedPost{url: inbox, body: body, header: req.Header}, nil
+	return signedPost{from: h.IP, url: inbox, body: body, header: req.Header}, nil
 }
 
 // Send posts every Follow, concurrency at a time, and returns how many got
-// each status (0 for transport errors).
+// each final status (0 for transport errors). Like a fediverse server it
+// tries a Follow again after a 429 or 503, when Retry-After says (at most
+// 5 s later), up to 5 times.
 func (s *SignedFollows) Send(ctx context.Context, concurrency int) map[int]int {
 	statuses := map[int]int{}
 	var mu sync.Mutex
@@ -98,7 +105,7 @@ func (s *SignedFollows) Send(ctx context.Context, concurrency int) map[int]int {
 	for range max(concurrency, 1) {
 		wg.Go(func() {
 			for p := range work {
-				status := s.post(ctx, p)
+				status := s.postRetrying(ctx, p)
 				mu.Lock()
 				statuses[status]++
 				mu.Unlock()
@@ -113,19 +120,51 @@ func (s *SignedFollows) Send(ctx context.Context, concurrency int) map[int]int {
 	return statuses
 }
 
-func (s *SignedFollows) post(ctx context.Context, p signedPost) int {
+func (s *SignedFollows) postRetrying(ctx context.Context, p signedPost) int {
+	for try := 1; ; try++ {
+		status, wait := s.post(ctx, p)
+		if (status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable) || try == 5 {
+			return status
+		}
+		select {
+		case <-ctx.Done():
+			return status
+		case <-time.After(wait):
+		}
+	}
+}
+
+// post sends p once and returns the status and the Retry-After wait.
+func (s *SignedFollows) post(ctx context.Context, p signedPost) (int, time.Duration) {
+	ctx = context.WithValue(ctx, fromKey{}, p.from)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(p.body))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	req.Header = p.header.Clone()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode
+	wait := time.Second
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+		wait = min(max(time.Duration(secs)*time.Second, 0), 5*time.Second)
+	}
+	return resp.StatusCode, wait
+}
+
+// fromKey is the context key of the local IP a Follow is sent from.
+type fromKey struct{}
+
+// dialFrom dials from the local IP in ctx (see fromKey), if any.
+func dialFrom(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := net.Dialer{Timeout: 10 * time.Second}
+	if ip, ok := ctx.Value(fromKey{}).(string); ok {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(ip)}
+	}
+	return d.DialContext(ctx, network, addr)
 }
 
 // String summarises the follows for logs.

@@ -40,7 +40,7 @@ const (
 // caller has not yet picked it up, net/http reports the request as failed
 // ("putIdleConn: too many idle connections") although the peer took it,
 // and the delivery would be sent twice.
-const maxIdleConns = 2048
+const maxIdleConns = 1024
 
 // Options configure the client. The zero value is usable and refuses private
 // destinations.

@@ -37,9 +37,10 @@ func (f Follower) DeliveryInbox() string {
 // Follow keeps the original Since and queues a fresh Accept, as the remote
 // server evidently did not see the first (unless that Accept is still
 // queued: one job per activity and inbox). isNew tells whether f was not yet
-// a follower.
+// a follower. Concurrent calls share a commit (bbolt Batch), so a burst of
+// Follows is not one fsync each.
 func (s *Store) AddFollower(handle string, f Follower, accept Document, now time.Time) (isNew bool, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		b, err := actorBucket(tx, bucketFollowers, handle, true)
 		if err != nil {
 			return err
