@@ -254,12 +254,20 @@ func runKill(t *testing.T, n int) (duplicates, atKill int) {
 	if err := fleet.WaitReached(ctxFor(t, 10*time.Minute), "Create", n); err != nil {
 		t.Fatal(err)
 	}
+	// Every host has the Create; the re-sends of the duplicates may still
+	// be on their way. Let the queue run dry (bounded) before stopping.
+	want := pending - (n - atKill)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, d := deliveryCounts(fleet, "Create"); d >= want {
+			break
+		}
+	}
 	in.stop()
 	missing, dups := deliveryCounts(fleet, "Create")
 	if missing != 0 {
 		t.Errorf("%d hosts never got the Create", missing)
 	}
-	if want := pending - (n - atKill); dups != want || dups > bridge.DefaultWorkers {
+	if dups != want || dups > bridge.DefaultWorkers {
 		t.Errorf("%d duplicates; %d jobs were queued at the restart for %d hosts not served: want %d, at most %d",
 			dups, pending, n-atKill, want, bridge.DefaultWorkers)
 	}
