@@ -90,6 +90,7 @@ func TestAdminAPI(t *testing.T) {
 		{name: "metrics", token: operatorToken, want: 200, contains: []string{
 			`herald_followers{handle="news"} 1`, `herald_followers{handle="weather"} 0`, `herald_posts{handle="news"} 5`,
 			"herald_delivery_queue_depth ", "herald_database_bytes ", "go_goroutines ",
+			"herald_delivery_oldest_pending_seconds ", `herald_delivery_hosts{state="held"} 0`,
 			`herald_polls_total{handle="news",outcome="ok"} 1`, `herald_items_total{handle="news",kind="added"} 5`,
 			`herald_deliveries_total{outcome="delivered"} 1`, `herald_inbox_requests_total{type="Follow",verdict="accepted"} 1`}},
 	}

@@ -15,6 +15,23 @@ func (g storeGauges) QueueDepth() (int, error) { return g.b.store.PendingJobs() 
 
 func (g storeGauges) DatabaseBytes() (int64, error) { return g.b.store.Size() }
 
+func (g storeGauges) OldestPending() (time.Duration, error) {
+	q, err := g.b.store.QueueStats(g.b.now())
+	return q.OldestAge(g.b.now()), err
+}
+
+func (g storeGauges) HostStates() (map[string]int, error) {
+	hosts, err := g.b.store.Hosts()
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, h := range hosts {
+		counts[h.State]++
+	}
+	return counts, nil
+}
+
 func (g storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
 	out := map[string]metrics.AccountCounts{}
 	for _, f := range g.b.cfg.Feeds {

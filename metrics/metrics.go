@@ -5,6 +5,7 @@ package metrics
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -35,6 +36,11 @@ type Metrics struct {
 type Gauges interface {
 	// QueueDepth is the number of pending deliveries.
 	QueueDepth() (int, error)
+	// OldestPending is how long the oldest pending delivery has waited.
+	OldestPending() (time.Duration, error)
+	// HostStates counts the hosts that failed at least once, by breaker
+	// state (ok, failing, held).
+	HostStates() (map[string]int, error)
 	// DatabaseBytes is the size of the bbolt file.
 	DatabaseBytes() (int64, error)
 	// Accounts returns followers and posts per handle.
@@ -83,6 +89,8 @@ func Count(counter *prometheus.CounterVec, labels ...string) {
 
 var (
 	queueDesc     = prometheus.NewDesc("herald_delivery_queue_depth", "Pending deliveries.", nil, nil)
+	oldestDesc    = prometheus.NewDesc("herald_delivery_oldest_pending_seconds", "Age of the oldest pending delivery.", nil, nil)
+	hostsDesc     = prometheus.NewDesc("herald_delivery_hosts", "Hosts that failed at least once, by breaker state.", []string{"state"}, nil)
 	dbDesc        = prometheus.NewDesc("herald_database_bytes", "Size of the bbolt database.", nil, nil)
 	followersDesc = prometheus.NewDesc("herald_followers", "Followers per account.", []string{"handle"}, nil)
 	postsDesc     = prometheus.NewDesc("herald_posts", "Posts (outbox activities) per account.", []string{"handle"}, nil)
@@ -93,6 +101,8 @@ type gaugeCollector struct{ g Gauges }
 
 func (c *gaugeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- queueDesc
+	ch <- oldestDesc
+	ch <- hostsDesc
 	ch <- dbDesc
 	ch <- followersDesc
 	ch <- postsDesc
@@ -103,6 +113,18 @@ func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(n))
 	} else {
 		ch <- prometheus.NewInvalidMetric(queueDesc, err)
+	}
+	if d, err := c.g.OldestPending(); err == nil {
+		ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, d.Seconds())
+	} else {
+		ch <- prometheus.NewInvalidMetric(oldestDesc, err)
+	}
+	if states, err := c.g.HostStates(); err == nil {
+		for _, state := range []string{"ok", "failing", "held"} {
+			ch <- prometheus.MustNewConstMetric(hostsDesc, prometheus.GaugeValue, float64(states[state]), state)
+		}
+	} else {
+		ch <- prometheus.NewInvalidMetric(hostsDesc, err)
 	}
 	if n, err := c.g.DatabaseBytes(); err == nil {
 		ch <- prometheus.MustNewConstMetric(dbDesc, prometheus.GaugeValue, float64(n))

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"herald/bridge"
 	"herald/config"
 )
 
@@ -82,10 +83,7 @@ func runAdmin(cmd, arg string, src source, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "pending deliveries: %d\n", q.Pending)
-		if !q.NextDue.IsZero() {
-			fmt.Fprintf(stdout, "next due:           %s\n", q.NextDue.UTC().Format(time.RFC3339))
-		}
+		printQueue(stdout, q)
 		return nil
 	default: // backup
 		return writeBackup(src, arg, stdout)
@@ -129,4 +127,24 @@ func writeBackup(src source, path string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "backup written to %s (restore: stop Herald, copy it to DATA_DIR/herald.db)\n", path)
 	return nil
+}
+
+// printQueue writes the queue and the failing hosts for "herald deliveries".
+func printQueue(w io.Writer, q bridge.QueueStatus) {
+	fmt.Fprintf(w, "pending deliveries: %d (%d due now)\n", q.Pending, q.Due)
+	if q.Pending > 0 {
+		fmt.Fprintf(w, "oldest waiting:     %s\n", (time.Duration(q.OldestPendingSeconds) * time.Second).String())
+	}
+	if !q.NextDue.IsZero() {
+		fmt.Fprintf(w, "next due:           %s\n", q.NextDue.UTC().Format(time.RFC3339))
+	}
+	if len(q.Hosts) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nHOST\tSTATE\tFAILURES\tHELD UNTIL\tLAST ERROR")
+	for _, h := range q.Hosts {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", h.Host, h.State, h.Failures, when(h.HeldUntil), h.LastError)
+	}
+	_ = tw.Flush()
 }

@@ -71,12 +71,7 @@ func (d *dirSource) Followers(handle string) ([]store.Follower, error) {
 }
 
 func (d *dirSource) Queue() (bridge.QueueStatus, error) {
-	pending, err := d.store.PendingJobs()
-	if err != nil {
-		return bridge.QueueStatus{}, err
-	}
-	next, _, err := d.store.NextDue()
-	return bridge.QueueStatus{Pending: pending, NextDue: next}, err
+	return bridge.ReadQueueStatus(d.store, time.Now())
 }
 
 func (d *dirSource) Backup(w io.Writer) error {
