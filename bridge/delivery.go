@@ -74,6 +74,8 @@ type deliverer struct {
 	sign   *signerPool
 	bodies *bodyCache
 	hosts  *hostTable
+	// wants9421 holds the hosts that asked for RFC 9421 signatures.
+	wants9421 sync.Map
 
 	mu       sync.Mutex
 	inFlight map[string]bool // by pair (activity id, 0, inbox)
@@ -365,28 +367,50 @@ func (d *deliverer) retry(log *slog.Logger, o store.Outcome, reason string, retr
 }
 
 // post signs and sends one delivery. The signature is made afresh for every
-// attempt: peers reject a Date older than about an hour.
+// attempt: peers reject a Date older than about an hour. Signatures are
+// draft-cavage, the one every peer takes, except for hosts known to want RFC
+// 9421: a 401 that carries Accept-Signature (RFC 9421 §5.1) marks the host
+// and the delivery is sent again at once, signed the RFC 9421 way.
 func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
 	key, ok := d.keys.actors[j.Handle]
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(body))
+	host := hostOf(j.Inbox)
+	_, modern := d.wants9421.Load(host)
+	resp, err := d.send(ctx, stop, j, body, key, modern)
 	if err != nil {
 		return 0, 0, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized && !modern && resp.Header.Get("Accept-Signature") != "" {
+		d.wants9421.Store(host, true)
+		d.log.Info("peer asks for RFC 9421 signatures; using them for this host", "host", host)
+		if resp, err = d.send(ctx, stop, j, body, key, true); err != nil {
+			return 0, 0, err
+		}
+	}
+	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
+}
+
+// send signs and POSTs body to j's inbox once; the response body is read
+// (bounded) and closed.
+func (d *deliverer) send(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte, key signingKey, rfc9421 bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set("Content-Type", actor.ContentType)
 	req.Header.Set("Accept", acceptActivityJSON)
-	if err := d.sign.sign(ctx, stop, req, body, key); err != nil {
-		return 0, 0, err
+	if err := d.sign.sign(ctx, stop, req, body, key, rfc9421); err != nil {
+		return nil, err
 	}
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode, min(outbound.RetryAfter(resp.Header, d.now()), maxRetryAfter), nil
+	resp.Body.Close()
+	return resp, nil
 }
 
 type outcome int

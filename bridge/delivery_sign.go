@@ -25,7 +25,10 @@ type signTask struct {
 	req  *http.Request
 	body []byte
 	key  signingKey
-	done chan error
+	// rfc9421 asks for an RFC 9421 message signature instead of the
+	// draft-cavage one (for peers that refuse the latter).
+	rfc9421 bool
+	done    chan error
 }
 
 func newSignerPool(now func() time.Time) *signerPool {
@@ -39,7 +42,11 @@ func (p *signerPool) run(n int) (stop func()) {
 	for range n {
 		wg.Go(func() {
 			for t := range p.tasks {
-				err := signature.Sign(t.req, t.body, t.key.id, t.key.private, p.now())
+				sign := signature.Sign
+				if t.rfc9421 {
+					sign = signature.SignMessage
+				}
+				err := sign(t.req, t.body, t.key.id, t.key.private, p.now())
 				if err != nil {
 					err = fmt.Errorf("sign: %w", err)
 				}
@@ -60,13 +67,13 @@ var errNotSent = errors.New("not sent: shutting down")
 // sign signs req with key when a signer is free. The Date is taken when
 // the signer starts, so every attempt carries a fresh one. It fails with
 // errNotSent when stop closes first, and with ctx's error when ctx ends.
-func (p *signerPool) sign(ctx context.Context, stop <-chan struct{}, req *http.Request, body []byte, key signingKey) error {
+func (p *signerPool) sign(ctx context.Context, stop <-chan struct{}, req *http.Request, body []byte, key signingKey, rfc9421 bool) error {
 	select {
 	case <-stop:
 		return errNotSent
 	default:
 	}
-	t := signTask{req: req, body: body, key: key, done: make(chan error, 1)}
+	t := signTask{req: req, body: body, key: key, rfc9421: rfc9421, done: make(chan error, 1)}
 	select {
 	case p.tasks <- t:
 	case <-stop:
