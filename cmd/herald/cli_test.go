@@ -267,3 +267,50 @@ func TestRestore(t *testing.T) {
 		t.Fatalf("previous database not kept: %v", err)
 	}
 }
+
+func TestFeedsAddRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.yaml")
+	original := "# Herald for the ministry\nbase_url: https://news.example.org # public origin\nfeeds:\n  - handle: news\n    url: https://example.org/feed/\n"
+	if err := os.WriteFile(path, []byte(original), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		handles  []string
+		contains string
+	}{
+		{name: "add", args: []string{"feeds", "add", "--config", path, "Weather", "https://weather.example.org/feed/"}, code: 0, handles: []string{"news", "weather"}},
+		{name: "add a handle twice", args: []string{"feeds", "add", "--config", path, "weather", "https://other.example/feed"}, code: 1, handles: []string{"news", "weather"}},
+		{name: "add an invalid URL", args: []string{"feeds", "add", "--config", path, "bad", "ftp://x/feed"}, code: 1, handles: []string{"news", "weather"}},
+		{name: "add a bad handle", args: []string{"feeds", "add", "--config", path, "no spaces", "https://x.example/feed"}, code: 1, handles: []string{"news", "weather"}},
+		{name: "remove", args: []string{"feeds", "remove", "--config", path, "news"}, code: 0, handles: []string{"weather"}},
+		{name: "remove the last feed", args: []string{"feeds", "remove", "--config", path, "weather"}, code: 1, handles: []string{"weather"}},
+		{name: "remove an unknown feed", args: []string{"feeds", "remove", "--config", path, "nobody"}, code: 1, handles: []string{"weather"}},
+		{name: "no config", args: []string{"feeds", "add", "x", "https://x.example/feed"}, code: 2, handles: []string{"weather"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			cfg, err := config.Load(path, func(string) string { return "" })
+			if err != nil {
+				t.Fatalf("config no longer loads: %v", err)
+			}
+			var handles []string
+			for _, f := range cfg.Feeds {
+				handles = append(handles, f.Handle)
+			}
+			if strings.Join(handles, ",") != strings.Join(tc.handles, ",") {
+				t.Fatalf("feeds %v, want %v", handles, tc.handles)
+			}
+		})
+	}
+	raw, _ := os.ReadFile(path)
+	if !strings.Contains(string(raw), "# Herald for the ministry") || !strings.Contains(string(raw), "# public origin") {
+		t.Fatalf("comments lost:\n%s", raw)
+	}
+}

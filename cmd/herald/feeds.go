@@ -20,7 +20,7 @@ import (
 // feedsCommand runs "feeds check" and "feeds list".
 func feedsCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: herald feeds check URL | herald feeds list [flags]")
+		fmt.Fprintln(stderr, "Usage: herald feeds check URL | list | add HANDLE URL | remove HANDLE [flags]")
 		return exitUsage
 	}
 	switch args[0] {
@@ -28,8 +28,10 @@ func feedsCommand(args []string, stdout, stderr io.Writer) int {
 		return checkCommand(args[1:], stdout, stderr)
 	case "list":
 		return listCommand(args[1:], stdout, stderr)
+	case "add", "remove":
+		return feedsEditCommand(args[0], args[1:], stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "herald feeds: unknown subcommand %q (check, list)\n", args[0])
+		fmt.Fprintf(stderr, "herald feeds: unknown subcommand %q (check, list, add, remove)\n", args[0])
 		return exitUsage
 	}
 }

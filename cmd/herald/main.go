@@ -84,6 +84,10 @@ Usage:
   herald serve --config FILE          run the server (every key can also come from HERALD_* variables)
   herald feeds check URL              fetch a feed and preview the account and posts, publishing nothing
   herald feeds list --config FILE     list the configured feeds and their health
+  herald feeds add --config FILE HANDLE URL
+                                      add a feed to the config file (checked; restart to apply)
+  herald feeds remove --config FILE HANDLE
+                                      remove a feed from the config file
   herald followers HANDLE             list an account's followers
   herald stats HANDLE                 show an account's feed health and counts
   herald deliveries                   show the delivery queue

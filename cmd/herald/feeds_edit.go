@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"herald/config"
+)
+
+// feedsEditCommand runs "feeds add" and "feeds remove": it edits the feeds
+// list of the config file (comments and the other keys are kept), checks
+// the result as Herald would load it, and replaces the file atomically.
+// The server picks the change up when restarted.
+func feedsEditCommand(verb string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("feeds "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "the config file to edit (required)")
+	want := map[string]string{"add": "HANDLE URL", "remove": "HANDLE"}[verb]
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: herald feeds %s --config FILE %s\n", verb, want)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if *configPath == "" || fs.NArg() != len(strings.Fields(want)) {
+		fs.Usage()
+		return exitUsage
+	}
+	handle := strings.ToLower(fs.Arg(0))
+	edit := func(feeds *yaml.Node) error { return addFeed(feeds, handle, fs.Arg(1)) }
+	if verb == "remove" {
+		edit = func(feeds *yaml.Node) error { return removeFeed(feeds, handle) }
+	}
+	if err := editFeeds(*configPath, edit); err != nil {
+		fmt.Fprintf(stderr, "herald feeds %s: %v\n", verb, err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "%s: feed %q %sed; restart Herald to apply.\n", *configPath, handle, strings.TrimSuffix(verb, "e"))
+	if verb == "remove" {
+		fmt.Fprintln(stdout, "The account's data stays in the database; its followers see no more posts (use herald move first to take them along).")
+	}
+	return exitOK
+}
+
+// editFeeds applies edit to the feeds sequence of the YAML file at path,
+// validates the result with config.Load and writes it in place.
+func editFeeds(path string, edit func(feeds *yaml.Node) error) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("parse %s: %w", path, err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return fmt.Errorf("%s is not a YAML mapping", path)
+	}
+	if err := edit(feedsNode(doc.Content[0])); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".herald-config-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(out.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if _, err := config.Load(tmp.Name(), func(string) string { return "" }); err != nil {
+		return fmt.Errorf("the edited config would not load: %w", err)
+	}
+	if info, err := os.Stat(path); err == nil {
+		_ = os.Chmod(tmp.Name(), info.Mode())
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// feedsNode returns the feeds sequence of the config mapping, adding an
+// empty one when the file has none.
+func feedsNode(root *yaml.Node) *yaml.Node {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "feeds" {
+			return root.Content[i+1]
+		}
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "feeds"}, seq)
+	return seq
+}
+
+// feedHandle returns the handle of one feeds entry.
+func feedHandle(entry *yaml.Node) string {
+	for i := 0; i+1 < len(entry.Content); i += 2 {
+		if entry.Content[i].Value == "handle" {
+			return strings.ToLower(entry.Content[i+1].Value)
+		}
+	}
+	return ""
+}
+
+func addFeed(feeds *yaml.Node, handle, url string) error {
+	for _, e := range feeds.Content {
+		if feedHandle(e) == handle {
+			return fmt.Errorf("a feed with handle %q is already configured", handle)
+		}
+	}
+	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	feeds.Kind, feeds.Tag, feeds.Style = yaml.SequenceNode, "!!seq", 0
+	feeds.Content = append(feeds.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map",
+		Content: []*yaml.Node{scalar("handle"), scalar(handle), scalar("url"), scalar(url)}})
+	return nil
+}
+
+func removeFeed(feeds *yaml.Node, handle string) error {
+	for i, e := range feeds.Content {
+		if feedHandle(e) == handle {
+			feeds.Content = append(feeds.Content[:i], feeds.Content[i+1:]...)
+			return nil
+		}
+	}
+	return errors.New("no feed with handle " + handle + " in the config")
+}
