@@ -18,7 +18,7 @@ import (
 // feedsEditCommand runs "feeds add" and "feeds remove": it edits the feeds
 // list of the config file (comments and the other keys are kept), checks
 // the result as Herald would load it, and replaces the file atomically.
-// The server picks the change up when restarted.
+// A running server picks the change up on SIGHUP.
 func feedsEditCommand(verb string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("feeds "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -44,7 +44,7 @@ func feedsEditCommand(verb string, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "herald feeds %s: %v\n", verb, err)
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "%s: feed %q %sed; restart Herald to apply.\n", *configPath, handle, strings.TrimSuffix(verb, "e"))
+	fmt.Fprintf(stdout, "%s: feed %q %sed; apply it with SIGHUP (kill -HUP PID) or a restart.\n", *configPath, handle, strings.TrimSuffix(verb, "e"))
 	if verb == "remove" {
 		fmt.Fprintln(stdout, "The account's data stays in the database; its followers see no more posts (use herald move first to take them along).")
 	}

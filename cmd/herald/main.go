@@ -85,7 +85,7 @@ Usage:
   herald feeds check URL              fetch a feed and preview the account and posts, publishing nothing
   herald feeds list --config FILE     list the configured feeds and their health
   herald feeds add --config FILE HANDLE URL
-                                      add a feed to the config file (checked; restart to apply)
+                                      add a feed to the config file (checked; apply with SIGHUP)
   herald feeds remove --config FILE HANDLE
                                       remove a feed from the config file
   herald followers HANDLE             list an account's followers
@@ -127,7 +127,11 @@ func serveCommand(args []string, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if err := serve(ctx, cfg, log); err != nil {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := func() (*config.Config, error) { return config.Load(*configPath, os.Getenv) }
+	if err := serve(ctx, cfg, log, hup, reload); err != nil {
 		log.Error("herald stopped", "error", err)
 		return exitFailed
 	}
@@ -137,7 +141,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 
 // serve opens the store, runs the bridge until ctx ends, and closes the
 // store last, after every worker has stopped.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error) {
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error)) (err error) {
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		return err
@@ -147,15 +151,54 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
+	for {
+		next, err := runUntilReload(ctx, cfg, st, log, hup, reload)
+		if err != nil || next == nil {
+			return err
+		}
+		cfg = next
+		log.Info("configuration reloaded", "feeds", len(cfg.Feeds))
+	}
+}
+
+// runUntilReload runs Herald with cfg until ctx ends (it returns nil, nil)
+// or SIGHUP brings a valid new configuration: then it shuts the running
+// Herald down in order, as for SIGTERM, and returns the new configuration to
+// start again with, on the same database. A new configuration with errors,
+// or another data_dir, is logged and ignored: the running one stays.
+func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error)) (*config.Config, error) {
 	b, err := newBridge(cfg, st, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	return b.Run(ctx, ln)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(runCtx, ln) }()
+	for {
+		select {
+		case err := <-done:
+			return nil, err
+		case <-hup:
+			next, err := reload()
+			switch {
+			case err != nil:
+				log.Error("reload refused: the configuration has errors; the running one stays", "error", err)
+			case next.DataDir != cfg.DataDir:
+				log.Error("reload refused: data_dir changed; restart Herald for that", "data_dir", next.DataDir)
+			default:
+				cancel()
+				if err := <-done; err != nil {
+					return nil, err
+				}
+				return next, nil
+			}
+		}
+	}
 }
 
 // newBridge builds the Bridge of cfg on st, with the one outbound client.

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -123,14 +124,32 @@ func freeAddr(t *testing.T) string {
 
 type process struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 	base   string
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the child writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // startBinary runs herald and waits until it answers /healthz at base.
 func startBinary(t *testing.T, bin, base string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin, args...), stderr: &bytes.Buffer{}, base: base}
+	p := &process{cmd: exec.Command(bin, args...), stderr: &syncBuffer{}, base: base}
 	p.cmd.Stderr = p.stderr
 	p.cmd.Env = append(os.Environ(), "HERALD_LOG_LEVEL=debug")
 	if err := p.cmd.Start(); err != nil {
@@ -185,4 +204,69 @@ func followerCount(t *testing.T, base string) int {
 		t.Fatal(err)
 	}
 	return c.TotalItems
+}
+
+// TestBinaryReloadsOnSIGHUP: SIGHUP applies an edited config file (a feed
+// added with "herald feeds add") without the process exiting; a config with
+// errors is refused and the running one stays.
+func TestBinaryReloadsOnSIGHUP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "herald")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "herald.yaml")
+	cfg := fmt.Sprintf("listen: %q\nbase_url: %q\ndata_dir: %q\nallow_private_addresses: true\nfeeds:\n  - handle: news\n    url: http://127.0.0.1:1/feed\n",
+		addr, "http://"+addr, filepath.Join(dir, "data"))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + addr
+	webfinger := func(handle string) int {
+		resp, err := http.Get(base + "/.well-known/webfinger?resource=acct:" + handle + "@" + addr)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	proc := startBinary(t, bin, base, "serve", "--config", cfgPath)
+	var editOut strings.Builder
+	if code := run([]string{"feeds", "add", "--config", cfgPath, "weather", "http://127.0.0.1:1/weather"}, &editOut, &editOut); code != 0 {
+		t.Fatalf("feeds add: exit %d: %s", code, editOut.String())
+	}
+	if webfinger("weather") != http.StatusNotFound {
+		t.Fatal("the new feed is served before the reload")
+	}
+	if err := proc.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return webfinger("weather") == http.StatusOK })
+
+	if err := os.WriteFile(cfgPath, []byte("feeds: [this is not: valid"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := proc.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(proc.stderr.String(), "reload refused") })
+	if webfinger("news") != http.StatusOK || webfinger("weather") != http.StatusOK {
+		t.Fatal("a refused reload stopped serving")
+	}
+	stopBinary(t, proc)
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
