@@ -54,44 +54,11 @@ type Post struct {
 // ApplyPoll records the outcome of one successful poll in a single
 // transaction: the feed state, every post (item record, object, activity,
 // outbox entry) and, when deliver is true, one delivery job per unique
-// follower inbox for each activity (none for a pair already queued). Either all of it is committed or none.
-// It returns the number of jobs queued.
+// follower inbox for each activity that is not Silent (none for a pair
+// already queued). Either all of it is committed or none. It returns the
+// number of jobs queued. It is CommitPoll without held posts or deletions.
 func (s *Store) ApplyPoll(handle string, state FeedState, posts []Post, deliver bool, now time.Time) (queued int, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		queued = 0
-		if err := putJSON(tx.Bucket(bucketFeeds), []byte(handle), state); err != nil {
-			return err
-		}
-		var inboxes []string
-		if deliver && len(posts) > 0 {
-			var err error
-			if inboxes, err = deliveryInboxes(tx, handle); err != nil {
-				return err
-			}
-		}
-		for _, p := range posts {
-			if err := putPost(tx, handle, p); err != nil {
-				return err
-			}
-			if p.Silent {
-				continue
-			}
-			for _, inbox := range inboxes {
-				added, err := putJob(tx, Job{ActivityID: p.Activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
-				if err != nil {
-					return err
-				}
-				if added {
-					queued++
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("apply poll of %s: %w", handle, err)
-	}
-	return queued, nil
+	return s.CommitPoll(handle, PollCommit{State: state, Posts: posts, Deliver: deliver}, now)
 }
 
 func putPost(tx *bolt.Tx, handle string, p Post) error {
