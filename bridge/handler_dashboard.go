@@ -244,7 +244,7 @@ func (b *Bridge) recentReplies(posts []dashboard.Post) ([]dashboard.Reply, error
 				at = it.Received
 			}
 			// The content was sanitised when the reply was stored.
-			replies = append(replies, dashboard.Reply{Author: it.Actor, AuthorURL: it.Actor, URL: firstNonEmpty(it.URL, it.ID),
+			replies = append(replies, dashboard.Reply{Author: it.Actor, AuthorURL: it.Actor, URL: firstSet(it.URL, it.ID),
 				InReplyTo: p.Title, Content: template.HTML(it.Content), At: at})
 		}
 	}

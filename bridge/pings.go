@@ -142,7 +142,7 @@ func (b *Bridge) notify(via string, urls ...string) (handles []string, deferred 
 	kind, _, _ := strings.Cut(via, " ")
 	metrics.Count(b.metrics.Pings, kind, strconv.FormatBool(len(handles) > 0))
 	for _, h := range handles {
-		if err := b.store.RecordPing(h, store.Ping{At: b.now().UTC(), Via: via, Source: firstNonEmpty(urls...)}); err != nil {
+		if err := b.store.RecordPing(h, store.Ping{At: b.now().UTC(), Via: via, Source: firstSet(urls...)}); err != nil {
 			b.log.Error("record ping", "handle", h, "error", err)
 		}
 		deferred = max(deferred, b.pings.Ping(h))
@@ -151,13 +151,4 @@ func (b *Bridge) notify(via string, urls ...string) (handles []string, deferred 
 		b.log.Info("change notification", "via", via, "urls", urls, "handles", handles, "deferred", deferred.Round(time.Millisecond))
 	}
 	return handles, deferred
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
