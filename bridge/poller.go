@@ -242,7 +242,7 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	}
 	res, err := p.fetch(ctx, f, &st, v)
 	if err != nil {
-		metrics.Count(p.b.metrics.Polls, f.Handle, "error")
+		metrics.Count(p.b.metrics.Polls, "error")
 		failed(&st, err)
 		if saveErr := p.b.store.SaveFeedState(f.Handle, st); saveErr != nil {
 			return fmt.Errorf("%w (and saving feed state: %v)", err, saveErr)
@@ -255,9 +255,9 @@ func (p *poller) Poll(ctx context.Context, f config.Feed) error {
 	st.Failures, st.LastError, st.LastSuccess, st.Status = 0, "", now, "ok"
 	if res.NotModified {
 		st.Status = "ok (not modified)"
-		metrics.Count(p.b.metrics.Polls, f.Handle, "not_modified")
+		metrics.Count(p.b.metrics.Polls, "not_modified")
 	} else {
-		metrics.Count(p.b.metrics.Polls, f.Handle, "ok")
+		metrics.Count(p.b.metrics.Polls, "ok")
 	}
 	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
 	if res.MovedTo != "" && res.MovedTo != st.URL {
@@ -308,7 +308,7 @@ func (p *poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, n
 		if post.Item.Version > 0 {
 			kind = "edited"
 		}
-		metrics.Count(p.b.metrics.Items, f.Handle, kind)
+		metrics.Count(p.b.metrics.Items, kind)
 	}
 	if n := len(c.Posts) + len(c.Deletions) + len(c.Schedule); n > 0 {
 		p.b.log.Info("feed changes", "handle", f.Handle, "posts", len(c.Posts), "deletions", len(c.Deletions),

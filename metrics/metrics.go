@@ -17,9 +17,11 @@ import (
 type Metrics struct {
 	registry *prometheus.Registry
 
-	// Polls counts feed polls by handle and outcome (ok, not_modified, error).
+	// Polls counts feed polls by outcome (ok, not_modified, error). Not by
+	// feed: a shared Herald serves thousands (the admin API has each feed's
+	// health).
 	Polls *prometheus.CounterVec
-	// Items counts new and edited items found, by handle and kind.
+	// Items counts new and edited items found, by kind.
 	Items *prometheus.CounterVec
 	// Deliveries counts delivery attempts by outcome (delivered, retry,
 	// rejected, gone, given_up).
@@ -58,9 +60,9 @@ func New(g Gauges) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		Polls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_polls_total",
-			Help: "Feed polls by handle and outcome (ok, not_modified, error)."}, []string{"handle", "outcome"}),
+			Help: "Feed polls by outcome (ok, not_modified, error)."}, []string{"outcome"}),
 		Items: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_items_total",
-			Help: "Items found new or edited, by handle and kind (added, edited)."}, []string{"handle", "kind"}),
+			Help: "Items found new or edited, by kind (added, edited)."}, []string{"kind"}),
 		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_deliveries_total",
 			Help: "Delivery attempts by outcome (delivered, retry, rejected, gone, given_up)."}, []string{"outcome"}),
 		Inbox: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_inbox_requests_total",
