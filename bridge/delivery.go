@@ -376,6 +376,9 @@ func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job,
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
 	}
+	if key.private, err = d.keys.private(j.Handle); err != nil {
+		return 0, 0, err
+	}
 	host := hostOf(j.Inbox)
 	_, modern := d.wants9421.Load(host)
 	resp, err := d.send(ctx, stop, j, body, key, modern)

@@ -15,18 +15,52 @@ import (
 // clash with a handle: handles have no "@".
 const instanceKeyName = "@instance"
 
-// signingKey is a private key and the id under which peers find its public half.
+// signingKey is a private key and the id under which peers find its public
+// half. In keyring.actors the private key is nil: it is loaded on demand
+// (keyring.private), so that thousands of accounts do not keep thousands of
+// parsed RSA keys in memory.
 type signingKey struct {
 	id      string
 	private *rsa.PrivateKey
 	pem     string // public key, PKIX PEM
 }
 
-// keyring holds the signing keys of every local actor. It is read-only after
-// loadKeyring, so safe for concurrent use.
+// privateKeyCacheSize is how many actors' parsed private keys stay in memory.
+const privateKeyCacheSize = 256
+
+// keyring holds the keys of every local actor: ids and public keys for all,
+// private keys on demand with the most recently used ones cached. Safe for
+// concurrent use.
 type keyring struct {
-	actors   map[string]signingKey // by handle
-	instance signingKey
+	actors   map[string]signingKey // by handle; read-only after loadKeyring
+	instance signingKey            // always loaded: it signs every fetch
+	store    *store.Store
+	sealer   *keyseal.Sealer
+	cache    *lru[*rsa.PrivateKey]
+}
+
+// private returns handle's private key, from the cache or the store.
+func (k *keyring) private(handle string) (*rsa.PrivateKey, error) {
+	if key, ok := k.cache.get(handle); ok {
+		return key, nil
+	}
+	if _, ok := k.actors[handle]; !ok {
+		return nil, fmt.Errorf("no key for actor %q", handle)
+	}
+	stored, err := k.store.ActorKey(handle, func() ([]byte, error) { return nil, errors.New("key missing from the store") })
+	if err != nil {
+		return nil, fmt.Errorf("key of %s: %w", handle, err)
+	}
+	pemBytes, err := unseal(k.store, k.sealer, handle, stored)
+	if err != nil {
+		return nil, fmt.Errorf("key of %s: %w", handle, err)
+	}
+	key, err := actor.ParsePrivateKeyPEM(pemBytes)
+	if err != nil {
+		return nil, fmt.Errorf("key of %s: %w", handle, err)
+	}
+	k.cache.put(handle, key)
+	return key, nil
 }
 
 // newSealer returns the sealer of key_encryption_key, nil when it is unset.
@@ -46,15 +80,18 @@ func newSealer(kek string) (*keyseal.Sealer, error) {
 // them. With a sealer, keys are stored encrypted, and keys stored in clear
 // by an earlier start are encrypted in place.
 func loadKeyring(st *store.Store, urls actor.URLs, feeds []config.Feed, sealer *keyseal.Sealer) (*keyring, error) {
-	k := &keyring{actors: map[string]signingKey{}}
+	k := &keyring{actors: map[string]signingKey{}, store: st, sealer: sealer, cache: newLRU[*rsa.PrivateKey](privateKeyCacheSize)}
 	var err error
 	if k.instance, err = loadKey(st, sealer, instanceKeyName, urls.InstanceKeyID()); err != nil {
 		return nil, err
 	}
 	for _, f := range feeds {
-		if k.actors[f.Handle], err = loadKey(st, sealer, f.Handle, urls.KeyID(f.Handle)); err != nil {
+		key, err := loadKey(st, sealer, f.Handle, urls.KeyID(f.Handle))
+		if err != nil {
 			return nil, err
 		}
+		key.private = nil // loaded again when needed (see private)
+		k.actors[f.Handle] = key
 	}
 	return k, nil
 }
