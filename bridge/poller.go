@@ -134,11 +134,12 @@ func (p *poller) fetch(ctx context.Context, f config.Feed, st *store.FeedState, 
 		if derr != nil {
 			return nil, fmt.Errorf("%w; looking for its feed: %w", err, derr)
 		}
-		if d.Feed == "" {
+		feed := d.Preferred(f.PreferFormat)
+		if feed == "" {
 			return nil, fmt.Errorf("%w that links to no RSS, Atom or JSON feed", err)
 		}
-		p.b.log.Info("feed discovered", "handle", f.Handle, "page", st.URL, "feed", d.Feed, "api", d.API)
-		st.URL, st.DiscoveredFeed, st.API = d.Feed, d.Feed, d.API
+		p.b.log.Info("feed discovered", "handle", f.Handle, "page", st.URL, "feed", feed, "api", d.API)
+		st.URL, st.DiscoveredFeed, st.API = feed, feed, d.API
 		st.ETag, st.LastModified = "", ""
 		res, err = p.fetcher.Fetch(ctx, st.URL, feeds.Validators{})
 	}

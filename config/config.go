@@ -110,6 +110,9 @@ type Feed struct {
 	// RemovalCheckInterval overrides the global removal_check_interval;
 	// 0 means the global value (see Config.RemovalCheck).
 	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
+	// PreferFormat picks the feed when URL is a website that links to
+	// several: "rss" (the default), "atom" or "json".
+	PreferFormat string `yaml:"prefer_format"`
 }
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
@@ -356,6 +359,11 @@ func (f Feed) validate() error {
 	}
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
+	}
+	switch f.PreferFormat {
+	case "", "rss", "atom", "json":
+	default:
+		return fmt.Errorf("prefer_format: %q is not rss, atom or json", f.PreferFormat)
 	}
 	if f.RemovalCheckInterval != 0 && f.RemovalCheckInterval.Std() < time.Second {
 		return fmt.Errorf("removal_check_interval: %s is shorter than 1s", f.RemovalCheckInterval.Std())

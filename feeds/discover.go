@@ -23,6 +23,9 @@ type Discovery struct {
 	Feed string
 	// Feeds are all the alternate feeds, in page order.
 	Feeds []string
+	// ByFormat is the first feed of each format the page links to, keyed
+	// "rss", "atom" and "json".
+	ByFormat map[string]string
 	// API is the WordPress REST API root (rel="https://api.w.org/" in a
 	// <link> or the HTTP Link header), "" if none.
 	API string
@@ -30,15 +33,28 @@ type Discovery struct {
 	Hub string
 }
 
-// feedTypes ranks the alternate types Herald reads, preferred first.
-var feedTypes = []string{"application/rss+xml", "application/atom+xml", "application/feed+json"}
+// feedTypes ranks the alternate types Herald reads, preferred first;
+// feedFormats names them in the same order.
+var (
+	feedTypes   = []string{"application/rss+xml", "application/atom+xml", "application/feed+json"}
+	feedFormats = []string{"rss", "atom", "json"}
+)
+
+// Preferred returns the page's first feed of format ("rss", "atom" or
+// "json"), or Feed when format is "" or the page has no feed of it.
+func (d Discovery) Preferred(format string) string {
+	if href := d.ByFormat[format]; href != "" {
+		return href
+	}
+	return d.Feed
+}
 
 // DiscoverHTML reads the <link> elements of an HTML page (relative URLs
 // resolved against pageURL) and the page's HTTP Link header.
 func DiscoverHTML(body []byte, pageURL string, header http.Header) Discovery {
 	base := parseBase(pageURL)
 	links := LinkHeader(header, pageURL)
-	d := Discovery{API: links[RelWordPressAPI], Hub: links["hub"]}
+	d := Discovery{API: links[RelWordPressAPI], Hub: links["hub"], ByFormat: map[string]string{}}
 	best := len(feedTypes)
 	z := html.NewTokenizer(bytes.NewReader(body))
 	for {
@@ -67,6 +83,9 @@ func DiscoverHTML(body []byte, pageURL string, header http.Header) Discovery {
 				rank := typeRank(attrs["type"])
 				if rank < len(feedTypes) {
 					d.Feeds = append(d.Feeds, href)
+					if d.ByFormat[feedFormats[rank]] == "" {
+						d.ByFormat[feedFormats[rank]] = href
+					}
 					if rank < best {
 						best, d.Feed = rank, href
 					}

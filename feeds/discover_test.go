@@ -44,6 +44,20 @@ func TestDiscoverHTML(t *testing.T) {
 	}
 }
 
+// TestDiscoveryPreferred: a configured format wins over RSS when the page
+// offers it; otherwise the default choice stands.
+func TestDiscoveryPreferred(t *testing.T) {
+	page := `<html><head><link rel="alternate" type="application/rss+xml" href="/rss">` +
+		`<link rel="alternate" type="application/atom+xml" href="/atom"><link rel="alternate" type="application/atom+xml" href="/atom2">`
+	d := DiscoverHTML([]byte(page), "https://x.example/", nil)
+	for format, want := range map[string]string{"": "https://x.example/rss", "rss": "https://x.example/rss",
+		"atom": "https://x.example/atom", "json": "https://x.example/rss"} {
+		if got := d.Preferred(format); got != want {
+			t.Errorf("Preferred(%q) = %q, want %q", format, got, want)
+		}
+	}
+}
+
 // TestLinkHeader parses the Link header WordPress sends with its feeds.
 func TestLinkHeader(t *testing.T) {
 	h := http.Header{}
