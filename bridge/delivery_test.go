@@ -145,3 +145,40 @@ func queueDrainedAfter(t *testing.T, h *herald, cond func() bool) {
 	eventually(t, 10*time.Second, "deliveries", cond)
 	queueDrained(t, h)
 }
+
+// TestBackfillOnFollow: with backfill_on_follow a new follower gets the
+// newest post after the Accept; a repeated Follow does not send it again.
+func TestBackfillOnFollow(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL, BackfillOnFollow: true})
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	alice := newPeer(t)
+	urls := actor.URLs{Base: cfg.BaseURL}
+	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	create := waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Path == "/users/alice/inbox" })
+	var acceptAt, createAt int
+	for i, d := range alice.Deliveries() {
+		switch d.Type() {
+		case "Accept":
+			acceptAt = i + 1
+		case "Create":
+			createAt = i + 1
+		}
+	}
+	if acceptAt == 0 || createAt < acceptAt {
+		t.Fatalf("the backfilled Create (%v) did not follow the Accept", create.Object()["id"])
+	}
+	queueDrained(t, h)
+	resp, err := alice.PostRaw(ctx, urls.Inbox("news"), mustJSON(t, alice.Follow(urls.Actor("news"), "1")), time.Now().Add(time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	queueDrained(t, h)
+	if n := len(creates(alice, create.Object()["id"].(string))); n != 1 {
+		t.Fatalf("the post was backfilled %d times", n)
+	}
+}

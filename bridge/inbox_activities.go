@@ -2,7 +2,9 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"time"
 
 	"herald/actor"
 	"herald/store"
@@ -92,9 +94,37 @@ func (b *Bridge) handleFollow(ctx context.Context, a actor.Activity) (int, strin
 		b.log.Error("follow: store follower", "error", err)
 		return http.StatusInternalServerError, "internal error"
 	}
+	if isNew && b.feedConfig(handle).BackfillOnFollow {
+		b.backfill(handle, f)
+	}
 	b.delivery.Notify()
 	b.log.Info("follow accepted", "handle", handle, "follower", f.ID, "new", isNew)
 	return http.StatusAccepted, ""
+}
+
+// backfillDelay lets the Accept arrive before the backfilled post: a
+// server shows a followed account's post only once the follow is accepted.
+const backfillDelay = 5 * time.Second
+
+// backfill sends a new follower the account's newest post (its Create),
+// so that a quiet feed's follower does not face an empty timeline
+// (backfill_on_follow). Failing to queue it is logged, not fatal.
+func (b *Bridge) backfill(handle string, f store.Follower) {
+	entries, _, err := b.store.Outbox(handle, time.Time{}, 10)
+	if err != nil {
+		b.log.Error("backfill: read outbox", "handle", handle, "error", err)
+		return
+	}
+	for _, e := range entries {
+		var act struct{ ID, Type string }
+		if json.Unmarshal(e.Activity, &act) != nil || act.Type != "Create" {
+			continue
+		}
+		if _, err := b.store.QueueJob(handle, act.ID, f.Inbox, b.now().Add(backfillDelay)); err != nil {
+			b.log.Error("backfill: queue", "handle", handle, "activity_id", act.ID, "error", err)
+		}
+		return
+	}
 }
 
 // handleUndo undoes a Follow, a Like or an Announce. The undone activity

@@ -110,6 +110,8 @@ type Feed struct {
 	// RemovalCheckInterval overrides the global removal_check_interval;
 	// 0 means the global value (see Config.RemovalCheck).
 	RemovalCheckInterval Duration `yaml:"removal_check_interval"`
+	// BackfillOnFollow sends a new follower the newest post at once.
+	BackfillOnFollow bool `yaml:"backfill_on_follow"`
 	// PreferFormat picks the feed when URL is a website that links to
 	// several: "rss" (the default), "atom" or "json".
 	PreferFormat string `yaml:"prefer_format"`

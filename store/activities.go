@@ -49,3 +49,17 @@ func (s *Store) PutDocument(doc Document) error {
 	}
 	return nil
 }
+
+// QueueJob queues the stored activity activityID for one inbox, due at at
+// (a no-op when that pair is already queued). It reports whether a job was
+// added.
+func (s *Store) QueueJob(handle, activityID, inbox string, at time.Time) (added bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketDocuments).Get([]byte(activityID)) == nil {
+			return fmt.Errorf("queue %s: %w", activityID, ErrNotFound)
+		}
+		added, err = putJob(tx, Job{ActivityID: activityID, Inbox: inbox, Handle: handle, NextAttempt: at, Created: at})
+		return err
+	})
+	return added, err
+}
