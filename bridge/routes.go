@@ -15,6 +15,7 @@ func (b *Bridge) routes() http.Handler {
 	mux.HandleFunc("GET /nodeinfo/{version}", b.handleNodeInfo)
 	mux.HandleFunc("GET /actor", b.handleInstanceActor)
 	mux.HandleFunc("GET /actor/outbox", b.handleInstanceOutbox)
+	mux.HandleFunc("GET /tags/{name}", b.handleTag)
 
 	// Documents: signed fetches only in authorized-fetch mode. The actor
 	// checks that itself: unsigned fetches get its key (see handleActor).

@@ -121,6 +121,18 @@ type OverviewPage struct {
 	Accounts []Account
 }
 
+// TagPost is one post on a hashtag page.
+type TagPost struct {
+	Title, URL, Account string
+	Published           time.Time
+}
+
+// TagPage lists the posts carrying one hashtag.
+type TagPage struct {
+	Name  string
+	Posts []TagPost
+}
+
 // LoginPage asks for a token.
 type LoginPage struct {
 	Error string
@@ -164,6 +176,9 @@ func (p *Pages) Login(w io.Writer, page LoginPage) error {
 func (p *Pages) Overview(w io.Writer, page OverviewPage) error {
 	return p.t.ExecuteTemplate(w, "overview.html", page)
 }
+
+// Tag writes a hashtag's public page.
+func (p *Pages) Tag(w io.Writer, page TagPage) error { return p.t.ExecuteTemplate(w, "tag.html", page) }
 
 // Account writes one account's statistics.
 func (p *Pages) Account(w io.Writer, page AccountPage) error {
