@@ -376,7 +376,11 @@ func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job,
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
 	}
-	if key.private, err = d.keys.private(j.Handle); err != nil {
+	signWith := j.Handle
+	if j.SignWith != "" {
+		signWith = j.SignWith // a key rotation's Update: the key followers know
+	}
+	if key.private, err = d.keys.private(signWith); err != nil {
 		return 0, 0, err
 	}
 	host := hostOf(j.Inbox)

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strings"
 
 	"herald/actor"
 	"herald/config"
@@ -39,27 +40,35 @@ type keyring struct {
 	cache    *lru[*rsa.PrivateKey]
 }
 
-// private returns handle's private key, from the cache or the store.
-func (k *keyring) private(handle string) (*rsa.PrivateKey, error) {
-	if key, ok := k.cache.get(handle); ok {
+// previousKeyName is where a rotated-out key of handle is kept.
+func previousKeyName(handle string) string { return handle + "@previous" }
+
+// private returns the private key stored under name (a handle, or
+// previousKeyName of one), from the cache or the store.
+func (k *keyring) private(name string) (*rsa.PrivateKey, error) {
+	handle := name
+	if key, ok := k.cache.get(name); ok {
 		return key, nil
+	}
+	if base, found := strings.CutSuffix(name, "@previous"); found {
+		handle = base
 	}
 	if _, ok := k.actors[handle]; !ok {
 		return nil, fmt.Errorf("no key for actor %q", handle)
 	}
-	stored, err := k.store.ActorKey(handle, func() ([]byte, error) { return nil, errors.New("key missing from the store") })
+	stored, err := k.store.ActorKey(name, func() ([]byte, error) { return nil, errors.New("key missing from the store") })
 	if err != nil {
-		return nil, fmt.Errorf("key of %s: %w", handle, err)
+		return nil, fmt.Errorf("key %s: %w", name, err)
 	}
-	pemBytes, err := unseal(k.store, k.sealer, handle, stored)
+	pemBytes, err := unseal(k.store, k.sealer, name, stored)
 	if err != nil {
-		return nil, fmt.Errorf("key of %s: %w", handle, err)
+		return nil, fmt.Errorf("key %s: %w", name, err)
 	}
 	key, err := actor.ParsePrivateKeyPEM(pemBytes)
 	if err != nil {
-		return nil, fmt.Errorf("key of %s: %w", handle, err)
+		return nil, fmt.Errorf("key %s: %w", name, err)
 	}
-	k.cache.put(handle, key)
+	k.cache.put(name, key)
 	return key, nil
 }
 

@@ -35,7 +35,7 @@ func (b *Bridge) announceProfile(handle string) error {
 	if err != nil {
 		return err
 	}
-	record := b.render.Actor(handle) + "/profile-record"
+	record := b.profileRecordID(handle)
 	prev, err := b.store.Document(record)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -55,4 +55,10 @@ func (b *Bridge) announceProfile(handle string) error {
 		b.log.Info("profile changed", "handle", handle, "activity_id", id, "jobs", n)
 	}
 	return b.store.PutDocument(store.Document{ID: record, JSON: doc})
+}
+
+// profileRecordID is where the last announced actor document of handle is
+// kept (see announceProfile).
+func (b *Bridge) profileRecordID(handle string) string {
+	return b.render.Actor(handle) + "/profile-record"
 }

@@ -11,6 +11,7 @@ package fedtest
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -38,6 +39,10 @@ type Delivery struct {
 	Verified bool
 	// Problem says why verification failed.
 	Problem string
+	// KeyRefetched is true when, with CacheKeys, the cached key failed and
+	// the signature verified only with a freshly fetched one: the sender's
+	// key changed, which Mastodon answers by re-following.
+	KeyRefetched bool
 }
 
 // Type returns the activity's type.
@@ -53,6 +58,10 @@ type Server struct {
 	// RequireSignedFetch makes GETs of the actor require a valid signature,
 	// as GoToSocial and Mastodon in secure mode do.
 	RequireSignedFetch bool
+	// CacheKeys makes the server keep each sender's key, as Mastodon does:
+	// a signature is checked with the cached key, and only when that fails
+	// is the key fetched again (Delivery.KeyRefetched).
+	CacheKeys bool
 
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
@@ -64,6 +73,7 @@ type Server struct {
 	inboxReply func(n int) int // status for the n-th POST (from 1)
 	fetches    []Delivery      // GETs of the actor, with their verification
 	changed    chan struct{}
+	keys       map[string]crypto.PublicKey // with CacheKeys, by key id
 }
 
 // New starts a fake server with a fresh RSA-2048 key. Close it when done.
@@ -81,6 +91,7 @@ func New() (*Server, error) {
 		pubPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
 		client:  &http.Client{Timeout: 10 * time.Second},
 		changed: make(chan struct{}),
+		keys:    map[string]crypto.PublicKey{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/alice", s.serveActor)
@@ -165,7 +176,7 @@ func (s *Server) record(d Delivery, fetch bool) int {
 
 func (s *Server) serveActor(w http.ResponseWriter, r *http.Request) {
 	d := Delivery{Path: r.URL.Path, Header: withHost(r)}
-	d.KeyID, d.Problem = s.verifySignature(r.Context(), r, nil, false)
+	d.KeyID, d.Problem, d.KeyRefetched = s.verifySignature(r.Context(), r, nil, false)
 	d.Verified = d.Problem == ""
 	s.record(d, true)
 	if s.RequireSignedFetch && !d.Verified {

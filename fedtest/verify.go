@@ -31,12 +31,15 @@ func (s *Server) serveInbox(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &d.Activity); err != nil {
 		d.Problem = "body is not JSON: " + err.Error()
 	} else {
-		d.KeyID, d.Problem = s.verifySignature(r.Context(), r, body, true)
+		d.KeyID, d.Problem, d.KeyRefetched = s.verifySignature(r.Context(), r, body, true)
 		if d.Problem == "" {
 			d.Problem = checkOwner(d.Activity, d.KeyID)
 		}
 	}
 	d.Verified = d.Problem == ""
+	if d.Verified && s.CacheKeys {
+		s.takeNewKey(d)
+	}
 	n := s.record(d, false)
 	s.mu.Lock()
 	reply := s.inboxReply
@@ -62,8 +65,62 @@ func checkOwner(activity map[string]any, keyID string) string {
 
 // verifySignature checks r's draft-cavage signature as Mastodon does and
 // returns the keyId and "" on success, or the problem.
-func (s *Server) verifySignature(ctx context.Context, r *http.Request, body []byte, post bool) (keyID, problem string) {
-	return verifyRequest(ctx, r, body, post, s.fetchKey)
+func (s *Server) verifySignature(ctx context.Context, r *http.Request, body []byte, post bool) (keyID, problem string, refetched bool) {
+	if !s.CacheKeys {
+		keyID, problem = verifyRequest(ctx, r, body, post, s.fetchKey)
+		return keyID, problem, false
+	}
+	keyID, problem = verifyRequest(ctx, r, body, post, s.cachedKey)
+	if strings.HasPrefix(problem, "signature does not verify") {
+		s.mu.Lock()
+		delete(s.keys, keyID)
+		s.mu.Unlock()
+		keyID, problem = verifyRequest(ctx, r, body, post, s.cachedKey)
+		return keyID, problem, problem == ""
+	}
+	return keyID, problem, false
+}
+
+// takeNewKey does what Mastodon does with a verified Update of the
+// signer's own actor: the key it carries replaces the cached one, without a
+// re-follow, because the Update was signed with the key already known.
+func (s *Server) takeNewKey(d Delivery) {
+	obj := d.Object()
+	if d.Type() != "Update" || obj == nil || obj["id"] != d.Activity["actor"] {
+		return
+	}
+	pk, _ := obj["publicKey"].(map[string]any)
+	pemText, _ := pk["publicKeyPem"].(string)
+	if pk["id"] != d.KeyID || pemText == "" {
+		return
+	}
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil {
+		return
+	}
+	if pub, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
+		s.mu.Lock()
+		s.keys[d.KeyID] = pub
+		s.mu.Unlock()
+	}
+}
+
+// cachedKey returns keyID's key from the cache, fetching it when absent.
+func (s *Server) cachedKey(ctx context.Context, keyID string) (crypto.PublicKey, error) {
+	s.mu.Lock()
+	pub, ok := s.keys[keyID]
+	s.mu.Unlock()
+	if ok {
+		return pub, nil
+	}
+	pub, err := s.fetchKey(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.keys[keyID] = pub
+	s.mu.Unlock()
+	return pub, nil
 }
 
 // keyFetcher returns the public key named keyID.

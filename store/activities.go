@@ -13,6 +13,12 @@ import (
 // queues it again, except to inboxes where it is still pending. It returns
 // the number of jobs queued.
 func (s *Store) QueueActivity(handle string, activity Document, now time.Time) (queued int, err error) {
+	return s.QueueActivitySignedWith(handle, "", activity, now)
+}
+
+// QueueActivitySignedWith is QueueActivity for jobs signed with the stored
+// key signWith ("" for handle's current key; see Job.SignWith).
+func (s *Store) QueueActivitySignedWith(handle, signWith string, activity Document, now time.Time) (queued int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		queued = 0
 		if err := tx.Bucket(bucketDocuments).Put([]byte(activity.ID), activity.JSON); err != nil {
@@ -23,7 +29,7 @@ func (s *Store) QueueActivity(handle string, activity Document, now time.Time) (
 			return err
 		}
 		for _, inbox := range inboxes {
-			added, err := putJob(tx, Job{ActivityID: activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
+			added, err := putJob(tx, Job{ActivityID: activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now, SignWith: signWith})
 			if err != nil {
 				return err
 			}

@@ -132,3 +132,19 @@ func (s *Store) ResealActorKey(handle string, old, sealed []byte) (bool, error) 
 	})
 	return replaced, err
 }
+
+// RotateActorKey stores fresh as handle's key and previous (the current
+// key, as it should be kept) under previousName, in one transaction. It
+// fails when handle has no key yet.
+func (s *Store) RotateActorKey(handle string, fresh []byte, previousName string, previous []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActorKeys)
+		if b.Get([]byte(handle)) == nil {
+			return fmt.Errorf("rotate key of %s: %w", handle, ErrNotFound)
+		}
+		if err := b.Put([]byte(previousName), previous); err != nil {
+			return err
+		}
+		return b.Put([]byte(handle), fresh)
+	})
+}

@@ -60,6 +60,10 @@ type Job struct {
 	LastError string `json:"last_error,omitempty"`
 	// Created is when the job was queued.
 	Created time.Time `json:"created"`
+	// SignWith names the stored key to sign with instead of Handle's
+	// current one ("" for that): a key rotation's Update is signed with the
+	// previous key, which the followers' servers still know.
+	SignWith string `json:"sign_with,omitempty"`
 }
 
 // jobKey sorts jobs by due time; the activity id and inbox make it unique.

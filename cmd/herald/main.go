@@ -64,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return reportsCommand(rest, stdout, stderr)
 	case "move":
 		return moveCommand(rest, stdout, stderr)
+	case "keys":
+		return keysCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -102,6 +104,8 @@ Usage:
   herald move --config FILE --handle HANDLE --to ACTOR_URL
                                       move the account's followers to another account
                                       (Herald stopped; the next serve delivers the Move)
+  herald keys rotate --config FILE HANDLE
+                                      a new key, announced signed with the old one (Herald stopped)
   herald version                      print the version
 
 followers, stats, deliveries, backup and feeds list read the data directory

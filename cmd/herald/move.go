@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"herald/bridge"
 	"herald/config"
 	"herald/store"
 )
@@ -53,12 +54,23 @@ func moveCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 func move(ctx context.Context, cfg *config.Config, handle, target string, stderr io.Writer) (n int, err error) {
+	err = withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) error {
+		n, err = b.Move(ctx, handle, target)
+		return err
+	})
+	return n, err
+}
+
+// withStoppedBridge opens the data directory of a stopped server (it says
+// so when the server runs), builds its Bridge without running it, calls fn
+// and closes the store.
+func withStoppedBridge(cfg *config.Config, stderr io.Writer, fn func(*bridge.Bridge) error) (err error) {
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
-			return 0, fmt.Errorf("%w (stop herald serve first)", err)
+			return fmt.Errorf("%w (stop herald serve first)", err)
 		}
-		return 0, err
+		return err
 	}
 	defer func() {
 		if closeErr := st.Close(); closeErr != nil && err == nil {
@@ -67,7 +79,7 @@ func move(ctx context.Context, cfg *config.Config, handle, target string, stderr
 	}()
 	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return b.Move(ctx, handle, target)
+	return fn(b)
 }

@@ -1,0 +1,84 @@
+package bridge
+
+import (
+	"fmt"
+
+	"herald/actor"
+	"herald/store"
+)
+
+// RotateKey gives handle's actor a new key without making followers
+// re-follow. Mastodon re-follows an account whose key changed unless the
+// change arrives in an activity signed with the key it already knows, so:
+// the new key is stored (the old one kept as previousKeyName), the actor
+// document with the new key is sent to every follower inbox as an Update
+// signed with the old key, and everything else is signed with the new key
+// from then on. The profile record is updated so the next start does not
+// announce the same change again. It returns the number of inboxes queued.
+// It must run with Herald stopped (see `herald keys rotate`).
+func (b *Bridge) RotateKey(handle string) (int, error) {
+	if _, ok := b.keys.actors[handle]; !ok {
+		return 0, fmt.Errorf("rotate key: no account %q in the config", handle)
+	}
+	freshStored, previousStored, freshPublic, err := b.rotatedKeys(handle)
+	if err != nil {
+		return 0, err
+	}
+	profile, err := b.profile(handle)
+	if err != nil {
+		return 0, err
+	}
+	profile.PublicKeyPEM = freshPublic
+	doc, err := b.render.ActorDocument(profile)
+	if err != nil {
+		return 0, err
+	}
+	id, update, err := b.render.UpdateActor(handle, doc, b.now())
+	if err != nil {
+		return 0, err
+	}
+	if err := b.store.RotateActorKey(handle, freshStored, previousKeyName(handle), previousStored); err != nil {
+		return 0, err
+	}
+	if err := b.store.PutDocument(store.Document{ID: b.profileRecordID(handle), JSON: doc}); err != nil {
+		return 0, err
+	}
+	return b.store.QueueActivitySignedWith(handle, previousKeyName(handle), store.Document{ID: id, JSON: update}, b.now())
+}
+
+// rotatedKeys makes handle's new key and returns it and the current one as
+// they are to be stored (each sealed for the name it is stored under, when
+// keys are encrypted), and the new public key.
+func (b *Bridge) rotatedKeys(handle string) (freshStored, previousStored []byte, freshPublic string, err error) {
+	sealer, err := newSealer(b.cfg.KeyEncryptionKey)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	current, err := b.store.ActorKey(handle, nil)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	previousPEM, err := unseal(b.store, sealer, handle, current)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	freshPEM, err := actor.GenerateKeyPEM()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	fresh, err := actor.ParsePrivateKeyPEM(freshPEM)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if freshPublic, err = actor.PublicKeyPEM(&fresh.PublicKey); err != nil {
+		return nil, nil, "", err
+	}
+	if sealer == nil {
+		return freshPEM, previousPEM, freshPublic, nil
+	}
+	if freshStored, err = sealer.Seal(freshPEM, handle); err != nil {
+		return nil, nil, "", err
+	}
+	previousStored, err = sealer.Seal(previousPEM, previousKeyName(handle))
+	return freshStored, previousStored, freshPublic, err
+}

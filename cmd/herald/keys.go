@@ -1,0 +1,50 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"herald/bridge"
+	"herald/config"
+)
+
+// keysCommand runs `herald keys rotate --config FILE HANDLE`: a new key for
+// the account, announced to followers in an Update signed with the old key
+// (so Mastodon does not make them re-follow). Herald must be stopped; the
+// next `herald serve` delivers the Update.
+func keysCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "rotate" {
+		fmt.Fprintln(stderr, "Usage: herald keys rotate --config FILE HANDLE")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "config file of the stopped server")
+	if err := fs.Parse(args[1:]); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "Usage: herald keys rotate --config FILE HANDLE")
+		return exitUsage
+	}
+	cfg, err := config.Load(*configPath, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald keys rotate: config: %v\n", err)
+		return exitUsage
+	}
+	handle := strings.ToLower(fs.Arg(0))
+	var n int
+	err = withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) error {
+		n, err = b.RotateKey(handle)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "herald keys rotate: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "New key for %s; the Update announcing it is queued for %d inboxes, signed with the old key. `herald serve` delivers it.\n", handle, n)
+	return exitOK
+}
