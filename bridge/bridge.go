@@ -60,6 +60,9 @@ type Options struct {
 	// PingInterval is the least time between two fetches of one feed caused
 	// by pings; 0 means DefaultPingInterval.
 	PingInterval time.Duration
+	// Editor edits and reloads the config file for the admin API's feed
+	// endpoints; nil answers them 409.
+	Editor ConfigEditor
 }
 
 // Bridge is a running Herald: server, poller and delivery workers.
@@ -77,6 +80,7 @@ type Bridge struct {
 	metrics  *metrics.Metrics
 	pages    *dashboard.Pages
 	guard    *inboxGuard
+	editor   ConfigEditor
 	owners   *ownershipGate
 	client   *http.Client
 	handler  http.Handler
@@ -101,6 +105,7 @@ func New(opts Options) (*Bridge, error) {
 		version:  opts.Version,
 		shutdown: opts.ShutdownTimeout,
 		guard:    newInboxGuard(opts.Config.Inbox),
+		editor:   opts.Editor,
 	}
 	if b.now == nil {
 		b.now = time.Now

@@ -25,6 +25,9 @@ type openAPI struct {
 }
 
 type apiOperation struct {
+	// Reloads marks operations that edit the config file and reload it:
+	// cmd/herald's binary test covers them (this harness has no file).
+	Reloads   bool                   `yaml:"x-reloads"`
 	Responses map[string]apiResponse `yaml:"responses"`
 }
 
@@ -132,6 +135,9 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 
 	for path, ops := range spec.Paths {
 		for method, op := range ops {
+			if op.Reloads {
+				continue
+			}
 			t.Run(strings.ToUpper(method)+" "+path, func(t *testing.T) {
 				checkOperation(t, spec, strings.ToUpper(method), cfg.BaseURL, path, op)
 			})
@@ -143,7 +149,7 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var undocumented []string
-	for _, m := range regexp.MustCompile(`"(GET|POST) (/admin/api/[^"]*|/metrics)"`).FindAllStringSubmatch(string(routes), -1) {
+	for _, m := range regexp.MustCompile(`"(GET|POST|PATCH|DELETE) (/admin/api/[^"]*|/metrics)"`).FindAllStringSubmatch(string(routes), -1) {
 		if _, ok := spec.Paths[m[2]][strings.ToLower(m[1])]; !ok {
 			undocumented = append(undocumented, m[1]+" "+m[2])
 		}

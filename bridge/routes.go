@@ -50,6 +50,9 @@ func (b *Bridge) routes() http.Handler {
 	// Administration.
 	mux.HandleFunc("GET /admin/api/actors", b.admin(false, b.handleAdminActors))
 	mux.HandleFunc("GET /admin/api/actors/{handle}", b.admin(false, b.handleAdminActor))
+	mux.HandleFunc("POST /admin/api/feeds", b.admin(true, b.handleAdminAddFeed))
+	mux.HandleFunc("PATCH /admin/api/actors/{handle}", b.admin(false, b.handleAdminUpdateFeed))
+	mux.HandleFunc("DELETE /admin/api/actors/{handle}", b.admin(true, b.handleAdminRemoveFeed))
 	mux.HandleFunc("GET /admin/api/actors/{handle}/followers", b.admin(false, b.handleAdminFollowers))
 	mux.HandleFunc("GET /admin/api/actors/{handle}/feed", b.admin(false, b.handleAdminFeed))
 	mux.HandleFunc("POST /admin/api/actors/{handle}/pause", b.admin(false, b.handleAdminPause))

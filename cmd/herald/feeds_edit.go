@@ -9,11 +9,52 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 
+	"herald/bridge"
 	"herald/config"
 )
+
+// errInvalidEdit marks an edit the config refuses (as opposed to a file
+// that cannot be read or written).
+var errInvalidEdit = errors.New("invalid edit")
+
+// fileEditor edits the config file of a running server for the admin API
+// (bridge.ConfigEditor) and asks the server to reload it.
+type fileEditor struct {
+	path   string
+	reload chan<- os.Signal
+}
+
+func (e fileEditor) AddFeed(handle, url string) error {
+	return e.apply(func(feeds *yaml.Node) error { return addFeed(feeds, handle, url) })
+}
+
+func (e fileEditor) UpdateFeed(handle string, fields map[string]string) error {
+	return e.apply(func(feeds *yaml.Node) error { return updateFeed(feeds, handle, fields) })
+}
+
+func (e fileEditor) RemoveFeed(handle string) error {
+	return e.apply(func(feeds *yaml.Node) error { return removeFeed(feeds, handle) })
+}
+
+// apply edits the file and, once it is saved, triggers a reload as SIGHUP
+// does (without blocking: a reload already asked for covers this edit).
+func (e fileEditor) apply(edit func(*yaml.Node) error) error {
+	if err := editFeeds(e.path, edit); err != nil {
+		if errors.Is(err, errInvalidEdit) {
+			return fmt.Errorf("%w: %w", bridge.ErrConfigEdit, err)
+		}
+		return err
+	}
+	select {
+	case e.reload <- syscall.SIGHUP:
+	default:
+	}
+	return nil
+}
 
 // feedsEditCommand runs "feeds add" and "feeds remove": it edits the feeds
 // list of the config file (comments and the other keys are kept), checks
@@ -66,7 +107,7 @@ func editFeeds(path string, edit func(feeds *yaml.Node) error) error {
 		return fmt.Errorf("%s is not a YAML mapping", path)
 	}
 	if err := edit(feedsNode(doc.Content[0])); err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errInvalidEdit, err)
 	}
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
@@ -87,7 +128,7 @@ func editFeeds(path string, edit func(feeds *yaml.Node) error) error {
 		return err
 	}
 	if _, err := config.Load(tmp.Name(), func(string) string { return "" }); err != nil {
-		return fmt.Errorf("the edited config would not load: %w", err)
+		return fmt.Errorf("%w: the edited config would not load: %w", errInvalidEdit, err)
 	}
 	if info, err := os.Stat(path); err == nil {
 		_ = os.Chmod(tmp.Name(), info.Mode())
@@ -129,6 +170,32 @@ func addFeed(feeds *yaml.Node, handle, url string) error {
 	feeds.Content = append(feeds.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map",
 		Content: []*yaml.Node{scalar("handle"), scalar(handle), scalar("url"), scalar(url)}})
 	return nil
+}
+
+// updateFeed sets fields (url, name, summary) of handle's entry.
+func updateFeed(feeds *yaml.Node, handle string, fields map[string]string) error {
+	for _, e := range feeds.Content {
+		if feedHandle(e) != handle {
+			continue
+		}
+		for key, value := range fields {
+			setScalar(e, key, value)
+		}
+		return nil
+	}
+	return errors.New("no feed with handle " + handle + " in the config")
+}
+
+// setScalar sets key to value in a mapping node, adding the key if needed.
+func setScalar(m *yaml.Node, key, value string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
 }
 
 func removeFeed(feeds *yaml.Node, handle string) error {

@@ -135,7 +135,11 @@ func serveCommand(args []string, stderr io.Writer) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	reload := func() (*config.Config, error) { return config.Load(*configPath, os.Getenv) }
-	if err := serve(ctx, cfg, log, hup, reload); err != nil {
+	var editor bridge.ConfigEditor
+	if *configPath != "" {
+		editor = fileEditor{path: *configPath, reload: hup}
+	}
+	if err := serve(ctx, cfg, log, hup, reload, editor); err != nil {
 		log.Error("herald stopped", "error", err)
 		return exitFailed
 	}
@@ -145,7 +149,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 
 // serve opens the store, runs the bridge until ctx ends, and closes the
 // store last, after every worker has stopped.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error)) (err error) {
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor bridge.ConfigEditor) (err error) {
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		return err
@@ -156,7 +160,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan
 		}
 	}()
 	for {
-		next, err := runUntilReload(ctx, cfg, st, log, hup, reload)
+		next, err := runUntilReload(ctx, cfg, st, log, hup, reload, editor)
 		if err != nil || next == nil {
 			return err
 		}
@@ -170,8 +174,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan
 // Herald down in order, as for SIGTERM, and returns the new configuration to
 // start again with, on the same database. A new configuration with errors,
 // or another data_dir, is logged and ignored: the running one stays.
-func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error)) (*config.Config, error) {
-	b, err := newBridge(cfg, st, log)
+func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor bridge.ConfigEditor) (*config.Config, error) {
+	b, err := newBridge(cfg, st, log, editor)
 	if err != nil {
 		return nil, err
 	}
@@ -205,14 +209,15 @@ func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, lo
 	}
 }
 
-// newBridge builds the Bridge of cfg on st, with the one outbound client.
-func newBridge(cfg *config.Config, st *store.Store, log *slog.Logger) (*bridge.Bridge, error) {
+// newBridge builds the Bridge of cfg on st, with the one outbound client;
+// editor (nil for none) serves the admin API's feed edits.
+func newBridge(cfg *config.Config, st *store.Store, log *slog.Logger, editor bridge.ConfigEditor) (*bridge.Bridge, error) {
 	client := outbound.NewClient(outbound.Options{
 		AllowPrivate: cfg.AllowPrivateAddresses,
 		Timeout:      cfg.FetchTimeout.Std(),
 		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
 	})
-	return bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version})
+	return bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version, Editor: editor})
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

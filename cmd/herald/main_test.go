@@ -270,3 +270,75 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestAdminAPIEditsConfig: the admin API adds, changes and removes feeds in
+// the config file, and the running binary reloads it.
+func TestAdminAPIEditsConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "herald")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "herald.yaml")
+	token := strings.Repeat("k", 40)
+	cfg := fmt.Sprintf("listen: %q\nbase_url: %q\ndata_dir: %q\nadmin_tokens:\n  - token: %q\n    role: operator\nfeeds:\n  - handle: news\n    url: http://127.0.0.1:1/feed\n",
+		addr, "http://"+addr, filepath.Join(dir, "data"), token)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + addr
+	proc := startBinary(t, bin, base, "serve", "--config", cfgPath)
+	call := func(method, path, body string) int {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	webfinger := func(handle string) int {
+		resp, err := http.Get(base + "/.well-known/webfinger?resource=acct:" + handle + "@" + addr)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := call(http.MethodPost, "/admin/api/feeds", `{"handle":"weather","url":"http://127.0.0.1:1/weather"}`); got != http.StatusAccepted {
+		t.Fatalf("add: HTTP %d", got)
+	}
+	waitFor(t, func() bool { return webfinger("weather") == http.StatusOK })
+	waitFor(t, func() bool {
+		return call(http.MethodPost, "/admin/api/feeds", `{"handle":"weather","url":"http://127.0.0.1:1/other"}`) == http.StatusBadRequest
+	})
+	if got := call(http.MethodPatch, "/admin/api/actors/weather", `{"name":"Het weer"}`); got != http.StatusAccepted {
+		t.Fatalf("update: HTTP %d", got)
+	}
+	waitFor(t, func() bool {
+		req, _ := http.NewRequest(http.MethodGet, base+"/users/weather", nil)
+		req.Header.Set("Accept", "application/activity+json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var doc struct{ Name string }
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		return doc.Name == "Het weer"
+	})
+	if got := call(http.MethodDelete, "/admin/api/actors/weather", ""); got != http.StatusAccepted {
+		t.Fatalf("remove: HTTP %d", got)
+	}
+	waitFor(t, func() bool { return webfinger("weather") == http.StatusNotFound })
+	if got := call(http.MethodDelete, "/admin/api/actors/news", ""); got != http.StatusBadRequest {
+		t.Fatalf("removing the last feed: HTTP %d, want 400", got)
+	}
+	stopBinary(t, proc)
+}

@@ -77,7 +77,7 @@ func withStoppedBridge(cfg *config.Config, stderr io.Writer, fn func(*bridge.Bri
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
-	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel))
+	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel), nil)
 	if err != nil {
 		return err
 	}
