@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"fmt"
+	"time"
 
 	"herald/actor"
 	"herald/store"
@@ -13,7 +14,8 @@ import (
 // the new key is stored (the old one kept as previousKeyName), the actor
 // document with the new key is sent to every follower inbox as an Update
 // signed with the old key, and everything else is signed with the new key
-// from then on. The profile record is updated so the next start does not
+// from then on; deliveries already queued wait a minute (rotationHeadStart)
+// so the Update arrives first. The profile record is updated so the next start does not
 // announce the same change again. It returns the number of inboxes queued.
 // It must run with Herald stopped (see `herald keys rotate`).
 func (b *Bridge) RotateKey(handle string) (int, error) {
@@ -43,8 +45,21 @@ func (b *Bridge) RotateKey(handle string) (int, error) {
 	if err := b.store.PutDocument(store.Document{ID: b.profileRecordID(handle), JSON: doc}); err != nil {
 		return 0, err
 	}
-	return b.store.QueueActivitySignedWith(handle, previousKeyName(handle), store.Document{ID: id, JSON: update}, b.now())
+	n, err := b.store.QueueActivitySignedWith(handle, previousKeyName(handle), store.Document{ID: id, JSON: update}, b.now())
+	if err != nil {
+		return 0, err
+	}
+	// Posts already queued would be signed with the new key: let the
+	// Update go first.
+	if _, err := b.store.PostponeJobs(handle, b.now().Add(rotationHeadStart)); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
+
+// rotationHeadStart is how long the Update announcing a new key has before
+// other deliveries of the account, which are signed with the new key.
+const rotationHeadStart = time.Minute
 
 // rotatedKeys makes handle's new key and returns it and the current one as
 // they are to be stored (each sealed for the name it is stored under, when

@@ -69,3 +69,43 @@ func (s *Store) QueueJob(handle, activityID, inbox string, at time.Time) (added 
 	})
 	return added, err
 }
+
+// PostponeJobs moves handle's queued jobs that are due before until and
+// not signed with another key (Job.SignWith) to until, without counting an
+// attempt; it returns how many moved. A key rotation uses it so that the
+// Update announcing the new key goes out before posts signed with it.
+func (s *Store) PostponeJobs(handle string, until time.Time) (moved int, err error) {
+	if err := checkKeyTime("postpone until", until); err != nil {
+		return 0, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		moved = 0
+		jobs, index := tx.Bucket(bucketDeliveries), tx.Bucket(bucketDeliveryIndex)
+		var later []Job
+		c := jobs.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var j Job
+			if err := decodeJSON(k, v, &j); err != nil {
+				return err
+			}
+			if j.Handle == handle && j.SignWith == "" && j.NextAttempt.Before(until) {
+				later = append(later, j)
+			}
+		}
+		for _, j := range later {
+			if err := jobs.Delete(jobKey(j)); err != nil {
+				return err
+			}
+			j.NextAttempt = until
+			if err := putJSON(jobs, jobKey(j), j); err != nil {
+				return err
+			}
+			if err := index.Put(pairKey(j.ActivityID, j.Inbox), jobKey(j)); err != nil {
+				return err
+			}
+			moved++
+		}
+		return nil
+	})
+	return moved, err
+}

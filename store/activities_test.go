@@ -2,35 +2,36 @@ package store
 
 import (
 	"testing"
+	"time"
 )
 
-// TestQueueActivity: one job per unique delivery inbox (two followers on
-// one server share its inbox), the document stored, nothing for an actor
-// without followers.
-func TestQueueActivity(t *testing.T) {
+func TestPostponeJobs(t *testing.T) {
 	db := openTestDB(t)
-	for i, f := range []Follower{
-		{ID: "https://a.example/u/1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox", FollowID: "https://a.example/f/1", Since: t0},
-		{ID: "https://a.example/u/2", Inbox: "https://a.example/u/2/inbox", SharedInbox: "https://a.example/inbox", FollowID: "https://a.example/f/2", Since: t0},
-		{ID: "https://b.example/u/3", Inbox: "https://b.example/u/3/inbox", FollowID: "https://b.example/f/3", Since: t0},
-	} {
-		if _, err := db.AddFollower("blog", f, doc("https://h.example/accept/"+string(rune('a'+i))), t0); err != nil {
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	follow := func(handle, id string) {
+		f := Follower{ID: id, Inbox: id + "/inbox", FollowID: id + "#f", Since: t0}
+		if _, err := db.AddFollower(handle, f, Document{ID: "https://h/" + handle + "/accepts/" + id, JSON: []byte("{}")}, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	before, _ := db.PendingJobs()
-	move := doc("https://h.example/users/blog/move")
-	n, err := db.QueueActivity("blog", move, t0)
-	if err != nil || n != 2 {
-		t.Fatalf("QueueActivity = %d, %v; want 2 jobs", n, err)
+	follow("news", "https://a.example/u/1")
+	follow("weather", "https://a.example/u/2")
+	if _, err := db.QueueActivitySignedWith("news", "news@previous", Document{ID: "https://h/news/update", JSON: []byte("{}")}, t0); err != nil {
+		t.Fatal(err)
 	}
-	if after, _ := db.PendingJobs(); after != before+2 {
-		t.Errorf("pending jobs %d → %d, want +2", before, after)
+	until := t0.Add(time.Hour)
+	moved, err := db.PostponeJobs("news", until)
+	if err != nil || moved != 1 {
+		t.Fatalf("PostponeJobs = %d, %v; want the news Accept only", moved, err)
 	}
-	if got, err := db.Document(move.ID); err != nil || string(got) != string(move.JSON) {
-		t.Errorf("Document = %s, %v", got, err)
+	due, _ := db.DueJobs(t0.Add(30*time.Minute), 10, nil)
+	if len(due) != 2 {
+		t.Fatalf("%d jobs due before the postponement ends, want the other account's and the rotation Update: %+v", len(due), due)
 	}
-	if n, err := db.QueueActivity("lonely", doc("https://h.example/users/lonely/move"), t0); err != nil || n != 0 {
-		t.Errorf("QueueActivity without followers = %d, %v", n, err)
+	if due, _ := db.DueJobs(until, 10, nil); len(due) != 3 {
+		t.Fatalf("%d jobs due at the end, want 3", len(due))
+	}
+	if n, _ := db.PendingJobs(); n != 3 {
+		t.Fatalf("%d jobs queued, want 3 (none lost or doubled)", n)
 	}
 }
