@@ -171,27 +171,32 @@ func documents(t *testing.T) map[string][]byte {
 // with -update to rewrite them (then read the diff).
 func TestGolden(t *testing.T) {
 	for name, doc := range documents(t) {
-		t.Run(name, func(t *testing.T) {
-			var pretty bytes.Buffer
-			if err := json.Indent(&pretty, doc, "", "  "); err != nil {
-				t.Fatalf("not JSON: %v\n%s", err, doc)
-			}
-			pretty.WriteByte('\n')
-			path := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./actor -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(pretty.Bytes(), want) {
-				t.Errorf("%s differs from the golden file (rerun with -update and review the diff):\n%s", path, pretty.Bytes())
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkGolden(t, name, doc) })
+	}
+}
+
+// checkGolden compares doc, indented, with testdata/golden/NAME.json, or
+// rewrites that file with -update.
+func checkGolden(t *testing.T, name string, doc []byte) {
+	t.Helper()
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, doc, "", "  "); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, doc)
+	}
+	pretty.WriteByte('\n')
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./actor -run Golden -update)", err)
+	}
+	if !bytes.Equal(pretty.Bytes(), want) {
+		t.Errorf("%s differs from the golden file (rerun with -update and review the diff):\n%s", path, pretty.Bytes())
 	}
 }
 

@@ -1,10 +1,7 @@
 package actor
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -26,27 +23,7 @@ func TestInteractionCollectionsGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, doc := range map[string][]byte{"likes": likes, "shares": shares, "replies": replies} {
-		t.Run(name, func(t *testing.T) {
-			var pretty bytes.Buffer
-			if err := json.Indent(&pretty, doc, "", "  "); err != nil {
-				t.Fatalf("not JSON: %v\n%s", err, doc)
-			}
-			pretty.WriteByte('\n')
-			path := filepath.Join("testdata", "golden", "interactions_"+name+".json")
-			if *update {
-				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./actor -run Golden -update)", err)
-			}
-			if !bytes.Equal(pretty.Bytes(), want) {
-				t.Errorf("%s differs from the golden file:\n%s", path, pretty.Bytes())
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkGolden(t, "interactions_"+name, doc) })
 	}
 }
 
