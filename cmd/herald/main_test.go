@@ -27,10 +27,7 @@ func TestBinarySurvivesSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "herald")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	feedBody, err := os.ReadFile("../../testdata/wordpress-6.1/1-published.feed.rss.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -213,10 +210,7 @@ func TestBinaryReloadsOnSIGHUP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "herald")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	addr := freeAddr(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "herald.yaml")
@@ -226,14 +220,7 @@ func TestBinaryReloadsOnSIGHUP(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := "http://" + addr
-	webfinger := func(handle string) int {
-		resp, err := http.Get(base + "/.well-known/webfinger?resource=acct:" + handle + "@" + addr)
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	webfinger := func(handle string) int { return webfingerStatus(base, handle+"@"+addr) }
 	proc := startBinary(t, bin, base, "serve", "--config", cfgPath)
 	var editOut strings.Builder
 	if code := run([]string{"feeds", "add", "--config", cfgPath, "weather", "http://127.0.0.1:1/weather"}, &editOut, &editOut); code != 0 {
@@ -277,10 +264,7 @@ func TestAdminAPIEditsConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "herald")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	addr := freeAddr(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "herald.yaml")
@@ -303,14 +287,7 @@ func TestAdminAPIEditsConfig(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	webfinger := func(handle string) int {
-		resp, err := http.Get(base + "/.well-known/webfinger?resource=acct:" + handle + "@" + addr)
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	webfinger := func(handle string) int { return webfingerStatus(base, handle+"@"+addr) }
 	if got := call(http.MethodPost, "/admin/api/feeds", `{"handle":"weather","url":"http://127.0.0.1:1/weather"}`); got != http.StatusAccepted {
 		t.Fatalf("add: HTTP %d", got)
 	}
@@ -341,4 +318,50 @@ func TestAdminAPIEditsConfig(t *testing.T) {
 		t.Fatalf("removing the last feed: HTTP %d, want 400", got)
 	}
 	stopBinary(t, proc)
+}
+
+// builtBinary is the herald binary the tests run, built once (buildBinary).
+var builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// buildBinary builds herald as the contract says (once per test run) and
+// returns its path; TestMain removes it.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	builtBinary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "herald-bin-")
+		if err != nil {
+			builtBinary.err = err
+			return
+		}
+		builtBinary.path = filepath.Join(dir, "herald")
+		builtBinary.out, builtBinary.err = exec.Command("go", "build", "-o", builtBinary.path, ".").CombinedOutput()
+	})
+	if builtBinary.err != nil {
+		t.Fatalf("go build: %v\n%s", builtBinary.err, builtBinary.out)
+	}
+	return builtBinary.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.path != "" {
+		os.RemoveAll(filepath.Dir(builtBinary.path))
+	}
+	os.Exit(code)
+}
+
+// webfingerStatus is the status of a WebFinger lookup of acct at base (0
+// when the server does not answer).
+func webfingerStatus(base, acct string) int {
+	resp, err := http.Get(base + "/.well-known/webfinger?resource=acct:" + acct)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
