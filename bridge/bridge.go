@@ -121,7 +121,7 @@ func New(opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	b.metrics = metrics.New(storeGauges{b})
-	b.remote = newResolver(opts.Store, opts.Client, b.keys.instance, b.now, opts.Logger)
+	b.remote = newResolver(opts.Store, opts.Client, b.keys.instance, opts.Config.SignedFetch == config.SignedFetchAlways, b.now, opts.Logger)
 	b.delivery = newDeliverer(deliveryOptions{
 		store: opts.Store, client: opts.Client, keys: b.keys, log: opts.Logger, now: b.now,
 		workers: opts.Workers, perHost: opts.PerHost, retryDelay: opts.RetryDelay, drain: DefaultDrainTimeout, metrics: b.metrics,

@@ -38,18 +38,30 @@ type remoteStore interface {
 	SaveRemoteActor(a store.RemoteActor) error
 }
 
-// resolver fetches remote actors and their keys with signed GETs (so servers
-// in authorized-fetch mode answer) and caches them in the store.
+// signedHostsRemembered bounds how many hosts the resolver remembers as
+// refusing unsigned fetches.
+const signedHostsRemembered = 10000
+
+// resolver fetches remote actors and their keys and caches them in the
+// store. Unless alwaysSign is set, a GET goes out unsigned first: most
+// servers serve actors and keys to anyone, and a signature is an RSA
+// operation, the dearest part of taking a new follower. A host that answers
+// 401 or 403 (authorized-fetch mode) is asked again at once with a GET
+// signed by the instance actor, and gets signed GETs from then on.
 type resolver struct {
-	store  remoteStore
-	client *http.Client
-	signer signingKey
-	now    func() time.Time
-	log    *slog.Logger
+	store      remoteStore
+	client     *http.Client
+	signer     signingKey
+	alwaysSign bool
+	// signedHosts holds the hosts that refused an unsigned GET.
+	signedHosts *lru[struct{}]
+	now         func() time.Time
+	log         *slog.Logger
 }
 
-func newResolver(st remoteStore, client *http.Client, signer signingKey, now func() time.Time, log *slog.Logger) *resolver {
-	return &resolver{store: st, client: client, signer: signer, now: now, log: log}
+func newResolver(st remoteStore, client *http.Client, signer signingKey, alwaysSign bool, now func() time.Time, log *slog.Logger) *resolver {
+	return &resolver{store: st, client: client, signer: signer, alwaysSign: alwaysSign,
+		signedHosts: newLRU[struct{}](signedHostsRemembered), now: now, log: log}
 }
 
 // keyResolver returns a signature.KeyResolver. With refresh false a cached
@@ -141,8 +153,9 @@ func (r *resolver) save(doc actor.Remote) (store.RemoteActor, error) {
 	return a, nil
 }
 
-// fetch GETs an ActivityPub document, signed by the instance actor, and
-// checks that it is what it claims: its id must be on the host it came from.
+// fetch GETs an ActivityPub document (see resolver for when the GET is
+// signed) and checks that it is what it claims: its id must be on the host
+// it came from.
 func (r *resolver) fetch(ctx context.Context, iri string) (actor.Remote, error) {
 	doc, _, err := r.fetchRaw(ctx, iri)
 	return doc, err
@@ -150,17 +163,20 @@ func (r *resolver) fetch(ctx context.Context, iri string) (actor.Remote, error) 
 
 // fetchRaw is fetch that also returns the document's bytes.
 func (r *resolver) fetchRaw(ctx context.Context, iri string) (actor.Remote, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
+	host := hostOf(iri)
+	_, signed := r.signedHosts.get(host)
+	signed = signed || r.alwaysSign
+	resp, err := r.get(ctx, iri, signed)
 	if err != nil {
-		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
+		return actor.Remote{}, nil, err
 	}
-	req.Header.Set("Accept", acceptActivityJSON)
-	if err := signature.Sign(req, nil, r.signer.id, r.signer.private, r.now()); err != nil {
-		return actor.Remote{}, nil, fmt.Errorf("sign fetch of %s: %w", iri, err)
-	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return actor.Remote{}, nil, fmt.Errorf("fetch %s: %w", iri, err)
+	if !signed && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+		resp.Body.Close()
+		r.signedHosts.put(host, struct{}{})
+		r.log.Debug("host refuses unsigned fetches; signing them from now on", "host", host, "status", resp.StatusCode)
+		if resp, err = r.get(ctx, iri, true); err != nil {
+			return actor.Remote{}, nil, err
+		}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusGone || resp.StatusCode == http.StatusNotFound {
@@ -184,6 +200,25 @@ func (r *resolver) fetchRaw(ctx context.Context, iri string) (actor.Remote, []by
 		return actor.Remote{}, nil, fmt.Errorf("fetch %s: document claims id %s on another host", iri, doc.ID)
 	}
 	return doc, body, nil
+}
+
+// get sends one GET of iri, signed by the instance actor when signed is set.
+func (r *resolver) get(ctx context.Context, iri string, signed bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", iri, err)
+	}
+	req.Header.Set("Accept", acceptActivityJSON)
+	if signed {
+		if err := signature.Sign(req, nil, r.signer.id, r.signer.private, r.now()); err != nil {
+			return nil, fmt.Errorf("sign fetch of %s: %w", iri, err)
+		}
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", iri, err)
+	}
+	return resp, nil
 }
 
 // sameHost reports whether two URLs have the same host (and port).

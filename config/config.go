@@ -66,6 +66,11 @@ type Config struct {
 	// GETs only (Mastodon's secure mode); WebFinger, NodeInfo and the
 	// instance actor stay public, and unsigned actor fetches get the key.
 	AuthorizedFetch bool `yaml:"authorized_fetch"`
+	// SignedFetch is when Herald signs its own GETs of remote actors and
+	// keys: "when_required" (the default) fetches unsigned first and signs
+	// for hosts that answer 401 or 403 (servers in authorized-fetch mode);
+	// "always" signs every fetch, as Mastodon does.
+	SignedFetch string `yaml:"signed_fetch"`
 	// Ownership makes accounts wait for their site's consent (ownership.go).
 	Ownership Ownership `yaml:"ownership"`
 	// AccountDomain is the domain of handles (@news@AccountDomain) when it
@@ -116,6 +121,15 @@ type Feed struct {
 	// several: "rss" (the default), "atom" or "json".
 	PreferFormat string `yaml:"prefer_format"`
 }
+
+// Values of Config.SignedFetch.
+const (
+	// SignedFetchWhenRequired signs a GET only for hosts known to refuse
+	// unsigned ones: one RSA signature less per new follower elsewhere.
+	SignedFetchWhenRequired = "when_required"
+	// SignedFetchAlways signs every GET.
+	SignedFetchAlways = "always"
+)
 
 // Duration is a time.Duration written as "5m", "1s" or "1h30m" in YAML.
 type Duration time.Duration
@@ -171,6 +185,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		"HERALD_DATA_DIR":           &cfg.DataDir,
 		"HERALD_LOG_LEVEL":          &cfg.LogLevel,
 		"HERALD_KEY_ENCRYPTION_KEY": &cfg.KeyEncryptionKey,
+		"HERALD_SIGNED_FETCH":       &cfg.SignedFetch,
 	}
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	if v := env("HERALD_AUTHORIZED_FETCH"); v != "" {
@@ -273,6 +288,9 @@ func (c *Config) applyDefaults() {
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
 	}
+	if c.SignedFetch == "" {
+		c.SignedFetch = SignedFetchWhenRequired
+	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	for i := range c.Feeds {
 		c.Feeds[i].Handle = strings.ToLower(strings.TrimSpace(c.Feeds[i].Handle))
@@ -317,6 +335,11 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.SignedFetch {
+	case SignedFetchWhenRequired, SignedFetchAlways:
+	default:
+		return fmt.Errorf("signed_fetch: %q is not %s or %s", c.SignedFetch, SignedFetchWhenRequired, SignedFetchAlways)
 	}
 	if err := c.validateAccountDomain(); err != nil {
 		return err

@@ -37,6 +37,7 @@ func TestLoadExample(t *testing.T) {
 		PollInterval: Duration(5 * time.Minute),
 		FetchTimeout: Duration(30 * time.Second),
 		LogLevel:     "info",
+		SignedFetch:  SignedFetchWhenRequired,
 		Feeds: []Feed{{
 			Handle: "news", URL: "https://go.dev/blog/feed.atom", PollInterval: Duration(5 * time.Minute),
 		}},
@@ -62,6 +63,7 @@ func TestLoadFull(t *testing.T) {
 		FetchTimeout:          Duration(45 * time.Second),
 		AllowPrivateAddresses: true,
 		LogLevel:              "debug",
+		SignedFetch:           SignedFetchWhenRequired,
 		Feeds: []Feed{
 			{Handle: "news", URL: "https://example.org/feed.xml", Name: "Example News",
 				Summary: "Everything from example.org", PollInterval: Duration(time.Hour)},
@@ -80,7 +82,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if cfg.Listen != DefaultListen || cfg.DataDir != DefaultDataDir || cfg.LogLevel != "info" ||
 		cfg.PollInterval.Std() != DefaultPollInterval || cfg.FetchTimeout.Std() != DefaultFetchTimeout ||
-		cfg.AllowPrivateAddresses {
+		cfg.AllowPrivateAddresses || cfg.SignedFetch != SignedFetchWhenRequired {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 	if cfg.Feeds[0].PollInterval.Std() != DefaultPollInterval {
@@ -116,6 +118,7 @@ func TestEnvOverrides(t *testing.T) {
 		{"HERALD_FEEDS", "a=https://a.example/feed", func(c *Config) bool {
 			return len(c.Feeds) == 1 && c.Feeds[0].Handle == "a" && c.Feeds[0].URL == "https://a.example/feed"
 		}},
+		{"HERALD_SIGNED_FETCH", "always", func(c *Config) bool { return c.SignedFetch == SignedFetchAlways }},
 		{"HERALD_LISTEN", "  :7000\n", func(c *Config) bool { return c.Listen == ":7000" }},
 		{"HERALD_LISTEN", " ", func(c *Config) bool { return c.Listen == DefaultListen }},
 	} {
@@ -197,6 +200,7 @@ func TestInvalid(t *testing.T) {
 		{"feed poll_interval 0.5s", base + feeds + "    poll_interval: 0.5s\n", nil, "feeds[0].poll_interval"},
 		{"fetch_timeout too short", base + "fetch_timeout: 1ms\n" + feeds, nil, "fetch_timeout"},
 		{"log_level", base + "log_level: loud\n" + feeds, nil, "log_level"},
+		{"signed_fetch", base + "signed_fetch: sometimes\n" + feeds, nil, "signed_fetch"},
 		{"listen without port", base + "listen: localhost\n" + feeds, nil, "listen"},
 		{"allow_private_addresses not a bool", base + "allow_private_addresses: maybe\n" + feeds, nil, "allow_private_addresses"},
 		{"duplicate handle", base + feeds + "  - handle: news\n    url: https://example.org/other.xml\n", nil, "feeds[1].handle"},

@@ -1,0 +1,79 @@
+package bridge_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"herald/actor"
+	"herald/config"
+	"herald/fedtest"
+)
+
+// TestSignedFetchWhenRequired follows from a server that serves actors to
+// anyone and from one in authorized-fetch mode: Herald fetches the first
+// unsigned (no RSA signature spent), asks the second again at once with a
+// signed GET after its 401, and from then on signs every GET to that host
+// without trying unsigned first.
+func TestSignedFetchWhenRequired(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	startHerald(t, cfg, nil)
+	urls := actor.URLs{Base: cfg.BaseURL}
+
+	open := newPeer(t)
+	postStatus(ctx, t, open, urls.Inbox("news"), open.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	waitVerified(ctx, t, open, "Accept", func(fedtest.Delivery) bool { return true })
+	if f := open.Fetches(); len(f) != 1 || f[0].Header.Get("Signature") != "" {
+		t.Fatalf("fetches of an open server: %+v, want one unsigned", f)
+	}
+
+	closed := newPeer(t)
+	closed.RequireSignedFetch = true
+	postStatus(ctx, t, closed, urls.Inbox("news"), closed.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	waitVerified(ctx, t, closed, "Accept", func(fedtest.Delivery) bool { return true })
+	f := closed.Fetches()
+	if len(f) != 2 || f[0].Header.Get("Signature") != "" || !f[1].Verified || f[1].KeyID != urls.InstanceKeyID() {
+		t.Fatalf("fetches of a server in authorized-fetch mode: %+v, want one unsigned (refused), then one signed by the instance actor", f)
+	}
+
+	// A request whose signature does not verify with the cached key makes
+	// Herald fetch the key again: signed at once this time.
+	body := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"` + closed.ActorID() + `#likes/1","type":"Like","actor":"` + closed.ActorID() + `","object":"` + urls.Actor("news") + `"}`)
+	resp, err := closed.PostRaw(ctx, urls.Inbox("news"), body, time.Now(), func(r *http.Request) {
+		r.Header.Set("Date", time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("forged Like: HTTP %d, want 401", resp.StatusCode)
+	}
+	f = closed.Fetches()
+	if len(f) != 3 || !f[2].Verified {
+		t.Fatalf("refetch of the key: %+v, want a third fetch, signed", f)
+	}
+}
+
+// TestSignedFetchAlways signs every GET, as Mastodon does, when
+// signed_fetch is always.
+func TestSignedFetchAlways(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	cfg.SignedFetch = config.SignedFetchAlways
+	startHerald(t, cfg, nil)
+	urls := actor.URLs{Base: cfg.BaseURL}
+
+	alice := newPeer(t)
+	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	if f := alice.Fetches(); len(f) != 1 || !f[0].Verified || f[0].KeyID != urls.InstanceKeyID() {
+		t.Fatalf("fetches: %+v, want one signed by the instance actor", f)
+	}
+}
