@@ -28,16 +28,8 @@ func (s *Store) QueueActivitySignedWith(handle, signWith string, activity Docume
 		if err != nil {
 			return err
 		}
-		for _, inbox := range inboxes {
-			added, err := putJob(tx, Job{ActivityID: activity.ID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now, SignWith: signWith})
-			if err != nil {
-				return err
-			}
-			if added {
-				queued++
-			}
-		}
-		return nil
+		queued, err = putJobs(tx, Job{ActivityID: activity.ID, Handle: handle, NextAttempt: now, Created: now, SignWith: signWith}, inboxes)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("queue %s for %s: %w", activity.ID, handle, err)

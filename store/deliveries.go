@@ -93,6 +93,35 @@ func splitPair(pair []byte) (activityID, inbox []byte) {
 // already; added tells which. A new job counts as queued in its activity's
 // stats.
 func putJob(tx *bolt.Tx, j Job) (added bool, err error) {
+	queued, err := putJobs(tx, j, []string{j.Inbox})
+	return queued == 1, err
+}
+
+// putJobs queues template's activity for each of inboxes (the template's
+// own Inbox is ignored), as putJob does, and counts the new jobs in the
+// activity's stats once: a fan-out to 10,000 inboxes updates them once,
+// not 10,000 times. It returns how many jobs were new.
+func putJobs(tx *bolt.Tx, template Job, inboxes []string) (queued int, err error) {
+	for _, inbox := range inboxes {
+		j := template
+		j.Inbox = inbox
+		added, err := insertJob(tx, j)
+		if err != nil {
+			return 0, err
+		}
+		if added {
+			queued++
+		}
+	}
+	if queued == 0 {
+		return 0, nil
+	}
+	return queued, updateStats(tx, template.ActivityID, func(st *ActivityStats) { st.Queued += queued })
+}
+
+// insertJob writes j and its index entry unless its (activity, inbox) pair
+// is queued already; it leaves the activity's stats alone.
+func insertJob(tx *bolt.Tx, j Job) (added bool, err error) {
 	if err := checkKeyTime("next attempt", j.NextAttempt); err != nil {
 		return false, err
 	}
@@ -108,7 +137,7 @@ func putJob(tx *bolt.Tx, j Job) (added bool, err error) {
 	if err := index.Put(pair, key); err != nil {
 		return false, err
 	}
-	return true, updateStats(tx, j.ActivityID, func(st *ActivityStats) { st.Queued++ })
+	return true, nil
 }
 
 // indexDeliveries builds delivery_index for a queue written before the

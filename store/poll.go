@@ -80,16 +80,9 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 			}
 		}
 		queue := func(activityID string) error {
-			for _, inbox := range inboxes {
-				added, err := putJob(tx, Job{ActivityID: activityID, Inbox: inbox, Handle: handle, NextAttempt: now, Created: now})
-				if err != nil {
-					return err
-				}
-				if added {
-					queued++
-				}
-			}
-			return nil
+			n, err := putJobs(tx, Job{ActivityID: activityID, Handle: handle, NextAttempt: now, Created: now}, inboxes)
+			queued += n
+			return err
 		}
 		for _, p := range c.Posts {
 			if err := putPost(tx, handle, p); err != nil {
