@@ -296,11 +296,11 @@ func (d *deliverer) inFlightCount() int {
 // ctx bounds the request; stop closes when shutdown begins: a job not yet
 // signed by then is not sent, and stays queued.
 func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.Job) {
-	log := d.log.With("activity_id", j.ActivityID, "inbox", j.Inbox, "attempt", j.Attempts+1)
+	log := jobLog{d.log, j}
 	host := hostOf(j.Inbox)
 	body, err := d.bodies.get(j.ActivityID)
 	if err != nil {
-		log.Error("delivery dropped: activity missing", "error", err)
+		log.write(slog.LevelError, "delivery dropped: activity missing", "error", err)
 		d.hosts.release(host)
 		d.record(log, store.Outcome{Job: j, Kind: store.Failed, Error: "activity missing"})
 		return
@@ -309,7 +309,7 @@ func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.J
 	if ctx.Err() != nil || errors.Is(err, errNotSent) {
 		// Shutdown cut the request: not the peer's fault, not an attempt.
 		d.hosts.release(host)
-		log.Info("delivery interrupted by shutdown; it stays queued")
+		log.write(slog.LevelInfo, "delivery interrupted by shutdown; it stays queued")
 		return
 	}
 	result := classify(status, err)
@@ -317,14 +317,14 @@ func (d *deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.J
 	o := store.Outcome{Job: j, Host: d.hosts.done(host, result != retryable, reason, d.now())}
 	switch result {
 	case delivered:
-		log.Debug("delivered", "status", status)
+		log.write(slog.LevelDebug, "delivered", "status", status)
 		o.Kind = store.Delivered
 	case gone:
 		removed, rmErr := d.store.RemoveFollowersAt(j.Handle, j.Inbox)
-		log.Info("inbox gone: followers removed", "status", status, "followers", removed, "error", rmErr)
+		log.write(slog.LevelInfo, "inbox gone: followers removed", "status", status, "followers", removed, "error", rmErr)
 		o.Kind, o.Error = store.Failed, reason
 	case rejected:
-		log.Warn("delivery rejected for good", "status", status)
+		log.write(slog.LevelWarn, "delivery rejected for good", "status", status)
 		o.Kind, o.Error = store.Failed, reason
 	default:
 		o = d.retry(log, o, reason, retryAfter)
@@ -345,24 +345,24 @@ func (d *deliverer) count(result outcome, o store.Outcome) {
 	metrics.Count(d.metrics.Deliveries, label)
 }
 
-func (d *deliverer) record(log *slog.Logger, o store.Outcome) {
+func (d *deliverer) record(log jobLog, o store.Outcome) {
 	if _, err := d.store.Record(o); err != nil {
-		log.Error("record delivery outcome", "error", err)
+		log.write(slog.LevelError, "record delivery outcome", "error", err)
 	}
 }
 
 // retry turns o into a retry after the ladder's wait (or Retry-After, when
 // longer), or gives the job up after MaxAttempts.
-func (d *deliverer) retry(log *slog.Logger, o store.Outcome, reason string, retryAfter time.Duration) store.Outcome {
+func (d *deliverer) retry(log jobLog, o store.Outcome, reason string, retryAfter time.Duration) store.Outcome {
 	o.Error = reason
 	if o.Job.Attempts+1 >= MaxAttempts {
-		log.Warn("delivery given up", "reason", reason)
+		log.write(slog.LevelWarn, "delivery given up", "reason", reason)
 		o.Kind = store.Failed
 		return o
 	}
 	wait := max(d.retryDelay(o.Job.Attempts+1), retryAfter)
 	o.Kind, o.Next = store.Retry, d.now().Add(wait)
-	log.Info("delivery failed; will retry", "reason", reason, "retry_in", wait.Round(time.Second))
+	log.write(slog.LevelInfo, "delivery failed; will retry", "reason", reason, "retry_in", wait.Round(time.Second))
 	return o
 }
 
@@ -418,6 +418,23 @@ func (d *deliverer) send(ctx context.Context, stop <-chan struct{}, j store.Job,
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	return resp, nil
+}
+
+// jobLog logs about one delivery job. It adds the job's attributes only to
+// records that are written: slog's With would format them for every job,
+// and a fan-out logs nothing for most.
+type jobLog struct {
+	log *slog.Logger
+	job store.Job
+}
+
+func (l jobLog) write(level slog.Level, msg string, args ...any) {
+	ctx := context.Background()
+	if !l.log.Enabled(ctx, level) {
+		return
+	}
+	attrs := append([]any{"activity_id", l.job.ActivityID, "inbox", l.job.Inbox, "attempt", l.job.Attempts + 1}, args...)
+	l.log.Log(ctx, level, msg, attrs...)
 }
 
 type outcome int
