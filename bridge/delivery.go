@@ -17,6 +17,7 @@ import (
 	"herald/actor"
 	"herald/metrics"
 	"herald/outbound"
+	"herald/signature"
 	"herald/store"
 )
 
@@ -371,7 +372,7 @@ func (d *deliverer) retry(log jobLog, o store.Outcome, reason string, retryAfter
 // draft-cavage, the one every peer takes, except for hosts known to want RFC
 // 9421: a 401 that carries Accept-Signature (RFC 9421 §5.1) marks the host
 // and the delivery is sent again at once, signed the RFC 9421 way.
-func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte) (status int, retryAfter time.Duration, err error) {
+func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job, body signature.Body) (status int, retryAfter time.Duration, err error) {
 	key, ok := d.keys.actors[j.Handle]
 	if !ok {
 		return 0, 0, fmt.Errorf("no key for actor %q", j.Handle)
@@ -401,8 +402,8 @@ func (d *deliverer) post(ctx context.Context, stop <-chan struct{}, j store.Job,
 
 // send signs and POSTs body to j's inbox once; the response body is read
 // (bounded) and closed.
-func (d *deliverer) send(ctx context.Context, stop <-chan struct{}, j store.Job, body []byte, key signingKey, rfc9421 bool) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(body))
+func (d *deliverer) send(ctx context.Context, stop <-chan struct{}, j store.Job, body signature.Body, key signingKey, rfc9421 bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(body.Bytes()))
 	if err != nil {
 		return nil, err
 	}

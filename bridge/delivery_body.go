@@ -1,39 +1,44 @@
 package bridge
 
-import "sync"
+import (
+	"sync"
+
+	"herald/signature"
+)
 
 // bodyCacheSize is how many activity bodies the deliverer keeps in memory.
 // A fan-out sends one activity to every inbox, so a handful suffice.
 const bodyCacheSize = 64
 
-// bodyCache keeps recently delivered activity bodies so that a fan-out reads
-// each from the store once, not once per inbox. Activities never change once
+// bodyCache keeps recently delivered activity bodies, with their digests,
+// so that a fan-out reads and hashes each once, not once per inbox. Activities never change once
 // stored (an edit is a new Update activity), so entries never go stale. It is
 // safe for concurrent use.
 type bodyCache struct {
 	load func(id string) ([]byte, error)
 
 	mu     sync.Mutex
-	bodies map[string][]byte
+	bodies map[string]signature.Body
 }
 
 func newBodyCache(load func(id string) ([]byte, error)) *bodyCache {
-	return &bodyCache{load: load, bodies: map[string][]byte{}}
+	return &bodyCache{load: load, bodies: map[string]signature.Body{}}
 }
 
-// get returns the body of activity id, from memory when it can. The slice
-// is shared: callers must not modify it.
-func (c *bodyCache) get(id string) ([]byte, error) {
+// get returns the body of activity id, from memory when it can. The bytes
+// are shared: callers must not modify them.
+func (c *bodyCache) get(id string) (signature.Body, error) {
 	c.mu.Lock()
 	body, ok := c.bodies[id]
 	c.mu.Unlock()
 	if ok {
 		return body, nil
 	}
-	body, err := c.load(id)
+	raw, err := c.load(id)
 	if err != nil {
-		return nil, err
+		return signature.Body{}, err
 	}
+	body = signature.NewBody(raw)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.bodies) >= bodyCacheSize {

@@ -23,7 +23,7 @@ type signerPool struct {
 // signTask is one request to sign; the signer answers on done.
 type signTask struct {
 	req  *http.Request
-	body []byte
+	body signature.Body
 	key  signingKey
 	// rfc9421 asks for an RFC 9421 message signature instead of the
 	// draft-cavage one (for peers that refuse the latter).
@@ -42,9 +42,9 @@ func (p *signerPool) run(n int) (stop func()) {
 	for range n {
 		wg.Go(func() {
 			for t := range p.tasks {
-				sign := signature.Sign
+				sign := signature.SignBody
 				if t.rfc9421 {
-					sign = signature.SignMessage
+					sign = signature.SignMessageBody
 				}
 				err := sign(t.req, t.body, t.key.id, t.key.private, p.now())
 				if err != nil {
@@ -67,7 +67,7 @@ var errNotSent = errors.New("not sent: shutting down")
 // sign signs req with key when a signer is free. The Date is taken when
 // the signer starts, so every attempt carries a fresh one. It fails with
 // errNotSent when stop closes first, and with ctx's error when ctx ends.
-func (p *signerPool) sign(ctx context.Context, stop <-chan struct{}, req *http.Request, body []byte, key signingKey, rfc9421 bool) error {
+func (p *signerPool) sign(ctx context.Context, stop <-chan struct{}, req *http.Request, body signature.Body, key signingKey, rfc9421 bool) error {
 	select {
 	case <-stop:
 		return errNotSent

@@ -4,17 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/base64"
 	"fmt"
 	"strings"
 )
 
 // ContentDigest returns the RFC 9530 Content-Digest header value for body:
 // "sha-256=:BASE64:".
-func ContentDigest(body []byte) string {
-	sum := sha256.Sum256(body)
-	return "sha-256=:" + base64.StdEncoding.EncodeToString(sum[:]) + ":"
-}
+func ContentDigest(body []byte) string { return NewBody(body).contentDigest() }
 
 // checkContentDigest checks Content-Digest values (RFC 9530 §2) against
 // body: required when body is not empty, checked whenever present; other

@@ -23,6 +23,11 @@ import (
 // path and query). body must be exactly the bytes req will send. SignMessage
 // is safe for concurrent use with different requests.
 func SignMessage(req *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
+	return SignMessageBody(req, NewBody(body), keyID, key, now)
+}
+
+// SignMessageBody is SignMessage for a body hashed beforehand (NewBody).
+func SignMessageBody(req *http.Request, body Body, keyID string, key *rsa.PrivateKey, now time.Time) error {
 	if err := checkSignInput(req, keyID, key); err != nil {
 		return fmt.Errorf("sign message: %w", err)
 	}
@@ -32,8 +37,8 @@ func SignMessage(req *http.Request, body []byte, keyID string, key *rsa.PrivateK
 	req.Header.Del("Digest")
 	req.Header.Del("Content-Digest")
 	components := []sfItem{{value: "@method"}, {value: "@target-uri"}}
-	if len(body) > 0 {
-		req.Header.Set("Content-Digest", ContentDigest(body))
+	if len(body.bytes) > 0 {
+		req.Header.Set("Content-Digest", body.contentDigest())
 		components = append(components, sfItem{value: "content-digest"})
 	}
 	s := messageSignature{

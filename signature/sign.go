@@ -39,6 +39,12 @@ func signedHeaders(hasBody bool) []string {
 //
 // Sign is safe for concurrent use with different requests.
 func Sign(req *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now time.Time) error {
+	return SignBody(req, NewBody(body), keyID, key, now)
+}
+
+// SignBody is Sign for a body hashed beforehand (NewBody), so that many
+// requests with the same body hash it once.
+func SignBody(req *http.Request, body Body, keyID string, key *rsa.PrivateKey, now time.Time) error {
 	if err := checkSignInput(req, keyID, key); err != nil {
 		return fmt.Errorf("sign request: %w", err)
 	}
@@ -53,14 +59,15 @@ func Sign(req *http.Request, body []byte, keyID string, key *rsa.PrivateKey, now
 		req.Header.Set("Date", now.UTC().Format(http.TimeFormat))
 	}
 	req.Header.Del("Digest")
-	if len(body) > 0 {
-		req.Header.Set("Digest", Digest(body))
+	hasBody := len(body.bytes) > 0
+	if hasBody {
+		req.Header.Set("Digest", body.digest())
 	}
 	req.Header.Del("Signature")
 
 	// httpsig.Signer is not safe for concurrent use; one per call is.
 	signer, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256},
-		httpsig.DigestSha256, signedHeaders(len(body) > 0), httpsig.Signature, 0)
+		httpsig.DigestSha256, signedHeaders(hasBody), httpsig.Signature, 0)
 	if err != nil {
 		return fmt.Errorf("sign request: new signer: %w", err)
 	}

@@ -52,7 +52,25 @@ const (
 
 // Digest returns the RFC 3230 Digest header value for body:
 // "SHA-256=" followed by the standard base64 of its SHA-256 hash.
-func Digest(body []byte) string {
-	sum := sha256.Sum256(body)
-	return "SHA-256=" + base64.StdEncoding.EncodeToString(sum[:])
+func Digest(body []byte) string { return NewBody(body).digest() }
+
+// Body is a request body to sign together with its SHA-256 hash, computed
+// once: a fan-out signs thousands of requests that carry the same body.
+type Body struct {
+	bytes []byte
+	sum   [sha256.Size]byte
+}
+
+// NewBody hashes b for signing. b must not change afterwards.
+func NewBody(b []byte) Body { return Body{bytes: b, sum: sha256.Sum256(b)} }
+
+// Bytes returns the body; callers must not modify it.
+func (b Body) Bytes() []byte { return b.bytes }
+
+// digest is the RFC 3230 Digest header value.
+func (b Body) digest() string { return "SHA-256=" + base64.StdEncoding.EncodeToString(b.sum[:]) }
+
+// contentDigest is the RFC 9530 Content-Digest header value.
+func (b Body) contentDigest() string {
+	return "sha-256=:" + base64.StdEncoding.EncodeToString(b.sum[:]) + ":"
 }
