@@ -31,6 +31,10 @@ import (
 var heraldBin string
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv("HERALD_BENCH_BIN"); bin != "" {
+		heraldBin = bin // a binary built elsewhere, e.g. to profile it
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "herald-bench-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

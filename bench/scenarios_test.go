@@ -18,6 +18,7 @@ type fanOut struct {
 	n       int
 	took    time.Duration // publish → every healthy host has a verified Create
 	signing time.Duration // n RSA-2048 signatures on all cores, same run (the faster of before and after)
+	floor   time.Duration // the same fan-out by a sender that only signs and posts (floorFanOut)
 	rss     int64         // Herald's peak RSS
 	cpu     time.Duration // Herald's CPU time during the fan-out
 	signCPU time.Duration // CPU time of n pure signatures
@@ -44,6 +45,8 @@ func runFanOut(t *testing.T, n int) fanOut {
 	after := signingTime(t, n)
 	res.signing = min(before, after)
 	res.signCPU = signingCPU(t, n)
+	fleet.Close() // before the floor's fleet takes its n sockets
+	res.floor = floorFanOut(t, n)
 	if missing, dups := deliveryCounts(fleet, "Create"); missing != 0 || dups != 0 {
 		t.Errorf("%d hosts without the Create, %d duplicates", missing, dups)
 	}
@@ -60,6 +63,8 @@ func runFanOut(t *testing.T, n int) fanOut {
 		n, res.took.Round(time.Millisecond), res.signing.Round(time.Millisecond), before.Round(time.Millisecond), after.Round(time.Millisecond), res.ratio(), res.rss>>20)
 	t.Logf("fan-out N=%d: Herald used %s of CPU; %d pure signatures use %s: CPU ratio %.2f",
 		n, res.cpu.Round(10*time.Millisecond), n, res.signCPU.Round(10*time.Millisecond), res.cpu.Seconds()/res.signCPU.Seconds())
+	t.Logf("fan-out N=%d: a sender that only signs and posts takes %s (%.2f × pure signing); Herald takes %.2f × that",
+		n, res.floor.Round(time.Millisecond), res.floor.Seconds()/res.signing.Seconds(), res.took.Seconds()/res.floor.Seconds())
 	return res
 }
 
@@ -305,14 +310,18 @@ func runFollows(t *testing.T, n int) (took, signing time.Duration) {
 	cpu := in.cpuTime() - cpu0
 	in.stop()
 	signing = min(before, signingTime(t, n))
+	fleet.Close() // before the floor's fleet takes its n sockets
 	if missing, dups := deliveryCounts(fleet, "Accept"); missing != 0 || dups != 0 {
 		t.Errorf("%d hosts without the Accept, %d duplicates", missing, dups)
 	}
 	if got, _ := in.openStore().FollowerCount("news"); got != n {
 		t.Errorf("%d followers, want %d", got, n)
 	}
+	floor := floorFollows(t, n)
 	t.Logf("follows N=%d: all Accepts in %s; %d pure signatures take %s; ratio %.2f; Herald used %s of CPU",
 		n, took.Round(time.Millisecond), n, signing.Round(time.Millisecond), took.Seconds()/signing.Seconds(), cpu.Round(10*time.Millisecond))
+	t.Logf("follows N=%d: a receiver that only verifies and accepts takes %s (%.2f × pure signing); Herald takes %.2f × that",
+		n, floor.Round(time.Millisecond), floor.Seconds()/signing.Seconds(), took.Seconds()/floor.Seconds())
 	return took, signing
 }
 

@@ -71,6 +71,7 @@ type Server struct {
 	mu         sync.Mutex
 	deliveries []Delivery
 	inboxReply func(n int) int // status for the n-th POST (from 1)
+	onDelivery func(Delivery)  // called for every POST once recorded
 	fetches    []Delivery      // GETs of the actor, with their verification
 	changed    chan struct{}
 	keys       map[string]crypto.PublicKey // with CacheKeys, by key id
@@ -87,9 +88,13 @@ func New() (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		key:     key,
-		pubPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-		client:  &http.Client{Timeout: 10 * time.Second},
+		key:    key,
+		pubPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		// Idle connections for 1,024 hosts: a benchmark may fetch from and
+		// post to thousands (net/http fails a request whose connection it
+		// closes for lack of idle slots).
+		client: &http.Client{Timeout: 10 * time.Second,
+			Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 16, IdleConnTimeout: 90 * time.Second}},
 		changed: make(chan struct{}),
 		keys:    map[string]crypto.PublicKey{},
 	}
@@ -123,6 +128,14 @@ func (s *Server) SetInboxReply(reply func(n int) int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.inboxReply = reply
+}
+
+// SetOnDelivery makes every POST, once verified and recorded, call
+// f(delivery) before it is answered; f runs in the request's goroutine.
+func (s *Server) SetOnDelivery(f func(Delivery)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onDelivery = f
 }
 
 // Deliveries returns every POST received so far.

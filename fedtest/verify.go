@@ -42,8 +42,11 @@ func (s *Server) serveInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	n := s.record(d, false)
 	s.mu.Lock()
-	reply := s.inboxReply
+	reply, hook := s.inboxReply, s.onDelivery
 	s.mu.Unlock()
+	if hook != nil {
+		hook(d)
+	}
 	status := http.StatusAccepted
 	if !d.Verified {
 		status = http.StatusUnauthorized
