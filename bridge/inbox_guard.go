@@ -26,6 +26,10 @@ const (
 	verifyWaiting = 128
 	// verifyPerClient is how many of those may come from one client IP.
 	verifyPerClient = 64
+	// verifySlotsPerCPU is how many requests per core may be verified at
+	// once. A verification mostly waits for the sender's key to be fetched
+	// (an unsigned GET, see resolver); the RSA check itself is short.
+	verifySlotsPerCPU = 16
 )
 
 // inboxGuard holds what protects the inbox: blocks, rate limits, the
@@ -55,7 +59,7 @@ func newInboxGuard(in config.Inbox) *inboxGuard {
 		subscribed:     &domainSet{},
 		perIP:          newRateLimiter(rate, burst, rateLimiterKeys),
 		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
-		queue:          newVerifyQueue(4*runtime.GOMAXPROCS(0), verifyWaiting, verifyPerClient),
+		queue:          newVerifyQueue(verifySlotsPerCPU*runtime.GOMAXPROCS(0), verifyWaiting, verifyPerClient),
 		replay:         signature.NewReplayCache(replayCacheSize),
 		keys:           newKeyCache(),
 	}
