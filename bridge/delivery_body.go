@@ -1,9 +1,9 @@
 package bridge
 
 import (
-	"sync"
-
 	"herald/signature"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // bodyCacheSize is how many activity bodies the deliverer keeps in memory.
@@ -11,42 +11,41 @@ import (
 const bodyCacheSize = 64
 
 // bodyCache keeps recently delivered activity bodies, with their digests,
-// so that a fan-out reads and hashes each once, not once per inbox. Activities never change once
-// stored (an edit is a new Update activity), so entries never go stale. It is
-// safe for concurrent use.
+// so that a fan-out reads and hashes each once, not once per inbox: the
+// requests that miss the cache for the same activity at once (the first
+// thousand of a fan-out) share one load. Activities never change once
+// stored (an edit is a new Update activity), so entries never go stale. It
+// is safe for concurrent use.
 type bodyCache struct {
-	load func(id string) ([]byte, error)
-
-	mu     sync.Mutex
-	bodies map[string]signature.Body
+	load   func(id string) ([]byte, error)
+	bodies *lru[signature.Body]
+	loads  singleflight.Group
 }
 
 func newBodyCache(load func(id string) ([]byte, error)) *bodyCache {
-	return &bodyCache{load: load, bodies: map[string]signature.Body{}}
+	return &bodyCache{load: load, bodies: newLRU[signature.Body](bodyCacheSize)}
 }
 
 // get returns the body of activity id, from memory when it can. The bytes
 // are shared: callers must not modify them.
 func (c *bodyCache) get(id string) (signature.Body, error) {
-	c.mu.Lock()
-	body, ok := c.bodies[id]
-	c.mu.Unlock()
-	if ok {
+	if body, ok := c.bodies.get(id); ok {
 		return body, nil
 	}
-	raw, err := c.load(id)
+	body, err, _ := c.loads.Do(id, func() (any, error) {
+		if body, ok := c.bodies.get(id); ok {
+			return body, nil
+		}
+		raw, err := c.load(id)
+		if err != nil {
+			return nil, err
+		}
+		body := signature.NewBody(raw)
+		c.bodies.put(id, body)
+		return body, nil
+	})
 	if err != nil {
 		return signature.Body{}, err
 	}
-	body = signature.NewBody(raw)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.bodies) >= bodyCacheSize {
-		for k := range c.bodies { // evict an arbitrary entry
-			delete(c.bodies, k)
-			break
-		}
-	}
-	c.bodies[id] = body
-	return body, nil
+	return body.(signature.Body), nil
 }

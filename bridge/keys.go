@@ -10,6 +10,8 @@ import (
 	"herald/config"
 	"herald/keyseal"
 	"herald/store"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // instanceKeyName is the store key of the instance actor's key. It cannot
@@ -38,6 +40,10 @@ type keyring struct {
 	store    *store.Store
 	sealer   *keyseal.Sealer
 	cache    *lru[*rsa.PrivateKey]
+	// loads makes the goroutines that miss the cache for the same key at
+	// once (a fan-out's first thousand requests) share one load: parsing a
+	// key costs about a tenth of a signature.
+	loads singleflight.Group
 }
 
 // previousKeyName is where a rotated-out key of handle is kept.
@@ -46,10 +52,25 @@ func previousKeyName(handle string) string { return handle + "@previous" }
 // private returns the private key stored under name (a handle, or
 // previousKeyName of one), from the cache or the store.
 func (k *keyring) private(name string) (*rsa.PrivateKey, error) {
-	handle := name
 	if key, ok := k.cache.get(name); ok {
 		return key, nil
 	}
+	key, err, _ := k.loads.Do(name, func() (any, error) {
+		if key, ok := k.cache.get(name); ok {
+			return key, nil // loaded while this caller waited for the group
+		}
+		return k.load(name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return key.(*rsa.PrivateKey), nil
+}
+
+// load reads, unseals and parses the private key stored under name, and
+// caches it.
+func (k *keyring) load(name string) (*rsa.PrivateKey, error) {
+	handle := name
 	if base, found := strings.CutSuffix(name, "@previous"); found {
 		handle = base
 	}
