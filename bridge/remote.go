@@ -170,12 +170,17 @@ func (r *resolver) fetchRaw(ctx context.Context, iri string) (actor.Remote, []by
 	if err != nil {
 		return actor.Remote{}, nil, err
 	}
-	if !signed && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+	if unsigned := resp.StatusCode; !signed && answersSigned(unsigned) {
+		// 401 and 403 refuse the unsigned GET; some servers hide their
+		// documents from unsigned GETs behind a 404 or 410, so a document
+		// is only taken for gone when a signed GET says so too.
 		resp.Body.Close()
-		r.signedHosts.put(host, struct{}{})
-		r.log.Debug("host refuses unsigned fetches; signing them from now on", "host", host, "status", resp.StatusCode)
 		if resp, err = r.get(ctx, iri, true); err != nil {
 			return actor.Remote{}, nil, err
+		}
+		if unsigned == http.StatusUnauthorized || unsigned == http.StatusForbidden || resp.StatusCode == http.StatusOK {
+			r.signedHosts.put(host, struct{}{})
+			r.log.Debug("host refuses unsigned fetches; signing them from now on", "host", host, "status", unsigned)
 		}
 	}
 	defer resp.Body.Close()
@@ -200,6 +205,16 @@ func (r *resolver) fetchRaw(ctx context.Context, iri string) (actor.Remote, []by
 		return actor.Remote{}, nil, fmt.Errorf("fetch %s: document claims id %s on another host", iri, doc.ID)
 	}
 	return doc, body, nil
+}
+
+// answersSigned reports whether an unsigned GET answered with status is
+// worth asking again with a signature.
+func answersSigned(status int) bool {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusGone:
+		return true
+	}
+	return false
 }
 
 // get sends one GET of iri, signed by the instance actor when signed is set.

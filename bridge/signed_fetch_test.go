@@ -59,6 +59,27 @@ func TestSignedFetchWhenRequired(t *testing.T) {
 	}
 }
 
+// TestSignedFetchBehind404 follows from a server that hides its accounts
+// from unsigned GETs behind a 404: the 404 is not taken for a deleted
+// account, the signed GET that follows finds it, and the host is signed
+// for from then on.
+func TestSignedFetchBehind404(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	startHerald(t, cfg, nil)
+	urls := actor.URLs{Base: cfg.BaseURL}
+
+	hidden := newPeer(t)
+	hidden.RequireSignedFetch, hidden.UnsignedFetchStatus = true, http.StatusNotFound
+	postStatus(ctx, t, hidden, urls.Inbox("news"), hidden.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	waitVerified(ctx, t, hidden, "Accept", func(fedtest.Delivery) bool { return true })
+	if f := hidden.Fetches(); len(f) != 2 || f[0].Verified || !f[1].Verified {
+		t.Fatalf("fetches: %+v, want one unsigned (404), then one signed", f)
+	}
+}
+
 // TestSignedFetchAlways signs every GET, as Mastodon does, when
 // signed_fetch is always.
 func TestSignedFetchAlways(t *testing.T) {

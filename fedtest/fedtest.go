@@ -58,6 +58,10 @@ type Server struct {
 	// RequireSignedFetch makes GETs of the actor require a valid signature,
 	// as GoToSocial and Mastodon in secure mode do.
 	RequireSignedFetch bool
+	// UnsignedFetchStatus is what GETs of the actor that are not validly
+	// signed get with RequireSignedFetch: 401 when zero; some servers
+	// answer 404 to hide the account.
+	UnsignedFetchStatus int
 	// CacheKeys makes the server keep each sender's key, as Mastodon does:
 	// a signature is checked with the cached key, and only when that fails
 	// is the key fetched again (Delivery.KeyRefetched).
@@ -193,7 +197,11 @@ func (s *Server) serveActor(w http.ResponseWriter, r *http.Request) {
 	d.Verified = d.Problem == ""
 	s.record(d, true)
 	if s.RequireSignedFetch && !d.Verified {
-		http.Error(w, "signed fetch required: "+d.Problem, http.StatusUnauthorized)
+		status := s.UnsignedFetchStatus
+		if status == 0 {
+			status = http.StatusUnauthorized
+		}
+		http.Error(w, "signed fetch required: "+d.Problem, status)
 		return
 	}
 	writePerson(w, person{id: s.ActorID(), username: "alice", name: "Alice", inbox: s.Inbox(), sharedInbox: s.SharedInbox(),
