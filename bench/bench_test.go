@@ -48,7 +48,9 @@ func TestBenchFanOutAndFaults(t *testing.T) {
 }
 
 func TestBenchKill(t *testing.T) {
-	runKill(t, benchN(t))
+	n := benchN(t)
+	runKill(t, n, n/3)
+	runKill(t, n, 0)
 }
 
 func TestBenchFollows(t *testing.T) {

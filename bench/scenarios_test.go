@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -228,19 +229,28 @@ func countFault(f *fedtest.Fleet, fault fedtest.Fault) int {
 	return n
 }
 
-// runKill kills Herald with SIGKILL once a third of the hosts have the
-// Create, restarts it on the same data and waits for every host. The jobs
-// still queued at the restart must be exactly the hosts not yet served plus
-// the duplicates (requests that reached their host but whose outcome was
-// not committed, at most bridge.DefaultWorkers), and each must be sent once.
-func runKill(t *testing.T, n int) (duplicates, atKill int) {
+// runKill kills Herald with SIGKILL once killAfter hosts have the Create
+// (with killAfter 0: as soon as the feed has served the new item, while the
+// poll parses it and commits the fan-out), restarts it on the same data and
+// waits for every host. The jobs still queued at the restart must be
+// exactly the hosts not yet served plus the duplicates (requests that
+// reached their host but whose outcome was not committed, at most
+// bridge.DefaultWorkers), and each must be sent once. A kill before the
+// poll's commit leaves no job: the restarted Herald finds the item new.
+func runKill(t *testing.T, n, killAfter int) (duplicates, atKill int) {
 	fleet := newFleet(t, n, nil)
 	defer fleet.Close()
 	in := newInstance(t, fleet, true, 10*time.Second)
 	in.start()
 	in.initialised()
 	in.feed.publish("9003")
-	for fleet.Reached("Create") < n/3 {
+	if killAfter == 0 {
+		for in.feed.publishedAt().IsZero() {
+			time.Sleep(100 * time.Microsecond)
+		}
+		time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond) // somewhere in the poll
+	}
+	for fleet.Reached("Create") < killAfter {
 		time.Sleep(time.Millisecond)
 	}
 	in.kill()
@@ -261,7 +271,7 @@ func runKill(t *testing.T, n int) (duplicates, atKill int) {
 	}
 	// Every host has the Create; the re-sends of the duplicates may still
 	// be on their way. Let the queue run dry (bounded) before stopping.
-	want := pending - (n - atKill)
+	want := max(0, pending-(n-atKill))
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if _, d := deliveryCounts(fleet, "Create"); d >= want {
 			break
@@ -333,7 +343,9 @@ func TestFanOutSmall(t *testing.T) { runFanOut(t, smallN) }
 
 func TestFaultsSmall(t *testing.T) { runFaults(t, smallN, 2*time.Second) }
 
-func TestKillSmall(t *testing.T) { runKill(t, smallN) }
+func TestKillSmall(t *testing.T) { runKill(t, smallN, smallN/3) }
+
+func TestKillDuringPollSmall(t *testing.T) { runKill(t, smallN, 0) }
 
 func TestFollowsSmall(t *testing.T) { runFollows(t, smallN) }
 
