@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -98,7 +99,16 @@ func FleetIP(i int) string {
 	return fmt.Sprintf("127.10.%d.%d", i/254, i%254+1)
 }
 
+// fleetListenAttempts is how often NewFleet tries another port when the
+// one it picked is taken on some host's address (see NewFleet).
+const fleetListenAttempts = 5
+
 // NewFleet starts opts.N hosts. Close it when done.
+//
+// With opts.Port 0 the port is the one the system gives host 0; another
+// host's address may still hold it (a connection an earlier fleet made from
+// that address, now in TIME_WAIT), and then the whole fleet starts again on
+// another port.
 func NewFleet(opts FleetOptions) (*Fleet, error) {
 	if opts.N <= 0 || opts.N > 254*256 {
 		return nil, fmt.Errorf("fleet size %d out of range", opts.N)
@@ -111,9 +121,25 @@ func NewFleet(opts FleetOptions) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
+	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	for attempt := 1; ; attempt++ {
+		f := newFleet(key, pubPEM)
+		err := f.listen(opts)
+		if err == nil {
+			return f, nil
+		}
+		f.Close()
+		if opts.Port != 0 || !errors.Is(err, syscall.EADDRINUSE) || attempt == fleetListenAttempts {
+			return nil, err
+		}
+	}
+}
+
+// newFleet returns a fleet with no hosts yet.
+func newFleet(key *rsa.PrivateKey, pubPEM string) *Fleet {
 	f := &Fleet{
 		by: map[string]*FleetHost{}, key: key, closing: make(chan struct{}),
-		pubPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		pubPEM:  pubPEM,
 		client:  &http.Client{Timeout: 10 * time.Second},
 		keys:    keyCache{entries: map[string]*keyEntry{}},
 		changed: make(chan struct{}), reached: map[string]int{},
@@ -123,11 +149,7 @@ func NewFleet(opts FleetOptions) (*Fleet, error) {
 	mux.HandleFunc("POST /users/u/inbox", f.serveInbox)
 	mux.HandleFunc("POST /inbox", f.serveInbox)
 	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
-	if err := f.listen(opts); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return f
 }
 
 // listen binds one listener per host and serves each.
