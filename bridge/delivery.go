@@ -41,7 +41,7 @@ func RetryLadder(attempt int) time.Duration {
 type queueStore interface {
 	DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error)
 	NextDue() (time.Time, bool, error)
-	Record(o store.Outcome) (store.Job, error)
+	RecordAll(outcomes []store.Outcome) []error
 	Document(id string) ([]byte, error)
 	RemoveFollowersAt(handle, inbox string) ([]string, error)
 	Hosts() (map[string]store.HostState, error)
@@ -71,10 +71,11 @@ type deliveryOptions struct {
 // hosts limits the requests per host and holds failing hosts back.
 type deliverer struct {
 	deliveryOptions
-	wake   chan struct{}
-	sign   *signerPool
-	bodies *bodyCache
-	hosts  *hostTable
+	wake     chan struct{}
+	sign     *signerPool
+	outcomes *outcomeWriter
+	bodies   *bodyCache
+	hosts    *hostTable
 	// wants9421 holds the hosts that asked for RFC 9421 signatures.
 	wants9421 sync.Map
 
@@ -109,6 +110,7 @@ func newDeliverer(o deliveryOptions) *deliverer {
 		deliveryOptions: o,
 		wake:            make(chan struct{}, 1),
 		sign:            newSignerPool(o.now),
+		outcomes:        newOutcomeWriter(o.store.RecordAll),
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
 		inFlight:        map[string]bool{},
@@ -141,8 +143,10 @@ func (d *deliverer) Run(ctx context.Context) {
 
 	stopSigners := d.sign.run(d.signers)
 	defer stopSigners()
+	stopOutcomes := d.outcomes.run()
+	defer stopOutcomes()
 	var wg sync.WaitGroup
-	defer wg.Wait() // before stopSigners: requests may still need a signer
+	defer wg.Wait() // before stopSigners and stopOutcomes: requests may still need them
 	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
 			d.attempt(reqCtx, ctx.Done(), j)
@@ -347,7 +351,7 @@ func (d *deliverer) count(result outcome, o store.Outcome) {
 }
 
 func (d *deliverer) record(log jobLog, o store.Outcome) {
-	if _, err := d.store.Record(o); err != nil {
+	if err := d.outcomes.record(o); err != nil {
 		log.write(slog.LevelError, "record delivery outcome", "error", err)
 	}
 }

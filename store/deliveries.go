@@ -21,10 +21,11 @@ package store
 // a job, its index entry, its activity's counts and its host's state is made
 // in one transaction.
 //
-// A fan-out is written in one transaction (ApplyPoll), and the outcomes of
-// attempts are committed in groups with bbolt's Batch (Record), so a large
-// fan-out costs a few fsyncs, not one per inbox. Batch may run a function
-// more than once; the functions here only read and write inside their
+// A fan-out is written in one transaction (CommitPoll), and the outcomes
+// of attempts are committed in groups (RecordAll, fed by the delivery
+// workers' group commit; Record uses bbolt's Batch), so a large fan-out
+// costs a few fsyncs, not one per inbox. Batch may run a function more
+// than once; the functions here only read and write inside their
 // transaction, which makes that harmless.
 
 import (
@@ -280,6 +281,37 @@ func (s *Store) Record(o Outcome) (Job, error) {
 		return o.Job, fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
 	}
 	return out, nil
+}
+
+// RecordAll commits many outcomes as Record does, in one transaction (one
+// fsync): the delivery workers gather the outcomes that arrive while a
+// commit is running into the next one. errs[i] is outcomes[i]'s error
+// (ErrNotFound for a job no longer queued, which changes nothing and does
+// not hold back the others). When the transaction itself fails, each
+// outcome is tried again on its own, so one bad outcome cannot fail the
+// rest.
+func (s *Store) RecordAll(outcomes []Outcome) (errs []error) {
+	errs = make([]error, len(outcomes))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i, o := range outcomes {
+			_, err := recordTx(tx, o)
+			if errors.Is(err, ErrNotFound) {
+				errs[i] = fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
+				continue // recordTx changed nothing
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return errs
+	}
+	for i, o := range outcomes {
+		_, errs[i] = s.Record(o)
+	}
+	return errs
 }
 
 func recordTx(tx *bolt.Tx, o Outcome) (Job, error) {
