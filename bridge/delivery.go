@@ -59,6 +59,7 @@ type deliveryOptions struct {
 	retryDelay func(attempt int) time.Duration
 	drain      time.Duration
 	metrics    *metrics.Metrics
+	slowAfter  time.Duration // 0 means defaultSlowAfter
 }
 
 // deliverer runs the delivery workers. Jobs live in the store; the deliverer
@@ -67,6 +68,9 @@ type deliveryOptions struct {
 //
 // Each due job gets its own goroutine, up to workers at once: requests are
 // I/O-bound, so many may wait on slow peers while the CPU signs others.
+// A request still in flight after slowAfter (a peer that hangs) stops
+// counting against workers, up to maxSlow such slow requests, so that a
+// fan-out with many dead hosts keeps its slots for the healthy ones.
 // Signing, the CPU-bound part, is limited to signers at once (one per core).
 // hosts limits the requests per host and holds failing hosts back.
 type deliverer struct {
@@ -80,7 +84,8 @@ type deliverer struct {
 	wants9421 sync.Map
 
 	mu       sync.Mutex
-	inFlight map[string]bool // by pair (activity id, 0, inbox)
+	inFlight map[string]*flight // by pair (activity id, 0, inbox)
+	slow     int                // flights marked slow
 	// gen counts finished jobs; finished holds the gen at which each
 	// recently finished job left inFlight. A queue scan that began before a
 	// job's outcome was committed still sees the job, so the dispatcher
@@ -102,6 +107,9 @@ func newDeliverer(o deliveryOptions) *deliverer {
 	if o.retryDelay == nil {
 		o.retryDelay = RetryLadder
 	}
+	if o.slowAfter <= 0 {
+		o.slowAfter = defaultSlowAfter
+	}
 	saved, err := o.store.Hosts()
 	if err != nil {
 		o.log.Error("read host states; starting with all hosts healthy", "error", err)
@@ -113,7 +121,7 @@ func newDeliverer(o deliveryOptions) *deliverer {
 		outcomes:        newOutcomeWriter(o.store.RecordAll),
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
-		inFlight:        map[string]bool{},
+		inFlight:        map[string]*flight{},
 		finished:        map[string]uint64{},
 	}
 }
@@ -148,11 +156,55 @@ func (d *deliverer) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait() // before stopSigners and stopOutcomes: requests may still need them
 	d.dispatch(ctx, func(j store.Job) {
+		d.watchSlow(j)
 		wg.Go(func() {
 			d.attempt(reqCtx, ctx.Done(), j)
 			d.release(j)
 			d.Notify() // the dispatcher may be waiting for a free slot
 		})
+	})
+}
+
+// defaultSlowAfter is how long a request may be in flight before it counts
+// as slow: healthy peers answer in well under a second, even while the
+// request waits for a signer in a large fan-out.
+const defaultSlowAfter = 3 * time.Second
+
+// backlogRescan is the longest the dispatcher waits for a sixteenth of the
+// slots to free up while jobs are waiting, before it fills the slots that
+// are free (slow peers may hold the rest for long).
+const backlogRescan = 20 * time.Millisecond
+
+// flight is a job in flight.
+type flight struct {
+	slow  bool        // counted in slow instead of against workers
+	timer *time.Timer // marks it slow after slowAfter
+}
+
+// maxSlow is how many requests may be slow at once: half the workers.
+func (d *deliverer) maxSlow() int { return max(1, d.workers/2) }
+
+// watchSlow marks j, just claimed, slow if it is still in flight after
+// slowAfter, while fewer than maxSlow requests are slow; the dispatcher is
+// woken to use the slot.
+func (d *deliverer) watchSlow(j store.Job) {
+	pair := pairOf(j.ActivityID, j.Inbox)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.inFlight[pair]
+	if f == nil {
+		return
+	}
+	f.timer = time.AfterFunc(d.slowAfter, func() {
+		d.mu.Lock()
+		marked := false
+		if d.inFlight[pair] == f && !f.slow && d.slow < d.maxSlow() {
+			f.slow, d.slow, marked = true, d.slow+1, true
+		}
+		d.mu.Unlock()
+		if marked {
+			d.Notify()
+		}
 	})
 }
 
@@ -162,18 +214,20 @@ func (d *deliverer) Run(ctx context.Context) {
 const dispatchPause = 2 * time.Millisecond
 
 // dispatch starts due jobs with start until ctx is cancelled. While more
-// jobs are due than slots are free (a fan-out), it rescans the queue only
-// once a sixteenth of the slots is free again: each scan walks past the
-// jobs in flight, so rescanning for every finished request would cost more
-// than the requests.
+// jobs are due than slots are free (a fan-out), it rescans the queue once a
+// sixteenth of the slots is free again, or backlogRescan after the last
+// scan: each scan walks past the jobs in flight, so rescanning for every
+// finished request would cost more than the requests.
 func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 	refill := max(1, d.workers/16)
 	backlog := false // the last scan found more due jobs than free slots
 	pause := dispatchPause
+	var lastScan time.Time
 	for ctx.Err() == nil {
-		free := d.workers - d.inFlightCount()
-		if free > 0 && (!backlog || free >= refill) {
+		free := d.workers - d.busyCount()
+		if free > 0 && (!backlog || free >= refill || time.Since(lastScan) >= backlogRescan) {
 			began := time.Now()
+			lastScan = began
 			started := d.startDue(free, start)
 			// A long queue of jobs held back (hosts at their limit) makes
 			// scans slow: keep scanning to a fifth of the time at most.
@@ -183,7 +237,11 @@ func (d *deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 				continue // there may be more
 			}
 		}
-		timer := time.NewTimer(d.untilNextDue())
+		until := d.untilNextDue()
+		if backlog {
+			until = min(until, max(0, backlogRescan-time.Since(lastScan)))
+		}
+		timer := time.NewTimer(until)
 		select {
 		case <-ctx.Done():
 		case <-d.wake:
@@ -244,13 +302,13 @@ func (d *deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
 	pair := pairOf(j.ActivityID, j.Inbox)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.inFlight[pair] || d.finished[pair] > snap {
+	if d.inFlight[pair] != nil || d.finished[pair] > snap {
 		return false
 	}
 	if !d.hosts.acquire(hostOf(j.Inbox), now) {
 		return false
 	}
-	d.inFlight[pair] = true
+	d.inFlight[pair] = &flight{}
 	return true
 }
 
@@ -260,6 +318,14 @@ func (d *deliverer) release(j store.Job) {
 	pair := pairOf(j.ActivityID, j.Inbox)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if f := d.inFlight[pair]; f != nil {
+		if f.timer != nil {
+			f.timer.Stop()
+		}
+		if f.slow {
+			d.slow--
+		}
+	}
 	delete(d.inFlight, pair)
 	d.gen++
 	d.finished[pair] = d.gen
@@ -287,13 +353,15 @@ func (d *deliverer) forgetFinished(snap uint64) {
 func (d *deliverer) isInFlight(activityID, inbox string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.inFlight[pairOf(activityID, inbox)]
+	return d.inFlight[pairOf(activityID, inbox)] != nil
 }
 
-func (d *deliverer) inFlightCount() int {
+// busyCount is how many requests count against workers: those in flight
+// that are not slow.
+func (d *deliverer) busyCount() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.inFlight)
+	return len(d.inFlight) - d.slow
 }
 
 // attempt sends one job and records the outcome in the store.
