@@ -41,7 +41,7 @@ func RetryLadder(attempt int) time.Duration {
 type queueStore interface {
 	DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error)
 	NextDue() (time.Time, bool, error)
-	RecordAll(outcomes []store.Outcome) []error
+	Record(o store.Outcome) (store.Job, error)
 	Document(id string) ([]byte, error)
 	RemoveFollowersAt(handle, inbox string) ([]string, error)
 	Hosts() (map[string]store.HostState, error)
@@ -75,11 +75,10 @@ type deliveryOptions struct {
 // hosts limits the requests per host and holds failing hosts back.
 type deliverer struct {
 	deliveryOptions
-	wake     chan struct{}
-	sign     *signerPool
-	outcomes *outcomeWriter
-	bodies   *bodyCache
-	hosts    *hostTable
+	wake   chan struct{}
+	sign   *signerPool
+	bodies *bodyCache
+	hosts  *hostTable
 	// wants9421 holds the hosts that asked for RFC 9421 signatures.
 	wants9421 sync.Map
 
@@ -118,7 +117,6 @@ func newDeliverer(o deliveryOptions) *deliverer {
 		deliveryOptions: o,
 		wake:            make(chan struct{}, 1),
 		sign:            newSignerPool(o.now),
-		outcomes:        newOutcomeWriter(o.store.RecordAll),
 		bodies:          newBodyCache(o.store.Document),
 		hosts:           newHostTable(o.perHost, saved),
 		inFlight:        map[string]*flight{},
@@ -151,10 +149,8 @@ func (d *deliverer) Run(ctx context.Context) {
 
 	stopSigners := d.sign.run(d.signers)
 	defer stopSigners()
-	stopOutcomes := d.outcomes.run()
-	defer stopOutcomes()
 	var wg sync.WaitGroup
-	defer wg.Wait() // before stopSigners and stopOutcomes: requests may still need them
+	defer wg.Wait() // before stopSigners: requests may still need a signer
 	d.dispatch(ctx, func(j store.Job) {
 		d.watchSlow(j)
 		wg.Go(func() {
@@ -306,7 +302,7 @@ func (d *deliverer) count(result outcome, o store.Outcome) {
 }
 
 func (d *deliverer) record(log jobLog, o store.Outcome) {
-	if err := d.outcomes.record(o); err != nil {
+	if _, err := d.store.Record(o); err != nil {
 		log.write(slog.LevelError, "record delivery outcome", "error", err)
 	}
 }

@@ -22,11 +22,10 @@ package store
 // in one transaction.
 //
 // A fan-out is written in one transaction (CommitPoll), and the outcomes
-// of attempts are committed in groups (RecordAll, fed by the delivery
-// workers' group commit; Record uses bbolt's Batch), so a large fan-out
-// costs a few fsyncs, not one per inbox. Batch may run a function more
-// than once; the functions here only read and write inside their
-// transaction, which makes that harmless.
+// of attempts are committed in groups (Record, through the store's group
+// commit: see batch), so a large fan-out costs a few fsyncs, not one per
+// inbox. A grouped write may run more than once; the functions here only
+// read and write inside their transaction, which makes that harmless.
 
 import (
 	"bytes"
@@ -265,14 +264,14 @@ type Outcome struct {
 
 // Record commits the outcome of one attempt: the job is removed or moved,
 // its index entry and its activity's counts follow, and the host state is
-// stored. Concurrent calls are committed together (bbolt Batch), so a
-// worker pool pays one fsync per group, not per job. It returns the job as
+// stored. Concurrent calls are committed together (group commit, see
+// batch), so a worker pool pays one fsync per group, not per job. It returns the job as
 // now queued (for Retry). It fails with ErrNotFound, changing nothing, when
 // the job is no longer queued (finished or already moved), so a stale copy
 // of a job cannot bring it back, duplicate it or count twice.
 func (s *Store) Record(o Outcome) (Job, error) {
 	var out Job
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx) error {
 		var err error
 		out, err = recordTx(tx, o)
 		return err
@@ -281,37 +280,6 @@ func (s *Store) Record(o Outcome) (Job, error) {
 		return o.Job, fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
 	}
 	return out, nil
-}
-
-// RecordAll commits many outcomes as Record does, in one transaction (one
-// fsync): the delivery workers gather the outcomes that arrive while a
-// commit is running into the next one. errs[i] is outcomes[i]'s error
-// (ErrNotFound for a job no longer queued, which changes nothing and does
-// not hold back the others). When the transaction itself fails, each
-// outcome is tried again on its own, so one bad outcome cannot fail the
-// rest.
-func (s *Store) RecordAll(outcomes []Outcome) (errs []error) {
-	errs = make([]error, len(outcomes))
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		for i, o := range outcomes {
-			_, err := recordTx(tx, o)
-			if errors.Is(err, ErrNotFound) {
-				errs[i] = fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
-				continue // recordTx changed nothing
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		return errs
-	}
-	for i, o := range outcomes {
-		_, errs[i] = s.Record(o)
-	}
-	return errs
 }
 
 func recordTx(tx *bolt.Tx, o Outcome) (Job, error) {

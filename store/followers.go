@@ -37,10 +37,10 @@ func (f Follower) DeliveryInbox() string {
 // Follow keeps the original Since and queues a fresh Accept, as the remote
 // server evidently did not see the first (unless that Accept is still
 // queued: one job per activity and inbox). isNew tells whether f was not yet
-// a follower. Concurrent calls share a commit (bbolt Batch), so a burst of
+// a follower. Concurrent calls share a commit (group commit, see batch), so a burst of
 // Follows is not one fsync each.
 func (s *Store) AddFollower(handle string, f Follower, accept Document, now time.Time) (isNew bool, err error) {
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		b, err := actorBucket(tx, bucketFollowers, handle, true)
 		if err != nil {
 			return err
@@ -88,10 +88,10 @@ func (s *Store) RemoveFollower(handle, followerID string) (removed bool, err err
 
 // RemoveFollowersAt removes every follower of handle whose inbox or shared
 // inbox is inbox (used when that inbox answers 410 Gone). It returns the ids
-// removed. Concurrent calls are committed together (bbolt Batch): a fan-out
+// removed. Concurrent calls are committed together (group commit, see batch): a fan-out
 // may meet many gone inboxes at once.
 func (s *Store) RemoveFollowersAt(handle, inbox string) (removed []string, err error) {
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		removed = nil
 		b, err := actorBucket(tx, bucketFollowers, handle, false)
 		if err != nil || b == nil {

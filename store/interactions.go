@@ -75,16 +75,16 @@ func interactionBuckets(tx *bolt.Tx) (prim, ids, actors *bolt.Bucket, err error)
 // or boost of the same post by the same actor under another id (Mastodon
 // keeps one per actor and post). A reply recorded again by its own actor
 // (an Update of the Note) replaces the stored content. Concurrent calls
-// are committed together (bbolt Batch); each returns once its write is
+// are committed together (group commit, see batch); each returns once its write is
 // durable.
 func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
 	if i.ID == "" || i.Actor == "" || i.Object == "" {
 		return false, fmt.Errorf("add interaction: id, actor and object are required")
 	}
-	// Batch lets concurrent inbox requests share one commit (and fsync);
-	// the function is idempotent, as Batch requires: run again, it finds
+	// batch lets concurrent inbox requests share one commit (and fsync);
+	// the function is idempotent, as batch requires: run again, it finds
 	// its own write and changes nothing.
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		isNew = false
 		prim, ids, actors, err := interactionBuckets(tx)
 		if err != nil {

@@ -58,10 +58,10 @@ type PollCommit struct {
 // ApplyPoll, plus the held (scheduled) posts and the deletions, with their
 // delivery jobs. It returns the number of jobs queued, once committed.
 // Commits of polls running at the same time are batched into one
-// transaction (bbolt's Batch: one fsync for many feeds); each is still all
-// or nothing.
+// transaction (group commit, see batch: one fsync for many feeds); each is
+// still all or nothing.
 func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued int, err error) {
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		queued = 0
 		if err := putJSON(tx.Bucket(bucketFeeds), []byte(handle), c.State); err != nil {
 			return err

@@ -138,43 +138,6 @@ func TestRecordConcurrent(t *testing.T) {
 	}
 }
 
-// TestRecordAll commits a group of outcomes at once: each counts once; an
-// outcome for a job no longer queued fails alone (ErrNotFound); an outcome
-// that makes the transaction fail (a retry time out of range) fails alone
-// too, the others being recorded one by one.
-func TestRecordAll(t *testing.T) {
-	db := openTestDB(t)
-	var jobs []Job
-	for i := range 4 {
-		j := testJob("a", t0)
-		j.Inbox = fmt.Sprintf("https://h%d.example/inbox", i)
-		jobs = append(jobs, j)
-	}
-	queueJobs(t, db, jobs...)
-	errs := db.RecordAll([]Outcome{
-		{Job: jobs[0], Kind: Delivered},
-		{Job: jobs[1], Kind: Retry, Next: t0.Add(time.Hour), Error: "HTTP 500"},
-		{Job: jobs[0], Kind: Delivered}, // recorded a moment ago
-	})
-	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], ErrNotFound) {
-		t.Fatalf("errs = %v, want nil, nil, ErrNotFound", errs)
-	}
-	errs = db.RecordAll([]Outcome{
-		{Job: jobs[2], Kind: Retry, Next: time.Time{}}, // out of range: the transaction fails
-		{Job: jobs[3], Kind: Failed, Error: "HTTP 400"},
-	})
-	if errs[0] == nil || errors.Is(errs[0], ErrNotFound) || errs[1] != nil {
-		t.Fatalf("errs = %v, want an error for the bad outcome only", errs)
-	}
-	st, _, _ := db.DeliveryStats("a")
-	if want := (ActivityStats{Queued: 4, Delivered: 1, Failed: 1, LastError: "HTTP 400"}); st != want {
-		t.Errorf("stats = %+v, want %+v", st, want)
-	}
-	if n, _ := db.PendingJobs(); n != 2 { // the retried job and the one whose outcome failed
-		t.Errorf("PendingJobs = %d, want 2", n)
-	}
-}
-
 func TestQueueStats(t *testing.T) {
 	db := openTestDB(t)
 	if q, err := db.QueueStats(t0); err != nil || q != (QueueStats{}) {

@@ -46,10 +46,10 @@ func (s *Store) RemoteActorByKey(keyID string) (a RemoteActor, found bool, err e
 // SaveRemoteActor caches a (replacing the previous copy and its key index).
 // The index entry of a's previous key is removed only while it still names
 // a (another actor may have taken the key over). An actor without a KeyID is
-// cached but cannot be found by key. Concurrent calls share a commit (bbolt
-// Batch), as a burst of Follows from new servers makes many at once.
+// cached but cannot be found by key. Concurrent calls share a commit (group
+// commit, see batch), as a burst of Follows from new servers makes many at once.
 func (s *Store) SaveRemoteActor(a RemoteActor) error {
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		actors, keys := tx.Bucket(bucketRemoteActors), tx.Bucket(bucketRemoteKeys)
 		var old RemoteActor
 		found, err := getJSON(actors, []byte(a.ID), &old)

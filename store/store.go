@@ -2,9 +2,12 @@
 // per concern (actor keys, feed state, seen items, documents, outboxes,
 // followers, the delivery queue, the remote actor cache).
 //
-// Every method runs in its own transaction and returns only after bbolt has
-// committed (and synced) it, so a caller may acknowledge a state change as
-// soon as the method returns. A *Store is safe for concurrent use.
+// Every method returns only after bbolt has committed (and synced) its
+// writes, so a caller may acknowledge a state change as soon as the method
+// returns. Writes that many goroutines make at once (delivery outcomes,
+// follows, likes, polls) share transactions by group commit (batch, in
+// group_commit.go); each is still all or nothing. A *Store is safe for
+// concurrent use.
 package store
 
 import (
@@ -16,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,9 +47,6 @@ var (
 	errBucketNotCreated = errors.New("bucket missing")
 )
 
-// batchDelay is bbolt's MaxBatchDelay for this store (see Open).
-const batchDelay = 2 * time.Millisecond
-
 // ErrLocked is returned by Open when another process holds the database.
 var ErrLocked = errors.New("database is in use by another process")
 
@@ -55,6 +56,12 @@ var ErrNotFound = errors.New("not found")
 // Store is the bbolt database.
 type Store struct {
 	db *bolt.DB
+	// Group commit (group_commit.go): writes go to commits; closing
+	// closes at Close, committed when the committing goroutine is done.
+	commits   chan commitRequest
+	closing   chan struct{}
+	committed chan struct{}
+	closeOnce sync.Once
 }
 
 // Open opens (creating if needed) the database in dataDir. It fails with
@@ -71,11 +78,6 @@ func Open(dataDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// Batched writes (likes, follows, delivery outcomes, polls) wait at most
-	// this long for company before committing. bbolt's 10 ms default made a
-	// busy inbox wait ~13 ms per request for the commit; 2 ms still gathers
-	// dozens of writes per fsync under load.
-	db.MaxBatchDelay = batchDelay
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range slices.Concat(topLevelBuckets, queueBuckets) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -88,11 +90,16 @@ func Open(dataDir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, commits: make(chan commitRequest), closing: make(chan struct{}), committed: make(chan struct{})}
+	go s.commitLoop()
+	return s, nil
 }
 
-// Close closes the database. Pending transactions finish first.
+// Close closes the database. Pending transactions finish first; writes that
+// come later fail.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.committed
 	return s.db.Close()
 }
 
