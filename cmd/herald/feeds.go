@@ -36,6 +36,8 @@ func feedsCommand(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// parseExit is the exit code after a flag parse error: 0 for -h, else a
+// usage error.
 func parseExit(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK

@@ -4,11 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"herald/bridge"
-	"herald/config"
 )
 
 // keysCommand runs `herald keys rotate --config FILE HANDLE`: a new key for
@@ -30,14 +28,13 @@ func keysCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: herald keys rotate --config FILE HANDLE")
 		return exitUsage
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald keys rotate: config: %v\n", err)
+	cfg, ok := loadConfig("herald keys rotate", *configPath, stderr)
+	if !ok {
 		return exitUsage
 	}
 	handle := strings.ToLower(fs.Arg(0))
 	var n int
-	err = withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) error {
+	err := withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) (err error) {
 		n, err = b.RotateKey(handle)
 		return err
 	})

@@ -123,9 +123,8 @@ func serveCommand(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald: config: %v\n", err)
+	cfg, ok := loadConfig("herald", *configPath, stderr)
+	if !ok {
 		return exitUsage
 	}
 	log := newLogger(stderr, cfg.LogLevel)

@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
 	"herald/bridge"
 	"herald/config"
-	"herald/store"
 )
 
 // moveCommand runs `herald move --config FILE --handle HANDLE --to ACTOR_URL`:
@@ -27,19 +24,15 @@ func moveCommand(args []string, stdout, stderr io.Writer) int {
 	handle := fs.String("handle", "", "the account to move (a feed's handle)")
 	target := fs.String("to", "", "the new account's actor URL; it must list the old account in alsoKnownAs")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+		return parseExit(err)
 	}
 	if *handle == "" || *target == "" || fs.NArg() != 0 {
 		fmt.Fprintln(stderr, "herald move: --handle and --to are required")
 		fs.Usage()
 		return exitUsage
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald: config: %v\n", err)
+	cfg, ok := loadConfig("herald move", *configPath, stderr)
+	if !ok {
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -65,11 +58,8 @@ func move(ctx context.Context, cfg *config.Config, handle, target string, stderr
 // so when the server runs), builds its Bridge without running it, calls fn
 // and closes the store.
 func withStoppedBridge(cfg *config.Config, stderr io.Writer, fn func(*bridge.Bridge) error) (err error) {
-	st, err := store.Open(cfg.DataDir)
+	st, err := openStopped(cfg.DataDir)
 	if err != nil {
-		if errors.Is(err, store.ErrLocked) {
-			return fmt.Errorf("%w (stop herald serve first)", err)
-		}
 		return err
 	}
 	defer func() {

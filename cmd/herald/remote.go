@@ -2,14 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 
-	"herald/config"
 	"herald/store"
 )
 
@@ -81,21 +78,13 @@ func openStoreForCommand(name string, args []string, stderr io.Writer) (*store.S
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path to the YAML config file")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, exitOK
-		}
+		return nil, nil, parseExit(err)
+	}
+	cfg, ok := loadConfig("herald "+name, *configPath, stderr)
+	if !ok {
 		return nil, nil, exitUsage
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald: config: %v\n", err)
-		return nil, nil, exitUsage
-	}
-	st, err := store.Open(cfg.DataDir)
-	if errors.Is(err, store.ErrLocked) {
-		fmt.Fprintln(stderr, "herald: the database is in use: stop the running herald first")
-		return nil, nil, exitFailed
-	}
+	st, err := openStopped(cfg.DataDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "herald: %v\n", err)
 		return nil, nil, exitFailed

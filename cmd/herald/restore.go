@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
-	"herald/config"
 	"herald/store"
 )
 
@@ -31,9 +29,8 @@ func restoreCommand(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald restore: config: %v\n", err)
+	cfg, ok := loadConfig("herald restore", *configPath, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if err := restore(fs.Arg(0), cfg.DataDir); err != nil {
@@ -46,10 +43,7 @@ func restoreCommand(args []string, stdout, stderr io.Writer) int {
 
 func restore(backup, dataDir string) error {
 	// The server must be stopped: holding the lock proves it.
-	current, err := store.Open(dataDir)
-	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("herald is running on %s: stop it first", dataDir)
-	}
+	current, err := openStopped(dataDir)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 
 	"herald/actor"
 	"herald/bridge"
-	"herald/config"
 	"herald/outbound"
 )
 
@@ -49,9 +47,8 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	cfg, err := config.Load(*configPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald verify: config: %v\n", err)
+	cfg, ok := loadConfig("herald verify", *configPath, stderr)
+	if !ok {
 		return exitUsage
 	}
 	handle := strings.ToLower(fs.Arg(0))
@@ -75,7 +72,7 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "PROBLEM: cannot read %s: %v\n", home, err)
 		return exitFailed
 	}
-	ok := report(stdout, marks, actor.URLs{Base: cfg.BaseURL}.Actor(handle), "@"+handle+"@"+cfg.Host(), home)
+	ok = report(stdout, marks, actor.URLs{Base: cfg.BaseURL}.Actor(handle), "@"+handle+"@"+cfg.Host(), home)
 	if !ok {
 		return exitFailed
 	}
