@@ -152,7 +152,6 @@ func (d *deliverer) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait() // before stopSigners: requests may still need a signer
 	d.dispatch(ctx, func(j store.Job) {
-		d.watchSlow(j)
 		wg.Go(func() {
 			d.attempt(reqCtx, ctx.Done(), j)
 			d.release(j)

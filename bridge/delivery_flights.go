@@ -28,17 +28,10 @@ type flight struct {
 // maxSlow is how many requests may be slow at once: half the workers.
 func (d *deliverer) maxSlow() int { return max(1, d.workers/2) }
 
-// watchSlow marks j, just claimed, slow if it is still in flight after
-// slowAfter, while fewer than maxSlow requests are slow; the dispatcher is
-// woken to use the slot.
-func (d *deliverer) watchSlow(j store.Job) {
-	pair := pairOf(j.ActivityID, j.Inbox)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	f := d.inFlight[pair]
-	if f == nil {
-		return
-	}
+// markSlowLater marks f, the flight of pair, slow if it is still in flight
+// after slowAfter, while fewer than maxSlow requests are slow; the
+// dispatcher is woken to use the slot. d.mu must be held.
+func (d *deliverer) markSlowLater(pair string, f *flight) {
 	f.timer = time.AfterFunc(d.slowAfter, func() {
 		d.mu.Lock()
 		marked := false
@@ -53,7 +46,8 @@ func (d *deliverer) watchSlow(j store.Job) {
 }
 
 // claim marks j, read by a queue scan that began at generation snap, in
-// flight and counts it against its host. It returns false when j finished
+// flight (to be marked slow after slowAfter) and counts it against its
+// host. It returns false when j finished
 // after the scan began (the scan saw it before its outcome was committed),
 // is in flight, or its host takes no more requests now.
 func (d *deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
@@ -66,7 +60,9 @@ func (d *deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
 	if !d.hosts.acquire(hostOf(j.Inbox), now) {
 		return false
 	}
-	d.inFlight[pair] = &flight{}
+	f := &flight{}
+	d.inFlight[pair] = f
+	d.markSlowLater(pair, f)
 	return true
 }
 
@@ -77,9 +73,7 @@ func (d *deliverer) release(j store.Job) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if f := d.inFlight[pair]; f != nil {
-		if f.timer != nil {
-			f.timer.Stop()
-		}
+		f.timer.Stop()
 		if f.slow {
 			d.slow--
 		}

@@ -24,7 +24,6 @@ func TestSlowRequestsFreeTheirSlots(t *testing.T) {
 		if !d.claim(j, time.Now(), d.generation()) {
 			t.Fatalf("claim %s refused", inbox)
 		}
-		d.watchSlow(j)
 		jobs = append(jobs, j)
 	}
 	if n := d.busyCount(); n != 3 {
