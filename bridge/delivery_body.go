@@ -1,10 +1,6 @@
 package bridge
 
-import (
-	"herald/signature"
-
-	"golang.org/x/sync/singleflight"
-)
+import "herald/signature"
 
 // bodyCacheSize is how many activity bodies the deliverer keeps in memory.
 // A fan-out sends one activity to every inbox, so a handful suffice.
@@ -19,7 +15,6 @@ const bodyCacheSize = 64
 type bodyCache struct {
 	load   func(id string) ([]byte, error)
 	bodies *lru[signature.Body]
-	loads  singleflight.Group
 }
 
 func newBodyCache(load func(id string) ([]byte, error)) *bodyCache {
@@ -29,23 +24,11 @@ func newBodyCache(load func(id string) ([]byte, error)) *bodyCache {
 // get returns the body of activity id, from memory when it can. The bytes
 // are shared: callers must not modify them.
 func (c *bodyCache) get(id string) (signature.Body, error) {
-	if body, ok := c.bodies.get(id); ok {
-		return body, nil
-	}
-	body, err, _ := c.loads.Do(id, func() (any, error) {
-		if body, ok := c.bodies.get(id); ok {
-			return body, nil
-		}
+	return c.bodies.getOrLoad(id, func() (signature.Body, error) {
 		raw, err := c.load(id)
 		if err != nil {
-			return nil, err
+			return signature.Body{}, err
 		}
-		body := signature.NewBody(raw)
-		c.bodies.put(id, body)
-		return body, nil
+		return signature.NewBody(raw), nil
 	})
-	if err != nil {
-		return signature.Body{}, err
-	}
-	return body.(signature.Body), nil
 }

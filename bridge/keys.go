@@ -10,8 +10,6 @@ import (
 	"herald/config"
 	"herald/keyseal"
 	"herald/store"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // instanceKeyName is the store key of the instance actor's key. It cannot
@@ -39,11 +37,9 @@ type keyring struct {
 	instance signingKey            // always loaded: it signs every fetch
 	store    *store.Store
 	sealer   *keyseal.Sealer
-	cache    *lru[*rsa.PrivateKey]
-	// loads makes the goroutines that miss the cache for the same key at
-	// once (a fan-out's first thousand requests) share one load: parsing a
-	// key costs about a tenth of a signature.
-	loads singleflight.Group
+	// cache holds the parsed private keys; a fan-out's first requests
+	// share one load (parsing a key costs about a tenth of a signature).
+	cache *lru[*rsa.PrivateKey]
 }
 
 // previousKeyName is where a rotated-out key of handle is kept.
@@ -52,23 +48,10 @@ func previousKeyName(handle string) string { return handle + "@previous" }
 // private returns the private key stored under name (a handle, or
 // previousKeyName of one), from the cache or the store.
 func (k *keyring) private(name string) (*rsa.PrivateKey, error) {
-	if key, ok := k.cache.get(name); ok {
-		return key, nil
-	}
-	key, err, _ := k.loads.Do(name, func() (any, error) {
-		if key, ok := k.cache.get(name); ok {
-			return key, nil // loaded while this caller waited for the group
-		}
-		return k.load(name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return key.(*rsa.PrivateKey), nil
+	return k.cache.getOrLoad(name, func() (*rsa.PrivateKey, error) { return k.load(name) })
 }
 
-// load reads, unseals and parses the private key stored under name, and
-// caches it.
+// load reads, unseals and parses the private key stored under name.
 func (k *keyring) load(name string) (*rsa.PrivateKey, error) {
 	handle := name
 	if base, found := strings.CutSuffix(name, "@previous"); found {
@@ -89,7 +72,6 @@ func (k *keyring) load(name string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", name, err)
 	}
-	k.cache.put(name, key)
 	return key, nil
 }
 

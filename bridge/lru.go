@@ -3,6 +3,8 @@ package bridge
 import (
 	"container/list"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // lru is a small least-recently-used cache from string keys to values. It
@@ -12,6 +14,7 @@ type lru[V any] struct {
 	size  int
 	order *list.List // front: most recent; elements hold *lruEntry[V]
 	items map[string]*list.Element
+	loads singleflight.Group // see getOrLoad
 }
 
 type lruEntry[V any] struct {
@@ -48,4 +51,30 @@ func (c *lru[V]) put(key string, value V) {
 		c.order.Remove(oldest)
 		delete(c.items, oldest.Value.(*lruEntry[V]).key)
 	}
+}
+
+// getOrLoad returns the value of key, loading it with load (and keeping it)
+// when it is missing. Callers that miss the same key at once share one
+// load, as the first thousand requests of a fan-out do for its body and
+// its signing key. A failed load is not kept.
+func (c *lru[V]) getOrLoad(key string, load func() (V, error)) (V, error) {
+	if v, ok := c.get(key); ok {
+		return v, nil
+	}
+	v, err, _ := c.loads.Do(key, func() (any, error) {
+		if v, ok := c.get(key); ok {
+			return v, nil // loaded while this caller waited for the group
+		}
+		v, err := load()
+		if err != nil {
+			return nil, err
+		}
+		c.put(key, v)
+		return v, nil
+	})
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return v.(V), nil
 }
