@@ -157,38 +157,8 @@ func ParseRemote(body []byte) (Remote, error) {
 			return Remote{}, fmt.Errorf("remote document: %q is not an http(s) URL", u)
 		}
 	}
-	r.AlsoKnownAs = alsoKnownAs(body)
+	r.AlsoKnownAs = Aliases(body)
 	return r, nil
-}
-
-// alsoKnownAs reads an actor's alsoKnownAs: one id or a list of ids (or of
-// objects with an id).
-func alsoKnownAs(body []byte) []string {
-	var doc struct {
-		AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
-	}
-	if json.Unmarshal(body, &doc) != nil || len(doc.AlsoKnownAs) == 0 {
-		return nil
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(doc.AlsoKnownAs, &list) != nil {
-		list = []json.RawMessage{doc.AlsoKnownAs}
-	}
-	var out []string
-	for _, raw := range list {
-		var id string
-		if json.Unmarshal(raw, &id) != nil {
-			var obj struct {
-				ID string `json:"id"`
-			}
-			_ = json.Unmarshal(raw, &obj)
-			id = obj.ID
-		}
-		if isHTTPURL(id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // isHTTPURL reports whether s is an absolute http(s) URL holding only
@@ -199,7 +169,8 @@ func isHTTPURL(s string) bool {
 }
 
 // Aliases returns the http(s) ids listed in an actor document's
-// alsoKnownAs (a string or a list), as checked before accepting a Move.
+// alsoKnownAs: one id or a list of ids (or of objects with an id), as read
+// into Remote and checked before accepting a Move.
 func Aliases(body []byte) []string {
 	var doc struct {
 		AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
