@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -117,15 +116,9 @@ func eraseInteractions(tx *bolt.Tx, actor string) error {
 	if prim == nil {
 		return nil
 	}
-	var gone []Interaction
-	prefix := []byte(actor + "\x00")
-	c := actors.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var i Interaction
-		if _, err := getJSON(prim, v, &i); err != nil {
-			return err
-		}
-		gone = append(gone, i)
+	gone, err := interactionsOf(prim, actors, actor)
+	if err != nil {
+		return err
 	}
 	for _, i := range gone {
 		if err := deleteInteraction(prim, ids, actors, i); err != nil {

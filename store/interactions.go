@@ -185,18 +185,26 @@ func (s *Store) InteractionsBy(actor string) ([]Interaction, error) {
 		if actors == nil {
 			return nil
 		}
-		prefix := []byte(actor + "\x00")
-		c := actors.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var i Interaction
-			if _, err := getJSON(prim, v, &i); err != nil {
-				return err
-			}
-			out = append(out, i)
-		}
-		return nil
+		var err error
+		out, err = interactionsOf(prim, actors, actor)
+		return err
 	})
 	return out, err
+}
+
+// interactionsOf reads the interactions of actor through the actor index.
+func interactionsOf(prim, actors *bolt.Bucket, actor string) ([]Interaction, error) {
+	var out []Interaction
+	prefix := []byte(actor + "\x00")
+	c := actors.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var i Interaction
+		if _, err := getJSON(prim, v, &i); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, nil
 }
 
 // Interactions returns up to limit interactions of kind on object, ordered
