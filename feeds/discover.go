@@ -181,11 +181,7 @@ func (f *Fetcher) Discover(ctx context.Context, pageURL string) (Discovery, erro
 	if f.Client == nil {
 		return Discovery{}, fmt.Errorf("discover %s: feeds.Fetcher has no Client", pageURL)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
+	ctx, cancel, timeout := f.withTimeout(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
 	if err != nil {

@@ -105,11 +105,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resu
 	if f.Client == nil {
 		return nil, fmt.Errorf("fetch %s: feeds.Fetcher has no Client", rawURL)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
+	ctx, cancel, timeout := f.withTimeout(ctx)
 	defer cancel()
 
 	req, err := f.newRequest(ctx, rawURL, v)
@@ -144,6 +140,18 @@ func finalURL(resp *http.Response) string {
 
 // errTimeout is the cause of the per-fetch context when Timeout runs out.
 var errTimeout = errors.New("feed fetch timeout")
+
+// withTimeout bounds ctx by f.Timeout (defaultTimeout when unset); a request
+// cut by it has errTimeout as its cause (see fetchError). It returns the
+// timeout for error messages.
+func (f *Fetcher) withTimeout(ctx context.Context) (context.Context, context.CancelFunc, time.Duration) {
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
+	return ctx, cancel, timeout
+}
 
 // newRequest builds the conditional GET.
 func (f *Fetcher) newRequest(ctx context.Context, rawURL string, v Validators) (*http.Request, error) {

@@ -52,11 +52,7 @@ func (f *Fetcher) Gone(ctx context.Context, link string) (bool, error) {
 	if f.Client == nil {
 		return false, fmt.Errorf("check %s: feeds.Fetcher has no Client", link)
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
+	ctx, cancel, timeout := f.withTimeout(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {

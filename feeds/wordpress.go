@@ -153,11 +153,7 @@ func (f *Fetcher) WordPressPosts(ctx context.Context, apiRoot string) ([]WPPost,
 	if strings.Contains(apiRoot, "?") { // plain permalinks: /?rest_route=/
 		u = apiRoot + "wp/v2/posts&_embed=1&per_page=20"
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
+	ctx, cancel, timeout := f.withTimeout(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
