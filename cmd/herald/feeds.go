@@ -36,6 +36,25 @@ func feedsCommand(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// parseFlags parses args with fs (which writes to stderr) and checks that
+// nargs arguments are left; usage is the usage line shown above the flags
+// for -h and for a wrong call. When the command must not go on, ok is false
+// and code is its exit code.
+func parseFlags(fs *flag.FlagSet, args []string, usage string, nargs int) (code int, ok bool) {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: "+usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err), false
+	}
+	if fs.NArg() != nargs {
+		fs.Usage()
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
 // parseExit is the exit code after a flag parse error: 0 for -h, else a
 // usage error.
 func parseExit(err error) int {
@@ -55,16 +74,8 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 	posts := fs.Int("posts", 3, "how many of the newest posts to show")
 	allowPrivate := fs.Bool("allow-private", false, "allow a feed on a loopback or private address")
 	timeout := fs.Duration("timeout", 30*time.Second, "fetch timeout")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: herald feeds check [flags] URL")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseExit(err)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+	if code, ok := parseFlags(fs, args, "herald feeds check [flags] URL", 1); !ok {
+		return code
 	}
 	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate, Timeout: *timeout, UserAgent: bridge.UserAgent(version, *base)})
 	fetcher := &feeds.Fetcher{Client: client, UserAgent: bridge.UserAgent(version, *base), Timeout: *timeout}

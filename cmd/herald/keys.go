@@ -21,12 +21,8 @@ func keysCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "config file of the stopped server")
-	if err := fs.Parse(args[1:]); err != nil {
-		return parseExit(err)
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "Usage: herald keys rotate --config FILE HANDLE")
-		return exitUsage
+	if code, ok := parseFlags(fs, args[1:], "herald keys rotate --config FILE HANDLE", 1); !ok {
+		return code
 	}
 	cfg, ok := loadConfig("herald keys rotate", *configPath, stderr)
 	if !ok {

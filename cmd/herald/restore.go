@@ -18,16 +18,8 @@ func restoreCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "config file of the stopped server (its data_dir receives the backup)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: herald restore --config FILE BACKUP")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseExit(err)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+	if code, ok := parseFlags(fs, args, "herald restore --config FILE BACKUP", 1); !ok {
+		return code
 	}
 	cfg, ok := loadConfig("herald restore", *configPath, stderr)
 	if !ok {

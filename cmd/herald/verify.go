@@ -36,16 +36,8 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "config file (base_url and the feed of HANDLE)")
 	site := fs.String("site", "", "the site's home page (default: the origin of the feed URL)")
 	allowPrivate := fs.Bool("allow-private", false, "allow a site on a loopback or private address")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: herald verify --config FILE [flags] HANDLE")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return parseExit(err)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+	if code, ok := parseFlags(fs, args, "herald verify --config FILE [flags] HANDLE", 1); !ok {
+		return code
 	}
 	cfg, ok := loadConfig("herald verify", *configPath, stderr)
 	if !ok {
