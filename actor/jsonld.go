@@ -16,6 +16,10 @@ import (
 // ContentType is the media type of every ActivityPub document Herald serves.
 const ContentType = "application/activity+json"
 
+// AcceptHeader is the Accept header of Herald's ActivityPub requests: both
+// media types the ActivityPub spec names for its documents.
+const AcceptHeader = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
+
 // Context URLs.
 const (
 	ActivityStreams = "https://www.w3.org/ns/activitystreams"

@@ -14,7 +14,7 @@ import (
 
 // wordpressItems parses testdata/wordpress/1-published.rss.xml, a real
 // WordPress 6.1 feed (Dutch site), into Items keyed by guid, mapped as
-// bridge/publish.go maps them. The featured image of ?p=6 is in no feed,
+// intake/plan.go maps them. The featured image of ?p=6 is in no feed,
 // only in the REST API (?_embed: wp:featuredmedia); it is added here as the
 // feed reader gets it from there.
 func wordpressItems(t testing.TB) map[string]Item {

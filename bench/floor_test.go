@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"herald/bridge"
+	"herald/delivery"
 	"herald/fedtest"
 )
 
 // floorFanOut measures the floor the fleet sets on a fan-out: a sender
 // with nothing but the necessary work (one fresh signature and one POST
-// per host, bridge.DefaultWorkers requests in flight, keep-alive as in
+// per host, delivery.DefaultWorkers requests in flight, keep-alive as in
 // Herald), no queue, no store, no crash safety, delivering one Create to
 // every host of a fresh fleet of n. The fleet shares the machine's cores
 // with the sender, as in the real benchmark, so its ratio to pure signing
@@ -34,7 +34,7 @@ func floorFanOut(t *testing.T, n int) time.Duration {
 	body := []byte(fmt.Sprintf(`{"@context":"https://www.w3.org/ns/activitystreams","id":%q,"type":"Create","actor":%q,`+
 		`"object":{"id":%q,"type":"Note","content":"<p>Floor</p>","to":["https://www.w3.org/ns/activitystreams#Public"]}}`,
 		sender.ActorID()+"#create/1", sender.ActorID(), sender.URL+"/notes/1"))
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: bridge.DefaultWorkers, MaxIdleConnsPerHost: 16}}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: delivery.DefaultWorkers, MaxIdleConnsPerHost: 16}}
 	defer client.CloseIdleConnections()
 	post := func(inbox string) error {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, inbox, bytes.NewReader(body))
@@ -56,7 +56,7 @@ func floorFanOut(t *testing.T, n int) time.Duration {
 		}
 		return nil
 	}
-	slots := make(chan struct{}, bridge.DefaultWorkers)
+	slots := make(chan struct{}, delivery.DefaultWorkers)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for _, h := range fleet.Hosts() {
@@ -81,7 +81,7 @@ func floorFanOut(t *testing.T, n int) time.Duration {
 // a fresh fleet. It verifies each Follow with the sender's key, fetched
 // unsigned from the sender for every Follow (as Herald does for a new
 // follower: no key is cached yet), answers 202 and sends a signed Accept
-// to the follower, bridge.DefaultWorkers at once. No store, no queue.
+// to the follower, delivery.DefaultWorkers at once. No store, no queue.
 func floorFollows(t *testing.T, n int) time.Duration {
 	fleet := newFleet(t, n, nil)
 	defer fleet.Close()
@@ -91,7 +91,7 @@ func floorFollows(t *testing.T, n int) time.Duration {
 	}
 	defer receiver.Close()
 	ctx := ctxFor(t, 10*time.Minute)
-	slots := make(chan struct{}, bridge.DefaultWorkers)
+	slots := make(chan struct{}, delivery.DefaultWorkers)
 	var wg sync.WaitGroup
 	receiver.SetOnDelivery(func(d fedtest.Delivery) {
 		follower, _ := d.Activity["actor"].(string)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"herald/bridge"
+	"herald/delivery"
 	"herald/fedtest"
 	"herald/store"
 )
@@ -235,7 +235,7 @@ func countFault(f *fedtest.Fleet, fault fedtest.Fault) int {
 // waits for every host. The jobs still queued at the restart must be
 // exactly the hosts not yet served plus the duplicates (requests that
 // reached their host but whose outcome was not committed, at most
-// bridge.DefaultWorkers), and each must be sent once. A kill before the
+// delivery.DefaultWorkers), and each must be sent once. A kill before the
 // poll's commit leaves no job: the restarted Herald finds the item new.
 func runKill(t *testing.T, n, killAfter int) (duplicates, atKill int) {
 	fleet := newFleet(t, n, nil)
@@ -282,9 +282,9 @@ func runKill(t *testing.T, n, killAfter int) (duplicates, atKill int) {
 	if missing != 0 {
 		t.Errorf("%d hosts never got the Create", missing)
 	}
-	if dups != want || dups > bridge.DefaultWorkers {
+	if dups != want || dups > delivery.DefaultWorkers {
 		t.Errorf("%d duplicates; %d jobs were queued at the restart for %d hosts not served: want %d, at most %d",
-			dups, pending, n-atKill, want, bridge.DefaultWorkers)
+			dups, pending, n-atKill, want, delivery.DefaultWorkers)
 	}
 	if n, _ := in.openStore().PendingJobs(); n != 0 {
 		t.Errorf("%d jobs left queued", n)

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"herald/bridge"
 	"herald/config"
+	"herald/delivery"
 )
 
 // adminFlags are the flags every admin command takes.
@@ -130,7 +130,7 @@ func writeBackup(src source, path string, stdout io.Writer) error {
 }
 
 // printQueue writes the queue and the failing hosts for "herald deliveries".
-func printQueue(w io.Writer, q bridge.QueueStatus) {
+func printQueue(w io.Writer, q delivery.QueueStatus) {
 	fmt.Fprintf(w, "pending deliveries: %d (%d due now)\n", q.Pending, q.Due)
 	if q.Pending > 0 {
 		fmt.Fprintf(w, "oldest waiting:     %s\n", (time.Duration(q.OldestPendingSeconds) * time.Second).String())

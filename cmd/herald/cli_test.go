@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"herald/bridge"
+	"herald/app"
 	"herald/config"
 	"herald/outbound"
 	"herald/store"
@@ -147,7 +147,7 @@ func TestAdminCommandsAgainstRunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	b, err := bridge.New(bridge.Options{Config: cfg, Store: st, Client: outbound.NewClient(outbound.Options{}),
+	b, err := app.New(app.Options{Config: cfg, Store: st, Client: outbound.NewClient(outbound.Options{}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
 	if err != nil {
 		t.Fatal(err)

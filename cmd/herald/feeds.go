@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"herald/actor"
-	"herald/bridge"
+	"herald/admin"
 	"herald/feeds"
 	"herald/outbound"
 )
@@ -77,8 +77,8 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args, "herald feeds check [flags] URL", 1); !ok {
 		return code
 	}
-	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate, Timeout: *timeout, UserAgent: bridge.UserAgent(version, *base)})
-	fetcher := &feeds.Fetcher{Client: client, UserAgent: bridge.UserAgent(version, *base), Timeout: *timeout}
+	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate, Timeout: *timeout, UserAgent: outbound.UserAgent(version, *base)})
+	fetcher := &feeds.Fetcher{Client: client, UserAgent: outbound.UserAgent(version, *base), Timeout: *timeout}
 	res, err := fetcher.Fetch(context.Background(), fs.Arg(0), feeds.Validators{})
 	if err != nil {
 		fmt.Fprintf(stdout, "PROBLEM: %v\n", err)
@@ -212,7 +212,7 @@ func when(t time.Time) string {
 }
 
 // printStatus writes one actor's status for "herald stats".
-func printStatus(w io.Writer, s bridge.ActorStatus) {
+func printStatus(w io.Writer, s admin.ActorStatus) {
 	fmt.Fprintf(w, "account:       %s\nfeed:          %s\nfollowers:     %d\nposts:         %d\nlast poll:     %s\nlast success:  %s\n",
 		s.ID, s.FeedURL, s.Followers, s.Posts, when(s.LastAttempt), when(s.LastSuccess))
 	if s.LastError != "" {

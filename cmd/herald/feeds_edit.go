@@ -13,7 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"herald/bridge"
+	"herald/admin"
 	"herald/config"
 )
 
@@ -22,7 +22,7 @@ import (
 var errInvalidEdit = errors.New("invalid edit")
 
 // fileEditor edits the config file of a running server for the admin API
-// (bridge.ConfigEditor) and asks the server to reload it.
+// (admin.ConfigEditor) and asks the server to reload it.
 type fileEditor struct {
 	path   string
 	reload chan<- os.Signal
@@ -45,7 +45,7 @@ func (e fileEditor) RemoveFeed(handle string) error {
 func (e fileEditor) apply(edit func(*yaml.Node) error) error {
 	if err := editFeeds(e.path, edit); err != nil {
 		if errors.Is(err, errInvalidEdit) {
-			return fmt.Errorf("%w: %w", bridge.ErrConfigEdit, err)
+			return fmt.Errorf("%w: %w", admin.ErrConfigEdit, err)
 		}
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"herald/bridge"
+	"herald/app"
 )
 
 // keysCommand runs `herald keys rotate --config FILE HANDLE`: a new key for
@@ -30,7 +30,7 @@ func keysCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	handle := strings.ToLower(fs.Arg(0))
 	var n int
-	err := withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) (err error) {
+	err := withStoppedApp(cfg, stderr, func(b *app.App) (err error) {
 		n, err = b.RotateKey(handle)
 		return err
 	})

@@ -21,7 +21,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"herald/bridge"
+	"herald/admin"
+	"herald/app"
 	"herald/config"
 	"herald/outbound"
 	"herald/store"
@@ -134,7 +135,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	reload := func() (*config.Config, error) { return config.Load(*configPath, os.Getenv) }
-	var editor bridge.ConfigEditor
+	var editor admin.ConfigEditor
 	if *configPath != "" {
 		editor = fileEditor{path: *configPath, reload: hup}
 	}
@@ -146,9 +147,9 @@ func serveCommand(args []string, stderr io.Writer) int {
 	return exitOK
 }
 
-// serve opens the store, runs the bridge until ctx ends, and closes the
+// serve opens the store, runs Herald (package app) until ctx ends, and closes the
 // store last, after every worker has stopped.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor bridge.ConfigEditor) (err error) {
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (err error) {
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		return err
@@ -173,8 +174,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan
 // Herald down in order, as for SIGTERM, and returns the new configuration to
 // start again with, on the same database. A new configuration with errors,
 // or another data_dir, is logged and ignored: the running one stays.
-func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor bridge.ConfigEditor) (*config.Config, error) {
-	b, err := newBridge(cfg, st, log, editor)
+func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (*config.Config, error) {
+	b, err := newApp(cfg, st, log, editor)
 	if err != nil {
 		return nil, err
 	}
@@ -208,15 +209,15 @@ func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, lo
 	}
 }
 
-// newBridge builds the Bridge of cfg on st, with the one outbound client;
+// newApp builds the App of cfg on st, with the one outbound client;
 // editor (nil for none) serves the admin API's feed edits.
-func newBridge(cfg *config.Config, st *store.Store, log *slog.Logger, editor bridge.ConfigEditor) (*bridge.Bridge, error) {
+func newApp(cfg *config.Config, st *store.Store, log *slog.Logger, editor admin.ConfigEditor) (*app.App, error) {
 	client := outbound.NewClient(outbound.Options{
 		AllowPrivate: cfg.AllowPrivateAddresses,
 		Timeout:      cfg.FetchTimeout.Std(),
-		UserAgent:    bridge.UserAgent(version, cfg.BaseURL),
+		UserAgent:    outbound.UserAgent(version, cfg.BaseURL),
 	})
-	return bridge.New(bridge.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version, Editor: editor})
+	return app.New(app.Options{Config: cfg, Store: st, Client: client, Logger: log, Version: version, Editor: editor})
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

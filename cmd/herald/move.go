@@ -9,7 +9,7 @@ import (
 	"strings"
 	"syscall"
 
-	"herald/bridge"
+	"herald/app"
 	"herald/config"
 )
 
@@ -47,17 +47,17 @@ func moveCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 func move(ctx context.Context, cfg *config.Config, handle, target string, stderr io.Writer) (n int, err error) {
-	err = withStoppedBridge(cfg, stderr, func(b *bridge.Bridge) error {
+	err = withStoppedApp(cfg, stderr, func(b *app.App) error {
 		n, err = b.Move(ctx, handle, target)
 		return err
 	})
 	return n, err
 }
 
-// withStoppedBridge opens the data directory of a stopped server (it says
-// so when the server runs), builds its Bridge without running it, calls fn
+// withStoppedApp opens the data directory of a stopped server (it says
+// so when the server runs), builds its App without running it, calls fn
 // and closes the store.
-func withStoppedBridge(cfg *config.Config, stderr io.Writer, fn func(*bridge.Bridge) error) (err error) {
+func withStoppedApp(cfg *config.Config, stderr io.Writer, fn func(*app.App) error) (err error) {
 	st, err := openStopped(cfg.DataDir)
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func withStoppedBridge(cfg *config.Config, stderr io.Writer, fn func(*bridge.Bri
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
-	b, err := newBridge(cfg, st, newLogger(stderr, cfg.LogLevel), nil)
+	b, err := newApp(cfg, st, newLogger(stderr, cfg.LogLevel), nil)
 	if err != nil {
 		return err
 	}

@@ -9,18 +9,19 @@ import (
 	"strings"
 	"time"
 
-	"herald/bridge"
+	"herald/admin"
 	"herald/config"
+	"herald/delivery"
 	"herald/store"
 )
 
 // source is where the admin commands read from: a stopped server's data
 // directory, or a running server's admin API.
 type source interface {
-	Actors() ([]bridge.ActorStatus, error)
-	Actor(handle string) (bridge.ActorStatus, error)
+	Actors() ([]admin.ActorStatus, error)
+	Actor(handle string) (admin.ActorStatus, error)
 	Followers(handle string) ([]store.Follower, error)
-	Queue() (bridge.QueueStatus, error)
+	Queue() (delivery.QueueStatus, error)
 	Backup(w io.Writer) error
 	Close() error
 }
@@ -42,8 +43,8 @@ func openDir(cfg *config.Config) (*dirSource, error) {
 	return &dirSource{cfg: cfg, store: st}, nil
 }
 
-func (d *dirSource) Actors() ([]bridge.ActorStatus, error) {
-	var out []bridge.ActorStatus
+func (d *dirSource) Actors() ([]admin.ActorStatus, error) {
+	var out []admin.ActorStatus
 	for _, f := range d.cfg.Feeds {
 		s, err := d.Actor(f.Handle)
 		if err != nil {
@@ -54,13 +55,13 @@ func (d *dirSource) Actors() ([]bridge.ActorStatus, error) {
 	return out, nil
 }
 
-func (d *dirSource) Actor(handle string) (bridge.ActorStatus, error) {
+func (d *dirSource) Actor(handle string) (admin.ActorStatus, error) {
 	for _, f := range d.cfg.Feeds {
 		if f.Handle == handle {
-			return bridge.ReadActorStatus(d.store, d.cfg, f)
+			return admin.ReadActorStatus(d.store, d.cfg, f)
 		}
 	}
-	return bridge.ActorStatus{}, fmt.Errorf("no feed with handle %q in the config", handle)
+	return admin.ActorStatus{}, fmt.Errorf("no feed with handle %q in the config", handle)
 }
 
 func (d *dirSource) Followers(handle string) ([]store.Follower, error) {
@@ -70,8 +71,8 @@ func (d *dirSource) Followers(handle string) ([]store.Follower, error) {
 	return d.store.Followers(handle)
 }
 
-func (d *dirSource) Queue() (bridge.QueueStatus, error) {
-	return bridge.ReadQueueStatus(d.store, time.Now())
+func (d *dirSource) Queue() (delivery.QueueStatus, error) {
+	return delivery.ReadQueueStatus(d.store, time.Now())
 }
 
 func (d *dirSource) Backup(w io.Writer) error {
@@ -118,11 +119,11 @@ func (a *apiSource) getJSON(path string, v any) error {
 	return json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(v)
 }
 
-func (a *apiSource) Actors() (out []bridge.ActorStatus, err error) {
+func (a *apiSource) Actors() (out []admin.ActorStatus, err error) {
 	return out, a.getJSON("/actors", &out)
 }
 
-func (a *apiSource) Actor(handle string) (s bridge.ActorStatus, err error) {
+func (a *apiSource) Actor(handle string) (s admin.ActorStatus, err error) {
 	return s, a.getJSON("/actors/"+handle, &s)
 }
 
@@ -130,7 +131,7 @@ func (a *apiSource) Followers(handle string) (out []store.Follower, err error) {
 	return out, a.getJSON("/actors/"+handle+"/followers", &out)
 }
 
-func (a *apiSource) Queue() (q bridge.QueueStatus, err error) {
+func (a *apiSource) Queue() (q delivery.QueueStatus, err error) {
 	return q, a.getJSON("/deliveries", &q)
 }
 

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/net/html"
 
 	"herald/actor"
-	"herald/bridge"
 	"herald/outbound"
 )
 
@@ -58,7 +57,7 @@ func verifyCommand(args []string, stdout, stderr io.Writer) int {
 	if home == "" {
 		home = originOf(feedURL) + "/"
 	}
-	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate || cfg.AllowPrivateAddresses, Timeout: cfg.FetchTimeout.Std(), UserAgent: bridge.UserAgent(version, cfg.BaseURL)})
+	client := outbound.NewClient(outbound.Options{AllowPrivate: *allowPrivate || cfg.AllowPrivateAddresses, Timeout: cfg.FetchTimeout.Std(), UserAgent: outbound.UserAgent(version, cfg.BaseURL)})
 	marks, err := fetchMarks(client, home)
 	if err != nil {
 		fmt.Fprintf(stdout, "PROBLEM: cannot read %s: %v\n", home, err)

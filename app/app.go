@@ -1,0 +1,205 @@
+// Package app assembles a running Herald from its parts and runs it: the
+// accounts, the remote-actor resolver, the delivery workers, the feed
+// intake, the inbox, the admin endpoints and the HTTP server, all on one
+// store and one outbound client. It owns their goroutines and shuts them
+// down in order. cmd/herald parses the config and calls it; the end-to-end
+// tests in this package run it as cmd/herald does.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"herald/accounts"
+	"herald/actor"
+	"herald/admin"
+	"herald/config"
+	"herald/dashboard"
+	"herald/delivery"
+	"herald/feeds"
+	"herald/inbox"
+	"herald/intake"
+	"herald/metrics"
+	"herald/outbound"
+	"herald/ownership"
+	"herald/remote"
+	"herald/server"
+	"herald/store"
+)
+
+// DefaultShutdownTimeout bounds the whole shutdown when Options leave it 0.
+const DefaultShutdownTimeout = 8 * time.Second
+
+// Options are everything an App needs. Config, Store, Client and Logger are
+// required.
+type Options struct {
+	Config *config.Config
+	Store  *store.Store
+	// Client is the outbound HTTP client (see package outbound): every fetch
+	// and delivery goes through it.
+	Client *http.Client
+	Logger *slog.Logger
+	// Version is reported in NodeInfo and the User-Agent.
+	Version string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Workers is the number of deliveries in flight at most; 0 means
+	// delivery.DefaultWorkers. Deliveries mostly wait on peers, so this is
+	// far above the number of cores; signatures are computed one per core
+	// at a time.
+	Workers int
+	// PerHost is the number of deliveries in flight to one host at most;
+	// 0 means delivery.DefaultPerHost.
+	PerHost int
+	// RetryDelay gives the wait before retry number attempt (1-based); nil
+	// means the Mastodon-like ladder of delivery.RetryLadder.
+	RetryDelay func(attempt int) time.Duration
+	// ShutdownTimeout bounds the whole shutdown; 0 means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// PingInterval is the least time between two fetches of one feed caused
+	// by pings; 0 means intake.DefaultPingInterval.
+	PingInterval time.Duration
+	// Editor edits and reloads the config file for the admin API's feed
+	// endpoints; nil answers them 409.
+	Editor admin.ConfigEditor
+}
+
+// App is a running Herald: server, poller and delivery workers.
+type App struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	client   *http.Client
+	shutdown time.Duration
+	accounts *accounts.Registry
+	remote   *remote.Resolver
+	delivery *delivery.Deliverer
+	intake   *intake.Poller
+	inbox    *inbox.Inbox
+	server   *server.Server
+}
+
+// New prepares an App: it loads or creates every actor's key and builds
+// the components. Nothing runs until Run.
+func New(opts Options) (*App, error) {
+	if opts.Config == nil || opts.Store == nil || opts.Client == nil || opts.Logger == nil {
+		return nil, errors.New("app: Config, Store, Client and Logger are required")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a := &App{cfg: opts.Config, log: opts.Logger, client: opts.Client, shutdown: opts.ShutdownTimeout}
+	if a.shutdown == 0 {
+		a.shutdown = DefaultShutdownTimeout
+	}
+	render := actor.NewRenderer(opts.Config.BaseURL)
+	var err error
+	if a.accounts, err = accounts.New(accounts.Options{Config: opts.Config, Store: opts.Store, Render: render, Log: opts.Logger, Now: opts.Now}); err != nil {
+		return nil, err
+	}
+	keyID, key, _ := a.accounts.InstanceKey()
+	a.remote = remote.New(remote.Options{Store: opts.Store, Client: opts.Client, SignerKeyID: keyID, SignerKey: key,
+		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, Now: opts.Now, Log: opts.Logger})
+	m := metrics.New(storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now})
+	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
+		Workers: opts.Workers, PerHost: opts.PerHost, RetryDelay: opts.RetryDelay, Metrics: m})
+	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: outbound.UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
+	if a.intake, err = intake.New(intake.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Fetcher: fetcher,
+		Deliveries: a.delivery, Metrics: m, Log: opts.Logger, Now: opts.Now, PingInterval: opts.PingInterval}); err != nil {
+		return nil, err
+	}
+	if a.inbox, err = inbox.New(inbox.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Remote: a.remote,
+		Deliveries: a.delivery, Client: opts.Client, Metrics: m, Log: opts.Logger, Now: opts.Now}); err != nil {
+		return nil, err
+	}
+	if a.server, err = newServer(opts, a, render, m); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// newServer builds the admin endpoints and the server on the components of a.
+func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics) (*server.Server, error) {
+	pages, err := dashboard.New()
+	if err != nil {
+		return nil, err
+	}
+	adm, err := admin.New(admin.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Intake: a.intake, Render: render,
+		Pages: pages, Metrics: m, Editor: opts.Editor, Log: opts.Logger, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
+		Inbox: a.inbox, Admin: adm, Pages: pages, Log: opts.Logger, Version: opts.Version})
+}
+
+// Handler returns the HTTP handler (for tests that serve it themselves).
+func (a *App) Handler() http.Handler { return a.server.Handler() }
+
+// Run serves HTTP on ln and runs the poller and the delivery workers until
+// ctx is cancelled, then shuts down in order: stop intake (HTTP server,
+// poller), let in-flight deliveries finish or return to the queue, and
+// return. The caller closes the store afterwards.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.accounts.AnnounceProfiles()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.intake.Run(workCtx) })
+	wg.Go(func() { a.delivery.Run(workCtx) })
+	wg.Go(func() { a.accounts.RecordFollowerHistory(workCtx) })
+	wg.Go(func() { a.accounts.RunOwnership(workCtx, &ownership.Checker{Client: a.client}) })
+	wg.Go(func() { a.inbox.RunBlocklist(workCtx) })
+	a.log.Info("herald started", "listen", ln.Addr().String(), "base_url", a.cfg.BaseURL, "feeds", len(a.cfg.Feeds))
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+		err = fmt.Errorf("http server: %w", err)
+	}
+	a.log.Info("shutting down")
+	deadline, cancel := context.WithTimeout(context.Background(), a.shutdown)
+	defer cancel()
+	if shutErr := srv.Shutdown(deadline); shutErr != nil {
+		a.log.Warn("http shutdown", "error", shutErr)
+	}
+	stopWork()
+	wg.Wait()
+	return err
+}
+
+// FeedHealth returns the health of handle's feed.
+func (a *App) FeedHealth(handle string) (intake.FeedHealth, error) { return a.intake.Health(handle) }
+
+// PollAllNow makes every feed due for a poll at once (the scheduler still
+// applies its per-host and overall limits).
+func (a *App) PollAllNow() { a.intake.PollAllNow() }
+
+// RotateKey gives handle's actor a new key without making followers
+// re-follow (see accounts.Registry.RotateKey). It must run with Herald
+// stopped (see `herald keys rotate`).
+func (a *App) RotateKey(handle string) (int, error) { return a.accounts.RotateKey(handle) }
+
+// Move moves handle's followers to the account target (see
+// accounts.Registry.Move).
+func (a *App) Move(ctx context.Context, handle, target string) (int, error) {
+	return a.accounts.Move(ctx, handle, target, a.remote)
+}

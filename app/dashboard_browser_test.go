@@ -1,0 +1,130 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"herald/actor"
+	"herald/config"
+	"herald/fedtest"
+)
+
+// chromiumPath finds Debian's chromium. CI installs it (.ci/run), so there a
+// missing browser fails the test; elsewhere it is skipped with the reason.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no chromium on PATH: .ci/run must install Debian's chromium package")
+	}
+	t.Skip("no chromium on PATH (apt-get install chromium to run the browser test)")
+	return ""
+}
+
+// TestDashboardInBrowser signs in to the statistics pages in a real
+// headless Chromium, opens an account, checks that the page and its chart
+// render, and saves a screenshot to artifacts/dashboard-account.png.
+func TestDashboardInBrowser(t *testing.T) {
+	browser := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	cfg.AdminTokens = []config.AdminToken{{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
+	h := startHerald(t, cfg, nil)
+	alice := newPeer(t)
+	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
+	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	post := actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
+	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "#likes/1", "type": "Like",
+		"actor": alice.ActorID(), "object": post,
+	}, http.StatusAccepted)
+	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "/statuses/1/activity", "type": "Create",
+		"actor": alice.ActorID(), "to": []string{"https://www.w3.org/ns/activitystreams#Public"},
+		"object": map[string]any{"id": alice.ActorID() + "/statuses/1", "type": "Note", "attributedTo": alice.ActorID(),
+			"inReplyTo": post, "content": "<p>Goed nieuws voor de dijken!</p>", "published": time.Now().UTC().Format(time.RFC3339),
+			"to": []string{"https://www.w3.org/ns/activitystreams#Public"}},
+	}, http.StatusAccepted)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 1400))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(browserCtx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(browserCtx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	do(chromedp.Navigate(cfg.BaseURL+"/admin/"), chromedp.WaitVisible(`#token`),
+		chromedp.SendKeys(`#token`, "not-the-token"), chromedp.Submit(`#token`), chromedp.WaitVisible(`.error`))
+	loginError := text(`.error`)
+	do(chromedp.SendKeys(`#token`, publisherToken), chromedp.Submit(`#token`),
+		chromedp.WaitVisible(`a[href="/admin/actors/news"]`), chromedp.Click(`a[href="/admin/actors/news"]`),
+		chromedp.WaitVisible(`svg.chart`))
+	heading, followers, posts := text(`h1`), text(`#followers`), text(`#posts + table`)
+	top, replies := text(`#top + ol`), text(`section[aria-labelledby="replies"]`)
+	chartDesc, err := chromedp.Run(browserCtx, chromedp.TextContent(`svg.chart desc`)) // not rendered, so not innerText
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(browserCtx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loginError, "not valid") {
+		t.Errorf("wrong token: %q", loginError)
+	}
+	if !strings.Contains(heading, "Ministerie van Voorbeeldzaken") || followers != "Followers: 1" {
+		t.Errorf("heading %q, followers %q", heading, followers)
+	}
+	if !strings.Contains(chartDesc, "highest 1") {
+		t.Errorf("chart description %q", chartDesc)
+	}
+	if !strings.Contains(posts, "Kabinet investeert € 5 miljoen in waterveiligheid") {
+		t.Errorf("posts table lacks a post:\n%s", posts)
+	}
+	if !strings.Contains(top, "Kabinet investeert") || !strings.Contains(top, "1 likes, 1 replies") {
+		t.Errorf("top posts: %q", top)
+	}
+	if !strings.Contains(replies, "Goed nieuws voor de dijken!") {
+		t.Errorf("recent replies: %q", replies)
+	}
+	dir := filepath.Join("..", "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "dashboard-account.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(shot))
+}

@@ -1,0 +1,184 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"herald/actor"
+	"herald/app"
+	"herald/config"
+	"herald/fedtest"
+)
+
+// followed starts Herald on the WordPress feed with alice following, and
+// returns once alice has the Accept.
+func followed(ctx context.Context, t *testing.T, tweak func(*app.Options)) (*herald, *feedServer, *fedtest.Server, actor.URLs) {
+	t.Helper()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := startHerald(t, cfg, tweak)
+	urls := actor.URLs{Base: cfg.BaseURL}
+	eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.store.FeedState("news")
+		return st.Initialised
+	})
+	alice := newPeer(t)
+	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	return h, feed, alice, urls
+}
+
+// TestDeliveryRetriesWithFreshSignature: a 500 is retried, and the retry is
+// signed again with its own Date.
+func TestDeliveryRetriesWithFreshSignature(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var offset atomic.Int64
+	h, feed, alice, urls := followed(ctx, t, func(o *app.Options) {
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	alice.SetInboxReply(func(n int) int {
+		if n == 2 { // the first try of the Create (n == 1 was the Accept)
+			offset.Store(int64(30 * time.Second))
+			return http.StatusInternalServerError
+		}
+		return http.StatusAccepted
+	})
+	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "201", "Retry", "Tweede poging."))
+	id := urls.Object("news", "http://127.0.0.1:8081/?p=201")
+	queueDrainedAfter(t, h, func() bool { return len(creates(alice, id)) == 2 })
+	tries := creates(alice, id)
+	if len(tries) != 2 {
+		t.Fatalf("got %d tries of the Create, want 2", len(tries))
+	}
+	for _, d := range tries {
+		if !d.Verified {
+			t.Fatalf("try not verified: %s", d.Problem)
+		}
+	}
+	if tries[0].Header.Get("Date") == tries[1].Header.Get("Date") || tries[0].Header.Get("Signature") == tries[1].Header.Get("Signature") {
+		t.Fatalf("retry reused the first signature (Date %s)", tries[0].Header.Get("Date"))
+	}
+}
+
+// TestDeliveryFailures: a 4xx other than 401/408/429 is not retried, and 410
+// removes the follower.
+func TestDeliveryFailures(t *testing.T) {
+	tests := []struct {
+		name          string
+		status        int
+		wantTries     int
+		wantFollowers int
+	}{
+		{name: "400 is final", status: http.StatusBadRequest, wantTries: 1, wantFollowers: 1},
+		{name: "410 removes the follower", status: http.StatusGone, wantTries: 1, wantFollowers: 0},
+		{name: "429 is retried", status: http.StatusTooManyRequests, wantTries: 2, wantFollowers: 1},
+		{name: "401 is retried", status: http.StatusUnauthorized, wantTries: 2, wantFollowers: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			h, feed, alice, urls := followed(ctx, t, nil)
+			alice.SetInboxReply(func(n int) int {
+				if n == 2 {
+					return tc.status
+				}
+				return http.StatusAccepted
+			})
+			feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "301", "Fail", "Mislukt."))
+			id := urls.Object("news", "http://127.0.0.1:8081/?p=301")
+			queueDrainedAfter(t, h, func() bool { return len(creates(alice, id)) >= 1 })
+			if got := len(creates(alice, id)); got != tc.wantTries {
+				t.Errorf("tries = %d, want %d", got, tc.wantTries)
+			}
+			countIs(t, h, tc.wantFollowers)
+		})
+	}
+}
+
+// TestShutdownLeavesHangingDeliveryQueued: a receiver that never answers
+// does not hold up shutdown beyond the deadline, and the job stays queued
+// for the next start.
+func TestShutdownLeavesHangingDeliveryQueued(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	h, feed, alice, _ := followed(ctx, t, nil)
+	release := make(chan struct{})
+	defer close(release)
+	alice.SetInboxReply(func(n int) int {
+		if n > 1 { // not the Accept (n == 1), whose answer may still be on its way
+			<-release
+		}
+		return http.StatusAccepted
+	})
+	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "401", "Hang", "Blijft hangen."))
+	_, _ = alice.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == "Create" })
+	start := time.Now()
+	h.stop()
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("shutdown took %s", took)
+	}
+	st := reopen(t, h)
+	if n, _ := st.PendingJobs(); n != 1 {
+		jobs, _ := st.DueJobs(time.Now().Add(time.Hour), 10, nil)
+		t.Fatalf("after shutdown %d jobs queued, want the interrupted one: %+v", n, jobs)
+	}
+}
+
+func creates(s *fedtest.Server, objectID string) []fedtest.Delivery {
+	var out []fedtest.Delivery
+	for _, d := range s.Deliveries() {
+		if d.Type() == "Create" && d.Object()["id"] == objectID {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// queueDrainedAfter waits for cond, then for the delivery queue to empty.
+func queueDrainedAfter(t *testing.T, h *herald, cond func() bool) {
+	t.Helper()
+	eventually(t, 10*time.Second, "deliveries", cond)
+	queueDrained(t, h)
+}
+
+// TestBackfillOnFollow: with backfill_on_follow a new follower gets the
+// newest post after the Accept; a repeated Follow does not send it again.
+func TestBackfillOnFollow(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL, BackfillOnFollow: true})
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	alice := newPeer(t)
+	urls := actor.URLs{Base: cfg.BaseURL}
+	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	create := waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Path == "/users/alice/inbox" })
+	var acceptAt, createAt int
+	for i, d := range alice.Deliveries() {
+		switch d.Type() {
+		case "Accept":
+			acceptAt = i + 1
+		case "Create":
+			createAt = i + 1
+		}
+	}
+	if acceptAt == 0 || createAt < acceptAt {
+		t.Fatalf("the backfilled Create (%v) did not follow the Accept", create.Object()["id"])
+	}
+	queueDrained(t, h)
+	resp, err := alice.PostRaw(ctx, urls.Inbox("news"), mustJSON(t, alice.Follow(urls.Actor("news"), "1")), time.Now().Add(time.Second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	queueDrained(t, h)
+	if n := len(creates(alice, create.Object()["id"].(string))); n != 1 {
+		t.Fatalf("the post was backfilled %d times", n)
+	}
+}

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"time"
+
+	"herald/config"
+	"herald/metrics"
+	"herald/store"
+)
+
+// gaugeStore is what the gauges read from the store.
+type gaugeStore interface {
+	PendingJobs() (int, error)
+	Size() (int64, error)
+	QueueStats(now time.Time) (store.QueueStats, error)
+	Hosts() (map[string]store.HostState, error)
+	FollowerCount(handle string) (int, error)
+	Outbox(handle string, before time.Time, limit int) (entries []store.OutboxEntry, total int, err error)
+}
+
+// storeGauges reads the gauges of package metrics from the store.
+type storeGauges struct {
+	st  gaugeStore
+	cfg *config.Config
+	now func() time.Time
+}
+
+func (g storeGauges) QueueDepth() (int, error) { return g.st.PendingJobs() }
+
+func (g storeGauges) DatabaseBytes() (int64, error) { return g.st.Size() }
+
+func (g storeGauges) OldestPending() (time.Duration, error) {
+	q, err := g.st.QueueStats(g.now())
+	return q.OldestAge(g.now()), err
+}
+
+func (g storeGauges) HostStates() (map[string]int, error) {
+	hosts, err := g.st.Hosts()
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, h := range hosts {
+		counts[h.State]++
+	}
+	return counts, nil
+}
+
+func (g storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
+	out := map[string]metrics.AccountCounts{}
+	for _, f := range g.cfg.Feeds {
+		followers, err := g.st.FollowerCount(f.Handle)
+		if err != nil {
+			return nil, err
+		}
+		_, posts, err := g.st.Outbox(f.Handle, time.Time{}, 0)
+		if err != nil {
+			return nil, err
+		}
+		out[f.Handle] = metrics.AccountCounts{Followers: followers, Posts: posts}
+	}
+	return out, nil
+}

@@ -1,0 +1,82 @@
+package app_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"herald/config"
+)
+
+// TestWordPressEnrichment: the feed's Link header leads to the REST API,
+// whose answer enriches the items; re-polls with the same content send
+// nothing, and the API being blocked later sends nothing either and is
+// shown in FeedHealth.
+func TestWordPressEnrichment(t *testing.T) {
+	var mu sync.Mutex
+	etag, blocked, restCalls := `"v1"`, false, 0
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fix := func(name string) []byte {
+			return []byte(strings.ReplaceAll(string(readFixture(t, name)), "http:\\/\\/127.0.0.1:8081", strings.ReplaceAll(srv.URL, "/", "\\/")))
+		}
+		w.Header().Set("Link", `<`+srv.URL+`/wp-json/>; rel="https://api.w.org/"`)
+		switch r.URL.Path {
+		case "/feed/":
+			if r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", etag)
+			_, _ = w.Write([]byte(strings.ReplaceAll(string(readFixture(t, "5-schedule-due.feed.rss.xml")), "http://127.0.0.1:8081", srv.URL)))
+		case "/wp-json/wp/v2/posts":
+			restCalls++
+			if blocked {
+				http.Error(w, `{"code":"rest_disabled"}`, http.StatusForbidden)
+				return
+			}
+			_, _ = w.Write(fix("final.wp-v2-posts-embed.json"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: srv.URL + "/feed/"})
+	h := startHerald(t, cfg, nil)
+	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	seen, _ := h.store.SeenItems("news")
+	if it := seen[srv.URL+"/?p=6"]; !strings.HasPrefix(it.Hash, "wp:") {
+		t.Fatalf("?p=6 not enriched: %+v", it)
+	}
+	health, _ := h.app.FeedHealth("news")
+	if health.API != srv.URL+"/wp-json/" || health.APIStatus != "ok" {
+		t.Fatalf("health %+v", health)
+	}
+	set := func(e string, b bool) { mu.Lock(); etag, blocked = e, b; mu.Unlock() }
+	calls := func() int { mu.Lock(); defer mu.Unlock(); return restCalls }
+	set(`"v2"`, false) // a re-save: same content, new ETag
+	eventually(t, 5*time.Second, "a second enrichment", func() bool { return calls() >= 2 })
+	set(`"v3"`, true) // the API blocked from now on
+	eventually(t, 5*time.Second, "the blocked API noticed", func() bool {
+		h, _ := h.app.FeedHealth("news")
+		return strings.Contains(h.APIStatus, "403")
+	})
+	eventually(t, 5*time.Second, "a poll after the block", func() bool {
+		st, _ := h.store.FeedState("news")
+		return st.ETag == `"v3"`
+	})
+	entries, total, err := h.store.Outbox("news", time.Time{}, 100)
+	if err != nil || total != 5 {
+		t.Fatalf("outbox has %d activities (%v), want the 5 of the first poll and no Update", total, err)
+	}
+	for _, e := range entries {
+		if strings.Contains(string(e.Activity), `"Update"`) {
+			t.Errorf("an Update was made: %.200s", e.Activity)
+		}
+	}
+}
