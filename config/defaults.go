@@ -21,6 +21,9 @@ const (
 	DefaultPushPollInterval = time.Hour
 )
 
+// applyDefaults fills the keys left unset with their defaults, trims the
+// trailing slash of base_url, trims and lowercases the feed handles and
+// gives each feed without its own poll_interval the global one.
 func (c *Config) applyDefaults() {
 	if c.Listen == "" {
 		c.Listen = DefaultListen
