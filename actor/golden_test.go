@@ -89,82 +89,128 @@ func testItem(language string) Item {
 // documents renders every document Herald emits, by golden file name.
 func documents(t *testing.T) map[string][]byte {
 	t.Helper()
-	r := NewRenderer(testBase)
-	docs := map[string][]byte{}
-	add := func(name string, doc []byte, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		docs[name] = doc
+	g := &goldenDocs{t: t, r: NewRenderer(testBase), docs: map[string][]byte{}}
+	g.actors()
+	g.posts()
+	g.discovery()
+	g.collections()
+	g.wordpress()
+	return g.docs
+}
+
+// goldenDocs collects the documents of documents, rendered by r. Later
+// groups reuse earlier documents by name (note, note_edited, create).
+type goldenDocs struct {
+	t    *testing.T
+	r    *Renderer
+	docs map[string][]byte
+}
+
+// add records doc under name, failing the test on err.
+func (g *goldenDocs) add(name string, doc []byte, err error) {
+	g.t.Helper()
+	if err != nil {
+		g.t.Fatalf("%s: %v", name, err)
 	}
+	g.docs[name] = doc
+}
+
+// actors renders the actor documents and the Update of the full one.
+func (g *goldenDocs) actors() {
+	t, r := g.t, g.r
+	t.Helper()
 	doc, err := r.ActorDocument(testProfile(t))
-	add("actor", doc, err)
+	g.add("actor", doc, err)
 	doc, err = r.ActorDocument(testFullProfile(t))
-	add("actor_full", doc, err)
+	g.add("actor_full", doc, err)
 	_, doc, err = r.UpdateActor(testHandle, doc, testEdited)
-	add("update_actor", doc, err)
+	g.add("update_actor", doc, err)
 	doc, err = r.InstanceActorDocument(testHost, testPublicKeyPEM(t))
-	add("instance_actor", doc, err)
+	g.add("instance_actor", doc, err)
+	_, doc, err = r.Move(testHandle, "https://new.example/users/news", testEdited)
+	g.add("move", doc, err)
+}
+
+// posts renders a note in its variants and the activities about it.
+func (g *goldenDocs) posts() {
+	t, r := g.t, g.r
+	t.Helper()
 	note, err := r.Note(testHandle, testItem(""), testPublished, time.Time{})
-	add("note", note, err)
-	doc, err = r.Note(testHandle, testItem("nl-NL"), testPublished, time.Time{})
-	add("note_language", doc, err)
+	g.add("note", note, err)
+	doc, err := r.Note(testHandle, testItem("nl-NL"), testPublished, time.Time{})
+	g.add("note_language", doc, err)
 	edited := testItem("")
 	edited.Title = "Hello, world (corrected)"
 	editedNote, err := r.Note(testHandle, edited, testPublished, testEdited)
-	add("note_edited", editedNote, err)
+	g.add("note_edited", editedNote, err)
 	_, doc, err = r.Create(testHandle, note, testPublished)
-	add("create", doc, err)
-	create := doc
+	g.add("create", doc, err)
 	_, doc, err = r.Update(testHandle, editedNote, 1, testEdited)
-	add("update", doc, err)
+	g.add("update", doc, err)
 	_, doc, err = r.Accept(testHandle, testFollow, testAlice)
-	add("accept", doc, err)
-	doc, err = r.WebFinger(testHandle, testHost, "https://example.org/")
-	add("webfinger", doc, err)
-	doc, err = r.InstanceWebFinger(testHost)
-	add("webfinger_instance", doc, err)
+	g.add("accept", doc, err)
 	doc, err = r.Tombstone(r.Object(testHandle, testItem("").Key), "Note", testEdited)
-	add("tombstone", doc, err)
+	g.add("tombstone", doc, err)
 	_, doc, err = r.Delete(testHandle, r.Object(testHandle, testItem("").Key), "Note", testEdited)
-	add("delete", doc, err)
-	_, doc, err = r.Move(testHandle, "https://new.example/users/news", testEdited)
-	add("move", doc, err)
+	g.add("delete", doc, err)
+}
+
+// discovery renders WebFinger, host-meta and NodeInfo.
+func (g *goldenDocs) discovery() {
+	g.t.Helper()
+	r := g.r
+	doc, err := r.WebFinger(testHandle, testHost, "https://example.org/")
+	g.add("webfinger", doc, err)
+	doc, err = r.InstanceWebFinger(testHost)
+	g.add("webfinger_instance", doc, err)
 	doc, err = r.HostMetaJSON()
-	add("host_meta", doc, err)
+	g.add("host_meta", doc, err)
 	doc, err = r.NodeInfoIndex()
-	add("nodeinfo_index", doc, err)
+	g.add("nodeinfo_index", doc, err)
 	for _, v := range []string{"2.0", "2.1"} {
 		doc, err = NodeInfo(v, "1.2.3", Usage{Users: 2, LocalPosts: 41})
-		add("nodeinfo_"+v, doc, err)
+		g.add("nodeinfo_"+v, doc, err)
 	}
+}
+
+// collections renders the outbox, followers and featured collections; it
+// needs note and create from posts.
+func (g *goldenDocs) collections() {
+	g.t.Helper()
+	r := g.r
+	note, create := g.docs["note"], g.docs["create"]
 	outbox := r.Outbox(testHandle)
-	doc, err = Collection(outbox, 41, outbox+"?page=true")
-	add("outbox", doc, err)
+	doc, err := Collection(outbox, 41, outbox+"?page=true")
+	g.add("outbox", doc, err)
 	doc, err = Collection(r.Followers(testHandle), 3, "")
-	add("followers", doc, err)
+	g.add("followers", doc, err)
 	doc, err = CollectionPage(outbox+"?page=true", outbox, outbox+"?page=true&before=1714564800000000000", []json.RawMessage{create})
-	add("outbox_page", doc, err)
+	g.add("outbox_page", doc, err)
 	doc, err = ItemsCollection(r.Featured(testHandle), nil)
-	add("featured_empty", doc, err)
+	g.add("featured_empty", doc, err)
 	doc, err = ItemsCollection(r.Featured(testHandle), []json.RawMessage{note})
-	add("featured", doc, err)
+	g.add("featured", doc, err)
 	doc, err = r.FeaturedTagsDocument(testHandle, Style{}, []string{"Water & Klimaat", "#Zeeland"})
-	add("featured_tags", doc, err)
+	g.add("featured_tags", doc, err)
 	doc, err = IDsCollection(r.Followers(testHandle), []string{testAlice})
-	add("followers_listed", doc, err)
+	g.add("followers_listed", doc, err)
+}
+
+// wordpress renders the WordPress sample posts as notes, as an article
+// and with a content warning.
+func (g *goldenDocs) wordpress() {
+	t, r := g.t, g.r
+	t.Helper()
 	wp := wordpressItems(t)
 	for _, p := range []string{"4", "6", "10"} {
-		doc, err = r.Post(testHandle, Style{}, wp["http://127.0.0.1:8081/?p="+p], wpPublished, time.Time{})
-		add("note_wordpress_p"+p, doc, err)
+		doc, err := r.Post(testHandle, Style{}, wp["http://127.0.0.1:8081/?p="+p], wpPublished, time.Time{})
+		g.add("note_wordpress_p"+p, doc, err)
 	}
-	doc, err = r.Post(testHandle, Style{Article: true}, wp["http://127.0.0.1:8081/?p=6"], wpPublished, time.Time{})
-	add("article_wordpress_p6", doc, err)
+	doc, err := r.Post(testHandle, Style{Article: true}, wp["http://127.0.0.1:8081/?p=6"], wpPublished, time.Time{})
+	g.add("article_wordpress_p6", doc, err)
 	doc, err = r.Post(testHandle, Style{Warnings: map[string]string{"Persberichten": "Persbericht"}, TagURL: "https://example.org/tag/{tag}/"},
 		wp["http://127.0.0.1:8081/?p=10"], wpPublished, time.Time{})
-	add("note_content_warning", doc, err)
-	return docs
+	g.add("note_content_warning", doc, err)
 }
 
 // TestGolden compares every document with testdata/golden/NAME.json; run

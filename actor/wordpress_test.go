@@ -41,30 +41,35 @@ func wordpressItems(t testing.TB) map[string]Item {
 
 var wpPublished = time.Date(2026, 11, 26, 1, 33, 29, 0, time.UTC)
 
+// wordpressPostTests are the WordPress sample posts TestWordPressPosts
+// renders, by guid, with what their content must and must not contain,
+// their hashtags and their image attachments.
+var wordpressPostTests = []struct {
+	name, key    string
+	wantIn       []string // substrings of content
+	wantTags     []string
+	wantImages   []string // attachment url suffixes, in order
+	wantExcerpt  bool
+	notInContent []string
+}{
+	{"Dutch text with entities", "http://127.0.0.1:8081/?p=4",
+		[]string{"Kabinet investeert € 5 miljoen", "“Veiligheid tegen het water", "Rijkswaterstaat &amp; de waterschappen", "zo’n samenwerking"},
+		[]string{"#Nieuws", "#waterveiligheid"}, nil, true, []string{"&#8220;", "&amp;#", "<h2>"}},
+	{"image, iframe and featured image", "http://127.0.0.1:8081/?p=6",
+		[]string{"Video en foto: de Oosterscheldekering", "Bekijk de video"},
+		[]string{"#Multimedia"}, []string{"e4476d.jpg", "faaaae-1024x576.jpg"}, true, []string{"<img", "<iframe", "youtube"}},
+	{"categories, tags and excerpt", "http://127.0.0.1:8081/?p=10",
+		[]string{"dijken &amp; duinen: ‘samen sterker’", "<p>Handmatige samenvatting: nieuwe regels voor dijken en duinen.</p>"},
+		[]string{"#Nieuws", "#Persberichten", "#WaterKlimaat", "#Deltaprogramma", "#dijkversterking", "#klimaatadaptatie", "#Zeeland"}, nil, true,
+		[]string{"wettekst"}},
+}
+
 // TestWordPressPosts renders the three WordPress sample posts and checks
 // what followers will see.
 func TestWordPressPosts(t *testing.T) {
 	r := NewRenderer(testBase)
 	items := wordpressItems(t)
-	for _, c := range []struct {
-		name, key    string
-		wantIn       []string // substrings of content
-		wantTags     []string
-		wantImages   []string // attachment url suffixes, in order
-		wantExcerpt  bool
-		notInContent []string
-	}{
-		{"Dutch text with entities", "http://127.0.0.1:8081/?p=4",
-			[]string{"Kabinet investeert € 5 miljoen", "“Veiligheid tegen het water", "Rijkswaterstaat &amp; de waterschappen", "zo’n samenwerking"},
-			[]string{"#Nieuws", "#waterveiligheid"}, nil, true, []string{"&#8220;", "&amp;#", "<h2>"}},
-		{"image, iframe and featured image", "http://127.0.0.1:8081/?p=6",
-			[]string{"Video en foto: de Oosterscheldekering", "Bekijk de video"},
-			[]string{"#Multimedia"}, []string{"e4476d.jpg", "faaaae-1024x576.jpg"}, true, []string{"<img", "<iframe", "youtube"}},
-		{"categories, tags and excerpt", "http://127.0.0.1:8081/?p=10",
-			[]string{"dijken &amp; duinen: ‘samen sterker’", "<p>Handmatige samenvatting: nieuwe regels voor dijken en duinen.</p>"},
-			[]string{"#Nieuws", "#Persberichten", "#WaterKlimaat", "#Deltaprogramma", "#dijkversterking", "#klimaatadaptatie", "#Zeeland"}, nil, true,
-			[]string{"wettekst"}},
-	} {
+	for _, c := range wordpressPostTests {
 		t.Run(c.name, func(t *testing.T) {
 			it, ok := items[c.key]
 			if !ok {
@@ -91,18 +96,25 @@ func TestWordPressPosts(t *testing.T) {
 			if got := tagNames(n); !slices.Equal(got, c.wantTags) {
 				t.Errorf("tags = %v, want %v", got, c.wantTags)
 			}
-			att, _ := n["attachment"].([]any)
-			if len(att) != len(c.wantImages) {
-				t.Fatalf("attachments = %v, want %v", att, c.wantImages)
-			}
-			for i, a := range att {
-				img := a.(map[string]any)
-				if !strings.HasSuffix(img["url"].(string), c.wantImages[i]) || img["type"] != "Image" || img["mediaType"] != "image/jpeg" ||
-					img["name"] != "De Oosterscheldekering bij storm" || img["width"] == nil || img["height"] == nil {
-					t.Errorf("attachment %d = %v", i, img)
-				}
-			}
+			checkImages(t, n, c.wantImages)
 		})
+	}
+}
+
+// checkImages checks that n's attachments are the WordPress sample's
+// images whose URLs end in want, in order.
+func checkImages(t *testing.T, n map[string]any, want []string) {
+	t.Helper()
+	att, _ := n["attachment"].([]any)
+	if len(att) != len(want) {
+		t.Fatalf("attachments = %v, want %v", att, want)
+	}
+	for i, a := range att {
+		img := a.(map[string]any)
+		if !strings.HasSuffix(img["url"].(string), want[i]) || img["type"] != "Image" || img["mediaType"] != "image/jpeg" ||
+			img["name"] != "De Oosterscheldekering bij storm" || img["width"] == nil || img["height"] == nil {
+			t.Errorf("attachment %d = %v", i, img)
+		}
 	}
 }
 

@@ -90,63 +90,20 @@ func TestFetch(t *testing.T) {
 		name     string
 		path     string
 		fetcher  Fetcher // Client is filled in
-		check    func(t *testing.T, res *Result, err error)
+		check    fetchCheck
 		maxTakes time.Duration
 	}{
-		{name: "200 records validators", path: "/feed", check: func(t *testing.T, res *Result, err error) {
-			mustOK(t, err)
-			if res.NotModified || res.Feed == nil || len(res.Feed.Items) != 5 {
-				t.Fatalf("result = %+v, want a feed with 5 items", res)
-			}
-			if want := (Validators{ETag: testETag, LastModified: testLastModified}); res.Validators != want {
-				t.Errorf("Validators = %+v, want %+v", res.Validators, want)
-			}
-			if res.URL != srv.URL+"/feed" {
-				t.Errorf("URL = %q", res.URL)
-			}
-		}},
+		{name: "200 records validators", path: "/feed", check: wantValidatedFeed(srv.URL + "/feed")},
 		{name: "404", path: "/gone", check: wantHTTPError(http.StatusNotFound, 0)},
 		{name: "500", path: "/broken", check: wantHTTPError(http.StatusInternalServerError, 0)},
 		{name: "429 with Retry-After", path: "/busy", check: wantHTTPError(http.StatusTooManyRequests, 2*time.Minute)},
 		{name: "hang hits the timeout", path: "/hang", fetcher: Fetcher{Timeout: 200 * time.Millisecond}, maxTakes: 2 * time.Second,
-			check: func(t *testing.T, res *Result, err error) {
-				wantErr(t, err, "timeout after 200ms")
-				if !errors.Is(err, context.DeadlineExceeded) {
-					t.Errorf("errors.Is(%v, context.DeadlineExceeded) = false", err)
-				}
-			}},
-		{name: "body over MaxBytes", path: "/big", fetcher: Fetcher{MaxBytes: 1000}, check: func(t *testing.T, res *Result, err error) {
-			wantErr(t, err, "limit of 1000 bytes")
-			if !errors.Is(err, ErrTooLarge) {
-				t.Errorf("errors.Is(%v, ErrTooLarge) = false", err)
-			}
-		}},
-		{name: "body at MaxBytes", path: "/big", fetcher: Fetcher{MaxBytes: 4096}, check: func(t *testing.T, res *Result, err error) {
-			if errors.Is(err, ErrTooLarge) {
-				t.Errorf("a body of exactly MaxBytes is refused: %v", err)
-			}
-		}},
-		{name: "gzip", path: "/gzip", check: func(t *testing.T, res *Result, err error) {
-			mustOK(t, err)
-			if len(res.Feed.Items) != 5 {
-				t.Errorf("got %d items, want 5", len(res.Feed.Items))
-			}
-		}},
-		{name: "html page", path: "/home", check: func(t *testing.T, res *Result, err error) {
-			wantErr(t, err, "text/html")
-			if !errors.Is(err, ErrNotAFeed) {
-				t.Errorf("errors.Is(%v, ErrNotAFeed) = false", err)
-			}
-		}},
-		{name: "redirect", path: "/old-feed", check: func(t *testing.T, res *Result, err error) {
-			mustOK(t, err)
-			if res.URL != srv.URL+"/blog/feed" {
-				t.Errorf("URL = %q, want the final URL", res.URL)
-			}
-			if got := res.Feed.Items[3].Link; got != srv.URL+"/2024/05/zon-dag" {
-				t.Errorf("relative link resolved to %q, want against the final URL", got)
-			}
-		}},
+			check: wantErrIs("timeout after 200ms", context.DeadlineExceeded)},
+		{name: "body over MaxBytes", path: "/big", fetcher: Fetcher{MaxBytes: 1000}, check: wantErrIs("limit of 1000 bytes", ErrTooLarge)},
+		{name: "body at MaxBytes", path: "/big", fetcher: Fetcher{MaxBytes: 4096}, check: wantNotTooLarge},
+		{name: "gzip", path: "/gzip", check: wantItems(5)},
+		{name: "html page", path: "/home", check: wantErrIs("text/html", ErrNotAFeed)},
+		{name: "redirect", path: "/old-feed", check: wantRedirectedTo(srv.URL+"/blog/feed", srv.URL+"/2024/05/zon-dag")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +119,68 @@ func TestFetch(t *testing.T) {
 			}
 			tt.check(t, res, err)
 		})
+	}
+}
+
+// fetchCheck checks what one Fetch returned.
+type fetchCheck func(t *testing.T, res *Result, err error)
+
+// wantValidatedFeed wants the WordPress fixture's 5 items, the server's
+// ETag and Last-Modified as validators, and url as the final URL.
+func wantValidatedFeed(url string) fetchCheck {
+	return func(t *testing.T, res *Result, err error) {
+		mustOK(t, err)
+		if res.NotModified || res.Feed == nil || len(res.Feed.Items) != 5 {
+			t.Fatalf("result = %+v, want a feed with 5 items", res)
+		}
+		if want := (Validators{ETag: testETag, LastModified: testLastModified}); res.Validators != want {
+			t.Errorf("Validators = %+v, want %+v", res.Validators, want)
+		}
+		if res.URL != url {
+			t.Errorf("URL = %q", res.URL)
+		}
+	}
+}
+
+// wantErrIs wants an error containing substr that is (or wraps) target.
+func wantErrIs(substr string, target error) fetchCheck {
+	return func(t *testing.T, _ *Result, err error) {
+		wantErr(t, err, substr)
+		if !errors.Is(err, target) {
+			t.Errorf("errors.Is(%v, %v) = false", err, target)
+		}
+	}
+}
+
+// wantNotTooLarge wants no ErrTooLarge: a body of exactly MaxBytes passes.
+func wantNotTooLarge(t *testing.T, _ *Result, err error) {
+	if errors.Is(err, ErrTooLarge) {
+		t.Errorf("a body of exactly MaxBytes is refused: %v", err)
+	}
+}
+
+// wantItems wants a feed of n items.
+func wantItems(n int) fetchCheck {
+	return func(t *testing.T, res *Result, err error) {
+		mustOK(t, err)
+		if len(res.Feed.Items) != n {
+			t.Errorf("got %d items, want %d", len(res.Feed.Items), n)
+		}
+	}
+}
+
+// wantRedirectedTo wants url as the final URL of a redirected fetch of
+// rss2.xml, and link as the link of its fourth item, which is relative in
+// the feed and must be resolved against url.
+func wantRedirectedTo(url, link string) fetchCheck {
+	return func(t *testing.T, res *Result, err error) {
+		mustOK(t, err)
+		if res.URL != url {
+			t.Errorf("URL = %q, want the final URL", res.URL)
+		}
+		if got := res.Feed.Items[3].Link; got != link {
+			t.Errorf("relative link resolved to %q, want against the final URL", got)
+		}
 	}
 }
 
@@ -270,7 +289,7 @@ func wantErr(t *testing.T, err error, substr string) {
 	}
 }
 
-func wantHTTPError(status int, retry time.Duration) func(*testing.T, *Result, error) {
+func wantHTTPError(status int, retry time.Duration) fetchCheck {
 	return func(t *testing.T, res *Result, err error) {
 		t.Helper()
 		var he *HTTPError

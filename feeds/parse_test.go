@@ -39,117 +39,131 @@ func utcDate(s string) time.Time {
 
 const wpSite = "http://127.0.0.1:8081"
 
-func TestParse(t *testing.T) {
-	wpKeys := []string{wpSite + "/?p=1", wpSite + "/?p=4", wpSite + "/?p=6", wpSite + "/?p=10", wpSite + "/?p=12"}
-	wpP10 := wantItem{
+// The WordPress fixture's item keys and the items parseTests check in it.
+var (
+	wpKeys = []string{wpSite + "/?p=1", wpSite + "/?p=4", wpSite + "/?p=6", wpSite + "/?p=10", wpSite + "/?p=12"}
+	wpP10  = wantItem{
 		title:  "Nieuwe regels voor dijken & duinen: ‘samen sterker’",
 		link:   wpSite + "/2026/11/26/nieuwe-regels-voor-dijken-duinen-samen-sterker/",
 		author: "Redactie Voorbeeldzaken", summary: "Handmatige samenvatting", content: "<p>Vanaf 1 januari",
 		categories: []string{"Nieuws", "Persberichten", "Water & Klimaat", "Deltaprogramma", "dijkversterking", "klimaatadaptatie", "Zeeland"},
 		published:  utcDate("2026-11-26T01:33:32Z"),
 	}
-	wpP10Atom := wpP10
-	wpP10Atom.updated = wpP10.published
-	wpP6 := wantItem{ // the inline <img> is content, not the item image
+	// The Atom feed also gives the entry an updated date, equal to its published one.
+	wpP10Atom = withUpdated(wpP10, wpP10.published)
+	wpP6      = wantItem{ // the inline <img> is content, not the item image
 		title:  "Video en foto: de Oosterscheldekering",
 		link:   wpSite + "/2026/11/26/video-en-foto-de-oosterscheldekering/",
 		author: "Redactie Voorbeeldzaken", summary: "Bekijk de video", content: "<p>Bekijk de video",
 		categories: []string{"Multimedia"}, published: utcDate("2026-11-26T01:33:31Z"),
 	}
-	wpP4Edited := wantItem{
+	wpP4Edited = wantItem{
 		title:  "Kabinet investeert € 5 miljoen in waterveiligheid (bijgewerkt)",
 		link:   wpSite + "/2026/11/26/kabinet-investeert-e-5-miljoen-in-waterveiligheid/",
 		author: "Redactie Voorbeeldzaken", summary: "Het kabinet trekt € 5 miljoen", content: "<p>Het kabinet trekt € 5 miljoen",
 		categories: []string{"Nieuws", "waterveiligheid"}, published: utcDate("2026-11-26T01:33:29Z"),
 	}
-	tests := []struct {
-		name, file, feedURL string
-		want                Feed // Items unused
-		keys                []string
-		items               map[string]wantItem
-	}{
-		{
-			name: "wordpress rss", file: "wordpress/1-published.rss.xml", feedURL: wpSite + "/feed/",
-			want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
-				SiteURL: wpSite, Language: "nl-NL"},
-			keys:  wpKeys,
-			items: map[string]wantItem{wpSite + "/?p=10": wpP10, wpSite + "/?p=6": wpP6},
+)
+
+// withUpdated returns w with its updated time set.
+func withUpdated(w wantItem, updated time.Time) wantItem {
+	w.updated = updated
+	return w
+}
+
+// parseTests are TestParse's fixtures: each file in testdata parsed as if
+// fetched from feedURL must give the feed fields in want, the item keys
+// (oldest first) in keys and, for the keys in items, those items.
+var parseTests = []struct {
+	name, file, feedURL string
+	want                Feed // Items unused
+	keys                []string
+	items               map[string]wantItem
+}{
+	{
+		name: "wordpress rss", file: "wordpress/1-published.rss.xml", feedURL: wpSite + "/feed/",
+		want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
+			SiteURL: wpSite, Language: "nl-NL"},
+		keys:  wpKeys,
+		items: map[string]wantItem{wpSite + "/?p=10": wpP10, wpSite + "/?p=6": wpP6},
+	},
+	{
+		name: "wordpress atom", file: "wordpress/1-published.atom.xml", feedURL: wpSite + "/feed/atom/",
+		want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
+			SiteURL: wpSite, Language: "nl-NL"},
+		keys:  wpKeys,
+		items: map[string]wantItem{wpSite + "/?p=10": wpP10Atom},
+	},
+	{
+		name: "wordpress rss after edit", file: "wordpress/2-edited.rss.xml", feedURL: wpSite + "/feed/",
+		want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
+			SiteURL: wpSite, Language: "nl-NL"},
+		keys:  wpKeys,
+		items: map[string]wantItem{wpSite + "/?p=4": wpP4Edited},
+	},
+	{
+		name: "rss 2.0", file: "rss2.xml", feedURL: "https://example.org/feed/",
+		want: Feed{Title: "Het Blog van Jan", Description: "Over dijken & duinen", SiteURL: "https://example.org/",
+			Language: "nl", ImageURL: "https://example.org/logo.png"},
+		keys: []string{
+			"sha256:051197e19d3c63944fe336f53feb838fbe9de8ae765e455e87caf02de4e2ae47", // no guid, no usable link, no date: oldest
+			"https://example.org/posts/1#main",                                        // no guid: the link, fragment kept
+			"https://example.org/posts/2",
+			"http://example.org/?p=7#top", // guid trimmed, host lowercased, :80 dropped
 		},
-		{
-			name: "wordpress atom", file: "wordpress/1-published.atom.xml", feedURL: wpSite + "/feed/atom/",
-			want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
-				SiteURL: wpSite, Language: "nl-NL"},
-			keys:  wpKeys,
-			items: map[string]wantItem{wpSite + "/?p=10": wpP10Atom},
+		items: map[string]wantItem{
+			"http://example.org/?p=7": {title: "Zo’n dag…", link: "https://example.org/2024/05/zon-dag",
+				author: "Jan Jansen", summary: "<p>Kort</p>", categories: []string{"Nieuws", "Water & Klimaat"},
+				image: "https://example.org/media/foto.jpg", published: utcDate("2024-05-01T10:00:00Z")},
+			"https://example.org/posts/2": {title: "Met thumbnail", link: "https://example.org/posts/2", // permalink guid
+				author: "Jan Jansen", image: "https://cdn.example.org/t.webp", published: utcDate("2024-04-30T09:00:00Z")},
+			"https://example.org/posts/1": {title: "Zonder guid", link: "https://example.org/posts/1#main", // svg is no image
+				author: "Jan Jansen", published: utcDate("2024-04-29T09:00:00Z")},
+			"sha256:051197e19d3c63944fe336f53feb838fbe9de8ae765e455e87caf02de4e2ae47": {title: "Alleen tekst",
+				author: "Jan Jansen", summary: "Geen link, geen guid, geen datum"},
 		},
-		{
-			name: "wordpress rss after edit", file: "wordpress/2-edited.rss.xml", feedURL: wpSite + "/feed/",
-			want: Feed{Title: "Ministerie van Voorbeeldzaken", Description: "Nieuws en berichten van een fictief ministerie",
-				SiteURL: wpSite, Language: "nl-NL"},
-			keys:  wpKeys,
-			items: map[string]wantItem{wpSite + "/?p=4": wpP4Edited},
+	},
+	{
+		name: "rss 1.0 rdf", file: "rss1.rdf", feedURL: "https://example.net/rss",
+		want: Feed{Title: "RDF Nieuws", Description: "Een RSS 1.0 feed", SiteURL: "https://example.net/", Language: "nl"},
+		keys: []string{"https://example.net/a", "https://example.net/b"},
+		items: map[string]wantItem{
+			"https://example.net/b": {title: "Tweede", link: "https://example.net/b", author: "Piet", summary: "B",
+				categories: []string{"Overheid"}, published: utcDate("2024-02-02T09:00:00Z"), updated: utcDate("2024-02-02T09:00:00Z")},
 		},
-		{
-			name: "rss 2.0", file: "rss2.xml", feedURL: "https://example.org/feed/",
-			want: Feed{Title: "Het Blog van Jan", Description: "Over dijken & duinen", SiteURL: "https://example.org/",
-				Language: "nl", ImageURL: "https://example.org/logo.png"},
-			keys: []string{
-				"sha256:051197e19d3c63944fe336f53feb838fbe9de8ae765e455e87caf02de4e2ae47", // no guid, no usable link, no date: oldest
-				"https://example.org/posts/1#main",                                        // no guid: the link, fragment kept
-				"https://example.org/posts/2",
-				"http://example.org/?p=7#top", // guid trimmed, host lowercased, :80 dropped
-			},
-			items: map[string]wantItem{
-				"http://example.org/?p=7": {title: "Zo’n dag…", link: "https://example.org/2024/05/zon-dag",
-					author: "Jan Jansen", summary: "<p>Kort</p>", categories: []string{"Nieuws", "Water & Klimaat"},
-					image: "https://example.org/media/foto.jpg", published: utcDate("2024-05-01T10:00:00Z")},
-				"https://example.org/posts/2": {title: "Met thumbnail", link: "https://example.org/posts/2", // permalink guid
-					author: "Jan Jansen", image: "https://cdn.example.org/t.webp", published: utcDate("2024-04-30T09:00:00Z")},
-				"https://example.org/posts/1": {title: "Zonder guid", link: "https://example.org/posts/1#main", // svg is no image
-					author: "Jan Jansen", published: utcDate("2024-04-29T09:00:00Z")},
-				"sha256:051197e19d3c63944fe336f53feb838fbe9de8ae765e455e87caf02de4e2ae47": {title: "Alleen tekst",
-					author: "Jan Jansen", summary: "Geen link, geen guid, geen datum"},
-			},
+	},
+	{
+		name: "atom", file: "atom.xml", feedURL: "https://ann.example/feed.atom",
+		want: Feed{Title: "Ann’s notes", Description: "Notes", SiteURL: "https://ann.example/", Language: "en",
+			ImageURL: "https://ann.example/logo.gif"},
+		keys: []string{"tag:ann.example,2024:1", "tag:ann.example,2024:2"},
+		items: map[string]wantItem{
+			"tag:ann.example,2024:1": {title: "First entry", link: "https://ann.example/1", author: "Bob",
+				summary: "<p>Hi</p>", image: "https://ann.example/t.jpg",
+				published: utcDate("2024-03-01T13:00:00Z"), updated: utcDate("2024-03-01T14:00:00Z")},
+			"tag:ann.example,2024:2": {title: "Second", link: "https://ann.example/2", author: "Ann",
+				content: "<p>Line one &amp; more<br>Line two</p>", categories: []string{"notes"},
+				image:     "https://ann.example/img/2.png",
+				published: utcDate("2024-03-02T00:00:00Z"), updated: utcDate("2024-03-02T00:00:00Z")},
 		},
-		{
-			name: "rss 1.0 rdf", file: "rss1.rdf", feedURL: "https://example.net/rss",
-			want: Feed{Title: "RDF Nieuws", Description: "Een RSS 1.0 feed", SiteURL: "https://example.net/", Language: "nl"},
-			keys: []string{"https://example.net/a", "https://example.net/b"},
-			items: map[string]wantItem{
-				"https://example.net/b": {title: "Tweede", link: "https://example.net/b", author: "Piet", summary: "B",
-					categories: []string{"Overheid"}, published: utcDate("2024-02-02T09:00:00Z"), updated: utcDate("2024-02-02T09:00:00Z")},
-			},
+	},
+	{
+		name: "json feed 1.1", file: "feed.json", feedURL: "https://json.example/feed.json",
+		want: Feed{Title: "JSON & Co", Description: "A JSON Feed", SiteURL: "https://json.example/", Language: "en-GB",
+			ImageURL: "https://json.example/icon.png"},
+		keys: []string{"1", "2"},
+		items: map[string]wantItem{
+			"1": {link: "https://json.example/1", author: "Carol", content: "<p>One &lt;raw&gt;</p><p>Para</p>",
+				image: "https://json.example/1.png", published: utcDate("2024-04-01T10:00:00Z")},
+			"2": {title: "Two", link: "https://json.example/2", author: "Carol", summary: "Second", content: "<p>Two</p>",
+				categories: []string{"a", "b"}, image: "https://json.example/2.webp",
+				published: utcDate("2024-04-02T08:00:00Z"), updated: utcDate("2024-04-03T10:00:00Z")},
 		},
-		{
-			name: "atom", file: "atom.xml", feedURL: "https://ann.example/feed.atom",
-			want: Feed{Title: "Ann’s notes", Description: "Notes", SiteURL: "https://ann.example/", Language: "en",
-				ImageURL: "https://ann.example/logo.gif"},
-			keys: []string{"tag:ann.example,2024:1", "tag:ann.example,2024:2"},
-			items: map[string]wantItem{
-				"tag:ann.example,2024:1": {title: "First entry", link: "https://ann.example/1", author: "Bob",
-					summary: "<p>Hi</p>", image: "https://ann.example/t.jpg",
-					published: utcDate("2024-03-01T13:00:00Z"), updated: utcDate("2024-03-01T14:00:00Z")},
-				"tag:ann.example,2024:2": {title: "Second", link: "https://ann.example/2", author: "Ann",
-					content: "<p>Line one &amp; more<br>Line two</p>", categories: []string{"notes"},
-					image:     "https://ann.example/img/2.png",
-					published: utcDate("2024-03-02T00:00:00Z"), updated: utcDate("2024-03-02T00:00:00Z")},
-			},
-		},
-		{
-			name: "json feed 1.1", file: "feed.json", feedURL: "https://json.example/feed.json",
-			want: Feed{Title: "JSON & Co", Description: "A JSON Feed", SiteURL: "https://json.example/", Language: "en-GB",
-				ImageURL: "https://json.example/icon.png"},
-			keys: []string{"1", "2"},
-			items: map[string]wantItem{
-				"1": {link: "https://json.example/1", author: "Carol", content: "<p>One &lt;raw&gt;</p><p>Para</p>",
-					image: "https://json.example/1.png", published: utcDate("2024-04-01T10:00:00Z")},
-				"2": {title: "Two", link: "https://json.example/2", author: "Carol", summary: "Second", content: "<p>Two</p>",
-					categories: []string{"a", "b"}, image: "https://json.example/2.webp",
-					published: utcDate("2024-04-02T08:00:00Z"), updated: utcDate("2024-04-03T10:00:00Z")},
-			},
-		},
-	}
-	for _, tt := range tests {
+	},
+}
+
+func TestParse(t *testing.T) {
+	for _, tt := range parseTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(readTestdata(t, tt.file), tt.feedURL)
 			if err != nil {

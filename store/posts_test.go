@@ -48,15 +48,21 @@ func jobsByActivity(t *testing.T, db *testDB) map[string][]string {
 	return out
 }
 
-func TestApplyPoll(t *testing.T) {
-	shared := []Follower{
+// The followers of TestApplyPoll (two behind one shared inbox, one behind
+// another, two with only a personal inbox) and the inboxes, sorted, that a
+// post to all of them goes to.
+var (
+	pollFollowers = []Follower{
 		{ID: "https://a.example/u/1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox"},
 		{ID: "https://a.example/u/2", Inbox: "https://a.example/u/2/inbox", SharedInbox: "https://a.example/inbox"},
 		{ID: "https://b.example/u/1", Inbox: "https://b.example/u/1/inbox"},
 		{ID: "https://c.example/u/1", Inbox: "https://c.example/u/1/inbox", SharedInbox: "https://c.example/inbox"},
 		{ID: "https://b.example/u/2", Inbox: "https://b.example/u/2/inbox"},
 	}
-	wantShared := []string{"https://a.example/inbox", "https://b.example/u/1/inbox", "https://b.example/u/2/inbox", "https://c.example/inbox"}
+	pollInboxes = []string{"https://a.example/inbox", "https://b.example/u/1/inbox", "https://b.example/u/2/inbox", "https://c.example/inbox"}
+)
+
+func TestApplyPoll(t *testing.T) {
 	posts := []Post{testPost("one", t0), testPost("two", t0.Add(time.Minute))}
 	tests := []struct {
 		name      string
@@ -65,11 +71,11 @@ func TestApplyPoll(t *testing.T) {
 		posts     []Post
 		want      []string // inboxes per activity
 	}{
-		{"no delivery on the first poll", shared, false, posts, nil},
+		{"no delivery on the first poll", pollFollowers, false, posts, nil},
 		{"no followers", nil, true, posts, nil},
-		{"no posts", shared, true, nil, nil},
-		{"shared inbox preferred, one job per inbox", shared, true, posts, wantShared},
-		{"personal inboxes only", shared[2:3], true, posts[:1], []string{"https://b.example/u/1/inbox"}},
+		{"no posts", pollFollowers, true, nil, nil},
+		{"shared inbox preferred, one job per inbox", pollFollowers, true, posts, pollInboxes},
+		{"personal inboxes only", pollFollowers[2:3], true, posts[:1], []string{"https://b.example/u/1/inbox"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

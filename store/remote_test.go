@@ -5,6 +5,14 @@ import (
 	"testing"
 )
 
+// remoteLookup is one lookup of a remote actor, by id or by key id, and
+// the actor it must find (nil: none).
+type remoteLookup struct {
+	byKey bool
+	id    string
+	want  *RemoteActor
+}
+
 func TestRemoteActor(t *testing.T) {
 	db := openTestDB(t)
 	a := RemoteActor{
@@ -22,30 +30,25 @@ func TestRemoteActor(t *testing.T) {
 	takeover := RemoteActor{ID: "https://a.example/u/2", Inbox: "https://a.example/u/2/inbox", KeyID: a.KeyID, PublicKeyPEM: "PEM1"}
 	keyless := RemoteActor{ID: "https://b.example/u/1", Inbox: "https://b.example/u/1/inbox"}
 
-	type lookup struct {
-		byKey bool
-		id    string
-		want  *RemoteActor // nil: not found
-	}
 	tests := []struct {
 		name    string
 		save    []RemoteActor
-		lookups []lookup
+		lookups []remoteLookup
 	}{
-		{"saved", nil, []lookup{
+		{"saved", nil, []remoteLookup{
 			{false, a.ID, &a}, {true, a.KeyID, &a},
 			{false, "https://a.example/nobody", nil}, {true, "https://a.example/nobody#key", nil},
 		}},
-		{"key change removes the old key", []RemoteActor{rotated}, []lookup{
+		{"key change removes the old key", []RemoteActor{rotated}, []remoteLookup{
 			{false, a.ID, &rotated}, {true, rotated.KeyID, &rotated}, {true, a.KeyID, nil},
 		}},
-		{"saving again is idempotent", []RemoteActor{rotated, rotated}, []lookup{
+		{"saving again is idempotent", []RemoteActor{rotated, rotated}, []remoteLookup{
 			{false, a.ID, &rotated}, {true, rotated.KeyID, &rotated},
 		}},
-		{"another actor takes the old key over", []RemoteActor{a, takeover, rotated}, []lookup{
+		{"another actor takes the old key over", []RemoteActor{a, takeover, rotated}, []remoteLookup{
 			{true, a.KeyID, &takeover}, {true, rotated.KeyID, &rotated}, {false, a.ID, &rotated},
 		}},
-		{"actor without a key", []RemoteActor{keyless}, []lookup{
+		{"actor without a key", []RemoteActor{keyless}, []remoteLookup{
 			{false, keyless.ID, &keyless}, {true, "", nil},
 		}},
 	}
@@ -56,20 +59,26 @@ func TestRemoteActor(t *testing.T) {
 					t.Fatalf("SaveRemoteActor(%s): %v", s.ID, err)
 				}
 			}
-			for _, l := range tt.lookups {
-				get := db.RemoteActor
-				if l.byKey {
-					get = db.RemoteActorByKey
-				}
-				got, found, err := get(l.id)
-				if err != nil || found != (l.want != nil) {
-					t.Errorf("lookup %q (by key %t): found %t, %v; want %t", l.id, l.byKey, found, err, l.want != nil)
-					continue
-				}
-				if l.want != nil && !reflect.DeepEqual(got, *l.want) {
-					t.Errorf("lookup %q (by key %t) = %+v, want %+v", l.id, l.byKey, got, *l.want)
-				}
-			}
+			checkRemoteLookups(t, db, tt.lookups)
 		})
+	}
+}
+
+// checkRemoteLookups runs each lookup on db and checks what it finds.
+func checkRemoteLookups(t *testing.T, db *testDB, lookups []remoteLookup) {
+	t.Helper()
+	for _, l := range lookups {
+		get := db.RemoteActor
+		if l.byKey {
+			get = db.RemoteActorByKey
+		}
+		got, found, err := get(l.id)
+		if err != nil || found != (l.want != nil) {
+			t.Errorf("lookup %q (by key %t): found %t, %v; want %t", l.id, l.byKey, found, err, l.want != nil)
+			continue
+		}
+		if l.want != nil && !reflect.DeepEqual(got, *l.want) {
+			t.Errorf("lookup %q (by key %t) = %+v, want %+v", l.id, l.byKey, got, *l.want)
+		}
 	}
 }
