@@ -25,15 +25,19 @@ type storeGauges struct {
 	now func() time.Time
 }
 
+// QueueDepth is the number of queued delivery jobs.
 func (g storeGauges) QueueDepth() (int, error) { return g.st.PendingJobs() }
 
+// DatabaseBytes is the size of the database file.
 func (g storeGauges) DatabaseBytes() (int64, error) { return g.st.Size() }
 
+// OldestPending is how long the oldest queued job has waited.
 func (g storeGauges) OldestPending() (time.Duration, error) {
 	q, err := g.st.QueueStats(g.now())
 	return q.OldestAge(g.now()), err
 }
 
+// HostStates counts the hosts that failed at least once by breaker state.
 func (g storeGauges) HostStates() (map[string]int, error) {
 	hosts, err := g.st.Hosts()
 	if err != nil {
@@ -46,6 +50,7 @@ func (g storeGauges) HostStates() (map[string]int, error) {
 	return counts, nil
 }
 
+// Accounts counts each account's followers and posts.
 func (g storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
 	out := map[string]metrics.AccountCounts{}
 	for _, f := range g.cfg.Feeds {
