@@ -5,7 +5,7 @@ import (
 	"herald/signature"
 )
 
-// bodyCacheSize is how many activity bodies the deliverer keeps in memory.
+// bodyCacheSize is how many activity bodies the Deliverer keeps in memory.
 // A fan-out sends one activity to every inbox, so a handful suffice.
 const bodyCacheSize = 64
 

@@ -7,7 +7,7 @@ import (
 	"herald/store"
 )
 
-// The deliverer's bookkeeping of the jobs in flight: which are claimed,
+// The Deliverer's bookkeeping of the jobs in flight: which are claimed,
 // which are slow, and which finished while a queue scan was running.
 
 // defaultSlowAfter is how long a request may be in flight before it counts

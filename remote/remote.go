@@ -166,7 +166,7 @@ func (r *Resolver) save(doc actor.Remote) (store.RemoteActor, error) {
 	return a, nil
 }
 
-// Fetch GETs an ActivityPub document (see resolver for when the GET is
+// Fetch GETs an ActivityPub document (see Resolver for when the GET is
 // signed) and checks that it is what it claims: its id must be on the host
 // it came from.
 func (r *Resolver) Fetch(ctx context.Context, iri string) (actor.Remote, error) {

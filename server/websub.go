@@ -16,7 +16,7 @@ const maxPushBody = 10 << 20
 // handleWebSubVerify answers GET /websub/{handle}: the hub's verification
 // of intent. Herald confirms (echoing hub.challenge) only a subscription it
 // asked for: the topic must match, and the mode must be subscribe. A
-// denial is recorded. Anything else gets 404 (see intake.VerifyIntent).
+// denial is recorded. Anything else gets 404 (see intake.Poller.VerifyIntent).
 func (s *Server) handleWebSubVerify(w http.ResponseWriter, r *http.Request) {
 	handle, ok := s.knownHandle(r)
 	if !ok {
