@@ -85,7 +85,7 @@ func TestActorDocumentContract(t *testing.T) {
 		{id, []string{"publicKey", "owner"}},
 		{testHandle, []string{"preferredUsername"}},
 		{"Example News", []string{"name"}},
-		{"https://example.org/", []string{"url"}},
+		{id, []string{"url"}}, // the site is on another host: see TestProfileURL
 		{true, []string{"discoverable"}},
 		{true, []string{"indexable"}},
 		{false, []string{"manuallyApprovesFollowers"}},
@@ -298,4 +298,23 @@ func TestCollectionContract(t *testing.T) {
 	}
 	wantAbsent(t, fields(t, last), "next", "totalItems")
 	wantField(t, fields(t, last), []any{}, "orderedItems")
+}
+
+// TestProfileURL: the actor's url is the website only when it is on the
+// actor's host; Misskey refuses an actor whose url is on another host.
+func TestProfileURL(t *testing.T) {
+	id := "https://news.example.org/users/news"
+	for _, c := range []struct{ name, site, want string }{
+		{"site elsewhere", "https://example.org/", id},
+		{"site on the same host", "https://news.example.org/", "https://news.example.org/"},
+		{"same host, other case", "https://News.Example.org/nieuws", "https://News.Example.org/nieuws"},
+		{"same name, other port", "https://news.example.org:8443/", id},
+		{"no site", "", id},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := profileURL(id, c.site); got != c.want {
+				t.Errorf("profileURL(%q) = %q, want %q", c.site, got, c.want)
+			}
+		})
+	}
 }

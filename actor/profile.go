@@ -98,9 +98,7 @@ func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 	if bio != "" {
 		a.Summary = vocab.DefaultNaturalLanguageValue(bio)
 	}
-	if p.SiteURL != "" {
-		a.URL = iri(p.SiteURL)
-	}
+	a.URL = iri(profileURL(id, p.SiteURL))
 	a.Inbox = iri(u.Inbox(p.Handle))
 	a.Outbox = iri(u.Outbox(p.Handle))
 	a.Followers = iri(u.Followers(p.Handle))
@@ -109,6 +107,19 @@ func (u URLs) ActorDocument(p Profile) ([]byte, error) {
 	a.Published = p.Published.UTC()
 	a.PublicKey = vocab.PublicKey{ID: iri(u.KeyID(p.Handle)), Owner: iri(id), PublicKeyPem: p.PublicKeyPEM}
 	return document(a, actorContext, u.actorExtra(p, name, bio))
+}
+
+// profileURL is the actor's url, the page peers link the profile to: the
+// website when it lives on the actor's host, else the actor id itself,
+// which sends browsers on to the website. Misskey and Sharkey refuse an
+// actor whose url is on another host than its id ("person url <> uri host
+// mismatch" in ApPersonService), so a website elsewhere would make the
+// account unfollowable there; the website stays in the Website field.
+func profileURL(id, siteURL string) string {
+	if siteURL != "" && SameHost(siteURL, id) {
+		return siteURL
+	}
+	return id
 }
 
 // actorExtra holds the actor properties go-ap does not model.
