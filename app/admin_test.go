@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,53 +11,29 @@ import (
 	"time"
 
 	"herald/admin"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 	"herald/store"
 )
 
-const (
-	operatorToken  = "operator-token-0123456789abcdef0123456789"
-	publisherToken = "publisher-token-0123456789abcdef012345678"
-)
-
-func adminGet(t *testing.T, url, token string) (*http.Response, []byte) {
-	t.Helper()
-	return adminDo(t, http.MethodGet, url, token)
-}
-
-func adminDo(t *testing.T, method, url, token string) (*http.Response, []byte) {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, body
-}
-
 func TestAdminAPI(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	other := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: other.URL})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	other := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: other.URL})
 	cfg.AdminTokens = []config.AdminToken{
-		{Token: operatorToken, Role: config.RoleOperator},
-		{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}},
+		{Token: apptest.OperatorToken, Role: config.RoleOperator},
+		{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}},
 	}
-	h := startHerald(t, cfg, nil)
-	alice := newPeer(t)
-	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
-	eventually(t, 5*time.Second, "first polls", func() bool {
-		a, _ := h.store.FeedState("news")
-		b, _ := h.store.FeedState("weather")
+	h := apptest.Start(t, cfg, nil)
+	alice := apptest.NewPeer(t)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Eventually(t, 5*time.Second, "first polls", func() bool {
+		a, _ := h.Store().FeedState("news")
+		b, _ := h.Store().FeedState("weather")
 		return a.Initialised && b.Initialised
 	})
 
@@ -70,15 +45,15 @@ func TestAdminAPI(t *testing.T) {
 	}{
 		{name: "no token", path: "/actors", want: 401},
 		{name: "wrong token", path: "/actors", token: strings.Repeat("x", 40), want: 401},
-		{name: "operator lists all", path: "/actors", token: operatorToken, want: 200, contains: `"handle": "weather"`},
-		{name: "publisher lists own", path: "/actors/news", token: publisherToken, want: 200, contains: `"followers": 1`},
-		{name: "publisher on another actor", path: "/actors/weather", token: publisherToken, want: 403},
-		{name: "publisher followers of another actor", path: "/actors/weather/followers", token: publisherToken, want: 403},
-		{name: "followers", path: "/actors/news/followers", token: publisherToken, want: 200, contains: alice.ActorID()},
-		{name: "unknown actor", path: "/actors/nobody", token: operatorToken, want: 404},
-		{name: "publisher on the queue", path: "/deliveries", token: publisherToken, want: 403},
-		{name: "operator on the queue", path: "/deliveries", token: operatorToken, want: 200, contains: `"pending"`},
-		{name: "publisher backup", path: "/backup", token: publisherToken, want: 403},
+		{name: "operator lists all", path: "/actors", token: apptest.OperatorToken, want: 200, contains: `"handle": "weather"`},
+		{name: "publisher lists own", path: "/actors/news", token: apptest.PublisherToken, want: 200, contains: `"followers": 1`},
+		{name: "publisher on another actor", path: "/actors/weather", token: apptest.PublisherToken, want: 403},
+		{name: "publisher followers of another actor", path: "/actors/weather/followers", token: apptest.PublisherToken, want: 403},
+		{name: "followers", path: "/actors/news/followers", token: apptest.PublisherToken, want: 200, contains: alice.ActorID()},
+		{name: "unknown actor", path: "/actors/nobody", token: apptest.OperatorToken, want: 404},
+		{name: "publisher on the queue", path: "/deliveries", token: apptest.PublisherToken, want: 403},
+		{name: "operator on the queue", path: "/deliveries", token: apptest.OperatorToken, want: 200, contains: `"pending"`},
+		{name: "publisher backup", path: "/backup", token: apptest.PublisherToken, want: 403},
 	}
 	scrape := []struct {
 		name, token string
@@ -86,18 +61,18 @@ func TestAdminAPI(t *testing.T) {
 		contains    []string
 	}{
 		{name: "metrics without token", want: 401},
-		{name: "metrics with a publisher token", token: publisherToken, want: 403},
-		{name: "metrics", token: operatorToken, want: 200, contains: []string{
+		{name: "metrics with a publisher token", token: apptest.PublisherToken, want: 403},
+		{name: "metrics", token: apptest.OperatorToken, want: 200, contains: []string{
 			`herald_followers{handle="news"} 1`, `herald_followers{handle="weather"} 0`, `herald_posts{handle="news"} 5`,
 			"herald_delivery_queue_depth ", "herald_database_bytes ", "go_goroutines ",
 			"herald_delivery_oldest_pending_seconds ", `herald_delivery_hosts{state="held"} 0`,
 			`herald_polls_total{outcome="ok"} 2`, `herald_items_total{kind="added"} 10`,
 			`herald_deliveries_total{outcome="delivered"} 1`, `herald_inbox_requests_total{type="Follow",verdict="accepted"} 1`}},
 	}
-	queueDrained(t, h) // the Accept's delivery is counted before its job is removed
+	apptest.QueueDrained(t, h) // the Accept's delivery is counted before its job is removed
 	for _, tc := range scrape {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := adminGet(t, cfg.BaseURL+"/metrics", tc.token)
+			resp, body := apptest.AdminGet(t, cfg.BaseURL+"/metrics", tc.token)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("HTTP %d, want %d", resp.StatusCode, tc.want)
 			}
@@ -110,7 +85,7 @@ func TestAdminAPI(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := adminGet(t, api+tc.path, tc.token)
+			resp, body := apptest.AdminGet(t, api+tc.path, tc.token)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("HTTP %d (%s), want %d", resp.StatusCode, body, tc.want)
 			}
@@ -121,13 +96,13 @@ func TestAdminAPI(t *testing.T) {
 	}
 
 	var listed []admin.ActorStatus
-	_, body := adminGet(t, api+"/actors", publisherToken)
+	_, body := apptest.AdminGet(t, api+"/actors", apptest.PublisherToken)
 	if err := json.Unmarshal(body, &listed); err != nil || len(listed) != 1 || listed[0].Handle != "news" || listed[0].Posts != 5 {
 		t.Fatalf("publisher's list = %+v (%v)", listed, err)
 	}
 
 	// An online backup is a working database with the follower in it.
-	resp, snapshot := adminGet(t, api+"/backup", operatorToken)
+	resp, snapshot := apptest.AdminGet(t, api+"/backup", apptest.OperatorToken)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("backup: HTTP %d", resp.StatusCode)
 	}
@@ -148,28 +123,28 @@ func TestAdminAPI(t *testing.T) {
 // TestPauseAndResume: a paused feed is not fetched, not by the poll timer
 // nor by a ping; resuming fetches it at once.
 func TestPauseAndResume(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
-	cfg.AdminTokens = []config.AdminToken{{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	resp, body := adminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/pause", publisherToken)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	cfg.AdminTokens = []config.AdminToken{{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	resp, body := apptest.AdminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/pause", apptest.PublisherToken)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"paused"`) {
 		t.Fatalf("pause: HTTP %d %s", resp.StatusCode, body)
 	}
-	before := feed.fetchCount()
+	before := feed.Fetches()
 	ping, err := http.Post(cfg.BaseURL+"/ping?url="+feed.URL+"/feed/", "text/plain", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ping.Body.Close()
 	time.Sleep(2500 * time.Millisecond) // two poll intervals and a ping
-	if n := feed.fetchCount() - before; n != 0 {
+	if n := feed.Fetches() - before; n != 0 {
 		t.Fatalf("a paused feed was fetched %d times", n)
 	}
-	resp, body = adminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/resume", publisherToken)
+	resp, body = apptest.AdminDo(t, http.MethodPost, cfg.BaseURL+"/admin/api/actors/news/resume", apptest.PublisherToken)
 	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), `"paused"`) {
 		t.Fatalf("resume: HTTP %d %s", resp.StatusCode, body)
 	}
-	eventually(t, 3*time.Second, "a fetch after resuming", func() bool { return feed.fetchCount() > before })
+	apptest.Eventually(t, 3*time.Second, "a fetch after resuming", func() bool { return feed.Fetches() > before })
 }

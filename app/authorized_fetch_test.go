@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -41,14 +42,14 @@ func fetchAs(t *testing.T, s *fedtest.Server, url string) (int, map[string]any) 
 func TestAuthorizedFetch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
 	cfg.AuthorizedFetch = true
-	mallory := newPeer(t)
+	mallory := apptest.NewPeer(t)
 	cfg.Inbox.BlockedActors = []string{mallory.ActorID()}
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	alice := newPeer(t)
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	alice := apptest.NewPeer(t)
 	urls := actor.URLs{Base: cfg.BaseURL}
 	post := urls.Object("news", "http://127.0.0.1:8081/?p=4")
 
@@ -85,6 +86,6 @@ func TestAuthorizedFetch(t *testing.T) {
 		t.Errorf("signed actor fetch lacks the profile: %v", full)
 	}
 	// Federation still works: a follow is accepted and answered.
-	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.PostStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
 }

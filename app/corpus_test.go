@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -109,22 +110,22 @@ func TestInboundCorpus(t *testing.T) {
 
 // corpusEnv is a Herald with one post, and a directory of remote accounts.
 type corpusEnv struct {
-	h    *herald
+	h    *apptest.Herald
 	cfg  *config.Config
 	dir  *fedtest.Directory
 	post string
 }
 
 func newCorpusEnv(ctx context.Context, t *testing.T) *corpusEnv {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.store.FeedState("news")
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.Initialised
 	})
 	post := actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
-	if _, err := h.store.Document(post); err != nil {
+	if _, err := h.Store().Document(post); err != nil {
 		t.Fatalf("post %s not stored: %v", post, err)
 	}
 	return &corpusEnv{h: h, cfg: cfg, post: post}
@@ -183,8 +184,8 @@ func (c *corpusEnv) send(ctx context.Context, t *testing.T, server, file string,
 func (c *corpusEnv) state(t *testing.T) state {
 	t.Helper()
 	var s state
-	s.followers, _ = c.h.store.FollowerCount("news")
-	flags, err := c.h.store.Flags()
+	s.followers, _ = c.h.Store().FollowerCount("news")
+	flags, err := c.h.Store().Flags()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func (c *corpusEnv) state(t *testing.T) state {
 		id string
 		n  *int
 	}{{urls.Likes(c.post), &s.likes}, {urls.Shares(c.post), &s.shares}, {urls.Replies(c.post), &s.replies}} {
-		doc := getJSON(t, k.id, "application/activity+json")
+		doc := apptest.GetJSON(t, k.id, "application/activity+json")
 		if doc["id"] != k.id {
 			t.Fatalf("GET %s: id %v", k.id, doc["id"])
 		}
@@ -208,7 +209,7 @@ func (c *corpusEnv) checkStep(t *testing.T, server, file string) {
 	t.Helper()
 	switch {
 	case strings.Contains(file, "create-reply") || strings.Contains(file, "update-reply"):
-		items, _, err := c.h.store.Interactions(c.post, "reply", 10)
+		items, _, err := c.h.Store().Interactions(c.post, "reply", 10)
 		if err != nil || len(items) != 1 {
 			t.Fatalf("replies: %v %v", items, err)
 		}
@@ -225,7 +226,7 @@ func (c *corpusEnv) checkStep(t *testing.T, server, file string) {
 			t.Errorf("%s/%s: reply not updated: %s", server, file, r.Content)
 		}
 	case file == "10-move.json":
-		fs, _ := c.h.store.Followers("news")
+		fs, _ := c.h.Store().Followers("news")
 		if len(fs) != 1 || fs[0].ID != c.dir.URL+"/users/alice2" {
 			t.Errorf("after Move, followers %+v, want only alice2", fs)
 		}
@@ -234,7 +235,7 @@ func (c *corpusEnv) checkStep(t *testing.T, server, file string) {
 			Actor string `json:"actor"`
 		}
 		_ = json.Unmarshal(c.load(t, server, file), &env)
-		if rec, err := c.h.store.ExportRemote(env.Actor); err != nil || !rec.Empty() {
+		if rec, err := c.h.Store().ExportRemote(env.Actor); err != nil || !rec.Empty() {
 			t.Errorf("after Delete of %s, still stored: %+v %v", env.Actor, rec, err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -40,20 +41,20 @@ func TestDashboardInBrowser(t *testing.T) {
 	browser := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	cfg.AdminTokens = []config.AdminToken{{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
-	h := startHerald(t, cfg, nil)
-	alice := newPeer(t)
-	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	cfg.AdminTokens = []config.AdminToken{{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
+	h := apptest.Start(t, cfg, nil)
+	alice := apptest.NewPeer(t)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	post := actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
-	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
 		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "#likes/1", "type": "Like",
 		"actor": alice.ActorID(), "object": post,
 	}, http.StatusAccepted)
-	postStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{
 		"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "/statuses/1/activity", "type": "Create",
 		"actor": alice.ActorID(), "to": []string{"https://www.w3.org/ns/activitystreams#Public"},
 		"object": map[string]any{"id": alice.ActorID() + "/statuses/1", "type": "Note", "attributedTo": alice.ActorID(),
@@ -87,7 +88,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	do(chromedp.Navigate(cfg.BaseURL+"/admin/"), chromedp.WaitVisible(`#token`),
 		chromedp.SendKeys(`#token`, "not-the-token"), chromedp.Submit(`#token`), chromedp.WaitVisible(`.error`))
 	loginError := text(`.error`)
-	do(chromedp.SendKeys(`#token`, publisherToken), chromedp.Submit(`#token`),
+	do(chromedp.SendKeys(`#token`, apptest.PublisherToken), chromedp.Submit(`#token`),
 		chromedp.WaitVisible(`a[href="/admin/actors/news"]`), chromedp.Click(`a[href="/admin/actors/news"]`),
 		chromedp.WaitVisible(`svg.chart`))
 	heading, followers, posts := text(`h1`), text(`#followers`), text(`#posts + table`)

@@ -9,27 +9,10 @@ import (
 
 	"herald/actor"
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
-
-// followed starts Herald on the WordPress feed with alice following, and
-// returns once alice has the Accept.
-func followed(ctx context.Context, t *testing.T, tweak func(*app.Options)) (*herald, *feedServer, *fedtest.Server, actor.URLs) {
-	t.Helper()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, tweak)
-	urls := actor.URLs{Base: cfg.BaseURL}
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.store.FeedState("news")
-		return st.Initialised
-	})
-	alice := newPeer(t)
-	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
-	return h, feed, alice, urls
-}
 
 // TestDeliveryRetriesWithFreshSignature: a 500 is retried, and the retry is
 // signed again with its own Date.
@@ -37,7 +20,7 @@ func TestDeliveryRetriesWithFreshSignature(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var offset atomic.Int64
-	h, feed, alice, urls := followed(ctx, t, func(o *app.Options) {
+	h, feed, alice, urls := apptest.Followed(ctx, t, func(o *app.Options) {
 		o.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	})
 	alice.SetInboxReply(func(n int) int {
@@ -47,10 +30,10 @@ func TestDeliveryRetriesWithFreshSignature(t *testing.T) {
 		}
 		return http.StatusAccepted
 	})
-	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "201", "Retry", "Tweede poging."))
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "201", "Retry", "Tweede poging."))
 	id := urls.Object("news", "http://127.0.0.1:8081/?p=201")
-	queueDrainedAfter(t, h, func() bool { return len(creates(alice, id)) == 2 })
-	tries := creates(alice, id)
+	queueDrainedAfter(t, h, func() bool { return len(apptest.Creates(alice, id)) == 2 })
+	tries := apptest.Creates(alice, id)
 	if len(tries) != 2 {
 		t.Fatalf("got %d tries of the Create, want 2", len(tries))
 	}
@@ -82,20 +65,20 @@ func TestDeliveryFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			h, feed, alice, urls := followed(ctx, t, nil)
+			h, feed, alice, urls := apptest.Followed(ctx, t, nil)
 			alice.SetInboxReply(func(n int) int {
 				if n == 2 {
 					return tc.status
 				}
 				return http.StatusAccepted
 			})
-			feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "301", "Fail", "Mislukt."))
+			feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "301", "Fail", "Mislukt."))
 			id := urls.Object("news", "http://127.0.0.1:8081/?p=301")
-			queueDrainedAfter(t, h, func() bool { return len(creates(alice, id)) >= 1 })
-			if got := len(creates(alice, id)); got != tc.wantTries {
+			queueDrainedAfter(t, h, func() bool { return len(apptest.Creates(alice, id)) >= 1 })
+			if got := len(apptest.Creates(alice, id)); got != tc.wantTries {
 				t.Errorf("tries = %d, want %d", got, tc.wantTries)
 			}
-			countIs(t, h, tc.wantFollowers)
+			apptest.WantFollowers(t, h, tc.wantFollowers)
 		})
 	}
 }
@@ -106,7 +89,7 @@ func TestDeliveryFailures(t *testing.T) {
 func TestShutdownLeavesHangingDeliveryQueued(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	h, feed, alice, _ := followed(ctx, t, nil)
+	h, feed, alice, _ := apptest.Followed(ctx, t, nil)
 	release := make(chan struct{})
 	defer close(release)
 	alice.SetInboxReply(func(n int) int {
@@ -115,35 +98,25 @@ func TestShutdownLeavesHangingDeliveryQueued(t *testing.T) {
 		}
 		return http.StatusAccepted
 	})
-	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "401", "Hang", "Blijft hangen."))
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "401", "Hang", "Blijft hangen."))
 	_, _ = alice.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == "Create" })
 	start := time.Now()
-	h.stop()
+	h.Stop()
 	if took := time.Since(start); took > 10*time.Second {
 		t.Fatalf("shutdown took %s", took)
 	}
-	st := reopen(t, h)
+	st := apptest.Reopen(t, h)
 	if n, _ := st.PendingJobs(); n != 1 {
 		jobs, _ := st.DueJobs(time.Now().Add(time.Hour), 10, nil)
 		t.Fatalf("after shutdown %d jobs queued, want the interrupted one: %+v", n, jobs)
 	}
 }
 
-func creates(s *fedtest.Server, objectID string) []fedtest.Delivery {
-	var out []fedtest.Delivery
-	for _, d := range s.Deliveries() {
-		if d.Type() == "Create" && d.Object()["id"] == objectID {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // queueDrainedAfter waits for cond, then for the delivery queue to empty.
-func queueDrainedAfter(t *testing.T, h *herald, cond func() bool) {
+func queueDrainedAfter(t *testing.T, h *apptest.Herald, cond func() bool) {
 	t.Helper()
-	eventually(t, 10*time.Second, "deliveries", cond)
-	queueDrained(t, h)
+	apptest.Eventually(t, 10*time.Second, "deliveries", cond)
+	apptest.QueueDrained(t, h)
 }
 
 // TestBackfillOnFollow: with backfill_on_follow a new follower gets the
@@ -151,14 +124,14 @@ func queueDrainedAfter(t *testing.T, h *herald, cond func() bool) {
 func TestBackfillOnFollow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL, BackfillOnFollow: true})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	alice := newPeer(t)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL, BackfillOnFollow: true})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	alice := apptest.NewPeer(t)
 	urls := actor.URLs{Base: cfg.BaseURL}
-	postStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	create := waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Path == "/users/alice/inbox" })
+	apptest.PostStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	create := apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Path == "/users/alice/inbox" })
 	var acceptAt, createAt int
 	for i, d := range alice.Deliveries() {
 		switch d.Type() {
@@ -171,14 +144,14 @@ func TestBackfillOnFollow(t *testing.T) {
 	if acceptAt == 0 || createAt < acceptAt {
 		t.Fatalf("the backfilled Create (%v) did not follow the Accept", create.Object()["id"])
 	}
-	queueDrained(t, h)
-	resp, err := alice.PostRaw(ctx, urls.Inbox("news"), mustJSON(t, alice.Follow(urls.Actor("news"), "1")), time.Now().Add(time.Second), nil)
+	apptest.QueueDrained(t, h)
+	resp, err := alice.PostRaw(ctx, urls.Inbox("news"), apptest.MustJSON(t, alice.Follow(urls.Actor("news"), "1")), time.Now().Add(time.Second), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	queueDrained(t, h)
-	if n := len(creates(alice, create.Object()["id"].(string))); n != 1 {
+	apptest.QueueDrained(t, h)
+	if n := len(apptest.Creates(alice, create.Object()["id"].(string))); n != 1 {
 		t.Fatalf("the post was backfilled %d times", n)
 	}
 }

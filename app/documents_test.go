@@ -2,12 +2,12 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"herald/apptest"
 	"herald/fedtest"
 )
 
@@ -18,16 +18,16 @@ import (
 func TestEveryIDAnswers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, feed, alice, urls := followed(ctx, t, nil)
-	feed.set(readFixture(t, "2-edited.feed.rss.xml"))
-	waitVerified(ctx, t, alice, "Update", func(fedtest.Delivery) bool { return true })
+	_, feed, alice, urls := apptest.Followed(ctx, t, nil)
+	feed.Set(apptest.Fixture(t, "2-edited.feed.rss.xml"))
+	apptest.WaitVerified(ctx, t, alice, "Update", func(fedtest.Delivery) bool { return true })
 
 	ids := []string{urls.Actor("news"), urls.InstanceActor(), urls.InstanceActor() + "/outbox",
 		urls.Outbox("news"), urls.Outbox("news") + "?page=true", urls.Followers("news"), urls.Following("news"), urls.Featured("news")}
 	for _, d := range alice.Deliveries() {
 		ids = append(ids, d.Activity["id"].(string))
 	}
-	page := getJSON(t, urls.Outbox("news")+"?page=true", "application/activity+json")
+	page := apptest.GetJSON(t, urls.Outbox("news")+"?page=true", "application/activity+json")
 	items, _ := page["orderedItems"].([]any)
 	if len(items) != 6 { // five Creates from the first poll, one Update
 		t.Fatalf("outbox page has %d items, want 6", len(items))
@@ -37,11 +37,11 @@ func TestEveryIDAnswers(t *testing.T) {
 		ids = append(ids, act["id"].(string), act["object"].(map[string]any)["id"].(string))
 	}
 	for _, id := range ids {
-		doc := getJSON(t, id, "application/activity+json")
+		doc := apptest.GetJSON(t, id, "application/activity+json")
 		if want, _, _ := strings.Cut(id, "?"); doc["id"] != id && doc["id"] != want {
 			t.Errorf("GET %s answered id %v", id, doc["id"])
 		}
-		if !strings.Contains(string(mustJSON(t, doc["@context"])), "https://www.w3.org/ns/activitystreams") {
+		if !strings.Contains(string(apptest.MustJSON(t, doc["@context"])), "https://www.w3.org/ns/activitystreams") {
 			t.Errorf("GET %s: no ActivityStreams @context", id)
 		}
 	}
@@ -59,23 +59,4 @@ func TestEveryIDAnswers(t *testing.T) {
 			t.Errorf("browser GET %s: HTTP %d to %q, want 303 to the site", id, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
-}
-
-func getJSON(t *testing.T, url, accept string) map[string]any {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	req.Header.Set("Accept", accept)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/activity+json" {
-		t.Fatalf("GET %s: HTTP %d, %s", url, resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	var doc map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	return doc
 }

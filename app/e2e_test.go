@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -19,9 +20,9 @@ import (
 func TestEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
-	h := startHerald(t, cfg, nil)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	h := apptest.Start(t, cfg, nil)
 	urls := actor.URLs{Base: cfg.BaseURL}
 
 	alice, err := fedtest.New()
@@ -32,11 +33,11 @@ func TestEndToEnd(t *testing.T) {
 	alice.RequireSignedFetch = true // as GoToSocial: Herald must sign its GETs
 
 	// The first poll records the five existing posts and delivers nothing.
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.store.FeedState("news")
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.Initialised
 	})
-	if seen, _ := h.store.SeenItems("news"); len(seen) != 5 {
+	if seen, _ := h.Store().SeenItems("news"); len(seen) != 5 {
 		t.Fatalf("first poll recorded %d items, want 5", len(seen))
 	}
 
@@ -57,8 +58,8 @@ func TestEndToEnd(t *testing.T) {
 	inbox, _ := doc["inbox"].(string)
 
 	follow := alice.Follow(actorID, "1")
-	postStatus(ctx, t, alice, inbox, follow, http.StatusAccepted)
-	accept := waitVerified(ctx, t, alice, "Accept", func(d fedtest.Delivery) bool {
+	apptest.PostStatus(ctx, t, alice, inbox, follow, http.StatusAccepted)
+	accept := apptest.WaitVerified(ctx, t, alice, "Accept", func(d fedtest.Delivery) bool {
 		return d.Object()["id"] == follow["id"] && d.Path == "/users/alice/inbox"
 	})
 	if accept.Object()["type"] != "Follow" || accept.Object()["actor"] != alice.ActorID() || accept.Object()["object"] != actorID {
@@ -69,12 +70,12 @@ func TestEndToEnd(t *testing.T) {
 	if f := alice.Fetches(); len(f) != 2 || f[0].Verified || !f[1].Verified || f[1].KeyID != urls.InstanceKeyID() {
 		t.Fatalf("Herald's fetch of the follower was not signed by the instance actor after the refusal: %+v", f)
 	}
-	countIs(t, h, 1)
+	apptest.WantFollowers(t, h, 1)
 
 	// An edit in WordPress becomes an Update of the same object.
-	feed.set(readFixture(t, "2-edited.feed.rss.xml"))
+	feed.Set(apptest.Fixture(t, "2-edited.feed.rss.xml"))
 	p4 := urls.Object("news", "http://127.0.0.1:8081/?p=4")
-	update := waitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return d.Object()["id"] == p4 })
+	update := apptest.WaitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return d.Object()["id"] == p4 })
 	if c, _ := update.Object()["content"].(string); !strings.Contains(c, "(bijgewerkt)") {
 		t.Fatalf("Update content %q lacks the edited title", c)
 	}
@@ -83,32 +84,32 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// A scheduled post going live becomes a Create; the old posts do not.
-	feed.set(readFixture(t, "5-schedule-due.feed.rss.xml"))
+	feed.Set(apptest.Fixture(t, "5-schedule-due.feed.rss.xml"))
 	p15 := urls.Object("news", "http://127.0.0.1:8081/?p=15")
-	waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p15 })
+	apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p15 })
 
 	// Restart on the same data. A post that appears while Herald is down is
 	// delivered after the restart (a restart is not a first poll), to the
 	// follower that survived it. The queue is drained first: a receiver
 	// checking a signature while Herald is down cannot fetch its key.
-	queueDrained(t, h)
-	h.stop()
-	feed.set(withItem(readFixture(t, "5-schedule-due.feed.rss.xml"), "101", "Tijdens de herstart", "Nieuw bericht."))
-	h = startHerald(t, cfg, nil)
-	countIs(t, h, 1)
+	apptest.QueueDrained(t, h)
+	h.Stop()
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "5-schedule-due.feed.rss.xml"), "101", "Tijdens de herstart", "Nieuw bericht."))
+	h = apptest.Start(t, cfg, nil)
+	apptest.WantFollowers(t, h, 1)
 	p101 := urls.Object("news", "http://127.0.0.1:8081/?p=101")
-	waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p101 })
+	apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p101 })
 
 	// Undo: the follower is gone and the next post is not delivered.
-	postStatus(ctx, t, alice, inbox, alice.Undo(follow), http.StatusAccepted)
-	countIs(t, h, 0)
-	feed.set(withItem(readFixture(t, "5-schedule-due.feed.rss.xml"), "102", "Na het ontvolgen", "Niet bezorgd."))
+	apptest.PostStatus(ctx, t, alice, inbox, alice.Undo(follow), http.StatusAccepted)
+	apptest.WantFollowers(t, h, 0)
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "5-schedule-due.feed.rss.xml"), "102", "Na het ontvolgen", "Niet bezorgd."))
 	p102 := urls.Object("news", "http://127.0.0.1:8081/?p=102")
-	eventually(t, 5*time.Second, "the post after Undo to be published", func() bool {
-		_, err := h.store.Document(p102)
+	apptest.Eventually(t, 5*time.Second, "the post after Undo to be published", func() bool {
+		_, err := h.Store().Document(p102)
 		return err == nil
 	})
-	queueDrained(t, h)
+	apptest.QueueDrained(t, h)
 
 	creates := 0
 	for _, d := range alice.Deliveries() {
@@ -124,44 +125,5 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if creates != 2 {
 		t.Errorf("got %d Creates, want 2 (one per new post, none for the first poll)", creates)
-	}
-}
-
-func postStatus(ctx context.Context, t *testing.T, s *fedtest.Server, inbox string, activity map[string]any, want int) {
-	t.Helper()
-	resp, err := s.Post(ctx, inbox, activity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != want {
-		t.Fatalf("POST %s %v: HTTP %d, want %d", inbox, activity["type"], resp.StatusCode, want)
-	}
-}
-
-func waitVerified(ctx context.Context, t *testing.T, s *fedtest.Server, typ string, match func(fedtest.Delivery) bool) fedtest.Delivery {
-	t.Helper()
-	d, err := s.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == typ && match(d) })
-	if err != nil {
-		t.Fatalf("waiting for %s: %v", typ, err)
-	}
-	if !d.Verified {
-		t.Fatalf("%s failed verification at the receiver: %s", typ, d.Problem)
-	}
-	return d
-}
-
-func queueDrained(t *testing.T, h *herald) {
-	t.Helper()
-	eventually(t, 5*time.Second, "an empty delivery queue", func() bool {
-		n, _ := h.store.PendingJobs()
-		return n == 0
-	})
-}
-
-func countIs(t *testing.T, h *herald, want int) {
-	t.Helper()
-	if n, err := h.store.FollowerCount("news"); err != nil || n != want {
-		t.Fatalf("followers = %d (%v), want %d", n, err, want)
 	}
 }

@@ -26,6 +26,7 @@ import (
 
 	"herald/actor"
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/outbound"
 	"herald/store"
@@ -59,7 +60,7 @@ func TestFedifyInterop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
 
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cert, caFile := loopbackCert(t)
 	site := ownDomainSite(t, cert)
 	cfg := startHeraldTLS(t, feed.URL, cert, func(c *config.Config) { site.redirectTo = c.BaseURL; c.AccountDomain = site.host })
@@ -112,7 +113,7 @@ func TestFedifyInterop(t *testing.T) {
 		t.Errorf("Fedify's verifyRequest on the Accept gave key %v, want %s", accept["verifiedKey"], urls.KeyID("news"))
 	}
 
-	feed.set([]byte(strings.Replace(string(readFixture(t, "1-published.feed.rss.xml")), "<item>", fedifyItem+"<item>", 1)))
+	feed.Set([]byte(strings.Replace(string(apptest.Fixture(t, "1-published.feed.rss.xml")), "<item>", fedifyItem+"<item>", 1)))
 	create := next("create")
 	if create["verifiedKey"] != urls.KeyID("news") || create["actor"] != urls.Actor("news") {
 		t.Errorf("Create verified with key %v from %v, want %s", create["verifiedKey"], create["actor"], urls.KeyID("news"))
@@ -247,7 +248,7 @@ func ownDomainSite(t *testing.T, cert tls.Certificate) *siteTLS {
 // tweak has adjusted the config, and returns the config.
 func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak func(*config.Config)) *config.Config {
 	t.Helper()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
 		config.Feed{Handle: "long", URL: feedURL, Posts: config.Posts{ObjectType: "Article"}})
 	cfg.BaseURL = "https://" + cfg.Listen
 	tweak(cfg)
@@ -256,7 +257,7 @@ func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak fu
 		t.Fatal(err)
 	}
 	b, err := app.New(app.Options{
-		Config: cfg, Store: st, Logger: testLogger(t), Version: "test",
+		Config: cfg, Store: st, Logger: apptest.Logger(t), Version: "test",
 		Client:     outbound.NewClient(outbound.Options{AllowPrivate: true, Timeout: cfg.FetchTimeout.Std()}),
 		RetryDelay: func(int) time.Duration { return 100 * time.Millisecond },
 	})
@@ -277,7 +278,7 @@ func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak fu
 		}
 		st.Close()
 	})
-	eventually(t, 5*time.Second, "first polls", func() bool {
+	apptest.Eventually(t, 5*time.Second, "first polls", func() bool {
 		s, _ := st.FeedState("news")
 		l, _ := st.FeedState("long")
 		return s.Initialised && l.Initialised

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -18,7 +19,7 @@ import (
 // forgeEnv is a Herald with one post, a directory of remote accounts
 // (alice, mallory, a blocked one, a deleted one) and bodies to forge with.
 type forgeEnv struct {
-	h                              *herald
+	h                              *apptest.Herald
 	cfg                            *config.Config
 	dir                            *fedtest.Directory
 	alice, mallory, blocked, ghost *fedtest.Account
@@ -47,15 +48,15 @@ func newForgeEnv(t *testing.T, tweak func(*config.Config)) *forgeEnv {
 		t.Fatal(err)
 	}
 	e.carol = carol
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	e.cfg = heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	e.cfg = apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
 	e.cfg.Inbox.BlockedActors = []string{e.blocked.ID()}
 	if tweak != nil {
 		tweak(e.cfg)
 	}
-	e.h = startHerald(t, e.cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := e.h.store.FeedState("news")
+	e.h = apptest.Start(t, e.cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := e.h.Store().FeedState("news")
 		return st.Initialised
 	})
 	e.post = actor.URLs{Base: e.cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
@@ -65,25 +66,25 @@ func newForgeEnv(t *testing.T, tweak func(*config.Config)) *forgeEnv {
 
 // like is a Like of the post by a.
 func (e *forgeEnv) like(t *testing.T, a *fedtest.Account, n string) []byte {
-	return mustJSON(t, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+	return apptest.MustJSON(t, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
 		"id": a.ID() + "#likes/" + n, "type": "Like", "actor": a.ID(), "object": e.post})
 }
 
 // nothingStored fails if any follower, delivery, interaction or report exists.
 func (e *forgeEnv) nothingStored(t *testing.T) {
 	t.Helper()
-	if n, _ := e.h.store.FollowerCount("news"); n != 0 {
+	if n, _ := e.h.Store().FollowerCount("news"); n != 0 {
 		t.Errorf("%d followers stored", n)
 	}
-	if n, _ := e.h.store.PendingJobs(); n != 0 {
+	if n, _ := e.h.Store().PendingJobs(); n != 0 {
 		t.Errorf("%d deliveries queued", n)
 	}
 	for _, kind := range []string{"like", "share", "reply"} {
-		if _, n, _ := e.h.store.Interactions(e.post, kind, 0); n != 0 {
+		if _, n, _ := e.h.Store().Interactions(e.post, kind, 0); n != 0 {
 			t.Errorf("%d %s interactions stored", n, kind)
 		}
 	}
-	if flags, _ := e.h.store.Flags(); len(flags) != 0 {
+	if flags, _ := e.h.Store().Flags(); len(flags) != 0 {
 		t.Errorf("%d reports stored", len(flags))
 	}
 }
@@ -126,12 +127,12 @@ func TestInboxRejectsForgedRequests(t *testing.T) {
 	e := newForgeEnv(t, nil)
 	now := time.Now()
 	like := e.like(t, e.alice, "1")
-	follow := mustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
+	follow := apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
 	deep := []byte(`{"type":"Like","actor":"` + e.alice.ID() + `","object":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`)
 	deepObj := []byte(`{"type":"Like","actor":"` + e.alice.ID() + `","x":` + strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100) + `}`)
 	wide := []byte(`{"type":"Like","actor":"` + e.alice.ID() + `","object":"` + e.post + `","to":[` + strings.Repeat(`1,`, 100_000) + `1]}`)
 	reply := func(attributedTo, inReplyTo string) []byte {
-		return mustJSON(t, map[string]any{"id": e.alice.ID() + "/statuses/1/activity", "type": "Create", "actor": e.alice.ID(),
+		return apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "/statuses/1/activity", "type": "Create", "actor": e.alice.ID(),
 			"object": map[string]any{"id": e.alice.ID() + "/statuses/1", "type": "Note", "attributedTo": attributedTo, "inReplyTo": inReplyTo, "content": "hi"}})
 	}
 	tests := []struct {
@@ -183,13 +184,13 @@ func TestInboxRejectsForgedRequests(t *testing.T) {
 		{name: "id with a quote", body: []byte(`{"id":"x\"y","type":"Like","actor":"` + e.alice.ID() + `","object":"` + e.post + `"}`), want: 400},
 		{name: "over 1 MiB", body: bytes.Repeat([]byte(" "), 1<<20+1), want: 413},
 		{name: "unknown type", body: []byte(`{"id":"` + e.alice.ID() + `#x","type":"Frobnicate","actor":"` + e.alice.ID() + `","object":"` + e.post + `"}`), want: 202},
-		{name: "like of something not Herald's", body: mustJSON(t, map[string]any{"id": e.alice.ID() + "#l", "type": "Like", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news/posts/nope"}), want: 202},
+		{name: "like of something not Herald's", body: apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#l", "type": "Like", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news/posts/nope"}), want: 202},
 		{name: "reply attributed to another", body: reply(e.mallory.ID(), e.post), want: 403},
-		{name: "undo of another actor's like", body: mustJSON(t, map[string]any{"id": e.alice.ID() + "#u", "type": "Undo", "actor": e.alice.ID(),
+		{name: "undo of another actor's like", body: apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#u", "type": "Undo", "actor": e.alice.ID(),
 			"object": map[string]any{"id": e.mallory.ID() + "#likes/1", "type": "Like", "actor": e.mallory.ID(), "object": e.post}}), want: 403},
-		{name: "move to a target without alias", body: mustJSON(t, map[string]any{"id": e.alice.ID() + "#m", "type": "Move", "actor": e.alice.ID(),
+		{name: "move to a target without alias", body: apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#m", "type": "Move", "actor": e.alice.ID(),
 			"object": e.alice.ID(), "target": e.mallory.ID()}), want: 403},
-		{name: "flag of nothing of Herald's", body: mustJSON(t, map[string]any{"id": e.alice.ID() + "#f", "type": "Flag", "actor": e.alice.ID(),
+		{name: "flag of nothing of Herald's", body: apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#f", "type": "Flag", "actor": e.alice.ID(),
 			"object": []string{e.mallory.ID()}}), want: 202},
 		{name: "blocked actor", from: e.blocked, body: follow, want: 403},
 		{name: "RFC 9421: Content-Digest of another body", from: e.carol, body: e.like(t, e.carol, "1"),

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -28,7 +29,7 @@ func send(ctx context.Context, t *testing.T, a *fedtest.Account, inbox string, b
 
 func (e *forgeEnv) likes(t *testing.T) int {
 	t.Helper()
-	_, n, err := e.h.store.Interactions(e.post, "like", 0)
+	_, n, err := e.h.Store().Interactions(e.post, "like", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,24 +75,24 @@ func TestInboxBlocks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	e := newForgeEnv(t, nil)
-	follow := mustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
+	follow := apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
 	if status, _ := send(ctx, t, e.alice, e.inbox, follow, time.Now()); status != 202 {
 		t.Fatalf("follow: HTTP %d", status)
 	}
-	countIs(t, e.h, 1)
-	e.h.stop()
+	apptest.WantFollowers(t, e.h, 1)
+	e.h.Stop()
 	cfg := *e.cfg
 	cfg.Inbox.BlockedDomains = []string{"127.0.0.1"}
-	e.h = startHerald(t, &cfg, nil)
-	countIs(t, e.h, 0) // dropped at start
+	e.h = apptest.Start(t, &cfg, nil)
+	apptest.WantFollowers(t, e.h, 0) // dropped at start
 	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "b"), time.Now()); status != 403 {
 		t.Fatalf("blocked domain: HTTP %d, want 403", status)
 	}
-	e.h.stop()
+	e.h.Stop()
 	cfg2 := cfg
 	cfg2.Inbox.BlockedDomains = nil
 	cfg2.Inbox.BlockedActors = []string{e.alice.ID()}
-	e.h = startHerald(t, &cfg2, nil)
+	e.h = apptest.Start(t, &cfg2, nil)
 	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "c"), time.Now()); status != 403 {
 		t.Fatalf("blocked actor: HTTP %d, want 403", status)
 	}
@@ -134,7 +135,7 @@ func TestInboxKeyRotation(t *testing.T) {
 	if err := e.alice.RotateKey(); err != nil {
 		t.Fatal(err)
 	}
-	undo := mustJSON(t, map[string]any{"id": e.alice.ID() + "#u", "type": "Undo", "actor": e.alice.ID(),
+	undo := apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#u", "type": "Undo", "actor": e.alice.ID(),
 		"object": map[string]any{"id": e.alice.ID() + "#likes/1", "type": "Like", "actor": e.alice.ID(), "object": e.post}})
 	if status, _ := send(ctx, t, e.alice, e.inbox, undo, time.Now()); status != 202 {
 		t.Fatalf("after rotation: HTTP %d", status)
@@ -162,7 +163,7 @@ func TestInboxGoneActorDelete(t *testing.T) {
 	}
 	bob.SetGone()
 	del := func(a *fedtest.Account) []byte {
-		return mustJSON(t, map[string]any{"id": a.ID() + "#delete", "type": "Delete", "actor": a.ID(), "object": a.ID()})
+		return apptest.MustJSON(t, map[string]any{"id": a.ID() + "#delete", "type": "Delete", "actor": a.ID(), "object": a.ID()})
 	}
 	if status, _ := send(ctx, t, bob, e.inbox, del(bob), time.Now()); status != 202 {
 		t.Fatalf("gone actor's Delete: HTTP %d", status)
@@ -191,21 +192,21 @@ func TestInboxBlocklistSubscription(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	e := newForgeEnv(t, nil)
-	follow := mustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
+	follow := apptest.MustJSON(t, map[string]any{"id": e.alice.ID() + "#follows/1", "type": "Follow", "actor": e.alice.ID(), "object": e.cfg.BaseURL + "/users/news"})
 	if status, _ := send(ctx, t, e.alice, e.inbox, follow, time.Now()); status != 202 {
 		t.Fatalf("follow: HTTP %d", status)
 	}
-	countIs(t, e.h, 1)
+	apptest.WantFollowers(t, e.h, 1)
 	list := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n127.0.0.1,suspend,false,false,test,false\n")
 	}))
 	defer list.Close()
-	e.h.stop()
+	e.h.Stop()
 	cfg := *e.cfg
 	cfg.Inbox.BlocklistURL = list.URL
-	e.h = startHerald(t, &cfg, nil)
-	eventually(t, 5*time.Second, "follower dropped", func() bool {
-		n, _ := e.h.store.FollowerCount("news")
+	e.h = apptest.Start(t, &cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "follower dropped", func() bool {
+		n, _ := e.h.Store().FollowerCount("news")
 		return n == 0
 	})
 	if status, _ := send(ctx, t, e.alice, e.inbox, e.like(t, e.alice, "x"), time.Now()); status != 403 {

@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 	inboxpkg "herald/inbox"
@@ -21,13 +21,13 @@ import (
 func TestInboxRejectsBadInput(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, nil)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
 	urls := actor.URLs{Base: cfg.BaseURL}
-	alice, mallory := newPeer(t), newPeer(t)
+	alice, mallory := apptest.NewPeer(t), apptest.NewPeer(t)
 	inbox := urls.Inbox("news")
-	follow := mustJSON(t, alice.Follow(urls.Actor("news"), "bad"))
+	follow := apptest.MustJSON(t, alice.Follow(urls.Actor("news"), "bad"))
 	now := time.Now()
 
 	tests := []struct {
@@ -58,14 +58,14 @@ func TestInboxRejectsBadInput(t *testing.T) {
 			sig := r.Header.Get("Signature")
 			r.Header.Set("Signature", strings.Replace(sig, `headers="(request-target) host date digest"`, `headers="date"`, 1))
 		}, want: 401},
-		{name: "actor is not the key owner", from: alice, body: mustJSON(t, mallory.Follow(urls.Actor("news"), "x")), want: 401},
+		{name: "actor is not the key owner", from: alice, body: apptest.MustJSON(t, mallory.Follow(urls.Actor("news"), "x")), want: 401},
 		{name: "not JSON", from: alice, body: []byte("hello"), want: 400},
 		{name: "JSON but not an activity", from: alice, body: []byte(`{"id":"x","name":"no type"}`), want: 400},
 		{name: "JSON array", from: alice, body: []byte(`[1,2,3]`), want: 400},
 		{name: "over 1 MiB", from: alice, body: bytes.Repeat([]byte("a"), inboxpkg.MaxBody+1), want: 413},
-		{name: "follow of an unknown account", from: alice, body: mustJSON(t, alice.Follow(cfg.BaseURL+"/users/nobody", "y")), want: 404},
+		{name: "follow of an unknown account", from: alice, body: apptest.MustJSON(t, alice.Follow(cfg.BaseURL+"/users/nobody", "y")), want: 404},
 		{name: "inbox of an unknown account", from: alice, inbox: cfg.BaseURL + "/users/nobody/inbox", body: follow, want: 404},
-		{name: "unknown activity type is accepted and ignored", from: alice, body: mustJSON(t, map[string]any{
+		{name: "unknown activity type is accepted and ignored", from: alice, body: apptest.MustJSON(t, map[string]any{
 			"id": alice.ActorID() + "#r", "type": "EmojiReact", "actor": alice.ActorID(), "object": urls.Actor("news"),
 		}), want: 202},
 	}
@@ -88,10 +88,10 @@ func TestInboxRejectsBadInput(t *testing.T) {
 			if resp.StatusCode != tc.want {
 				t.Fatalf("HTTP %d (%s), want %d", resp.StatusCode, msg, tc.want)
 			}
-			if n, _ := h.store.FollowerCount("news"); n != 0 {
+			if n, _ := h.Store().FollowerCount("news"); n != 0 {
 				t.Fatalf("a rejected request added a follower")
 			}
-			if n, _ := h.store.PendingJobs(); n != 0 {
+			if n, _ := h.Store().PendingJobs(); n != 0 {
 				t.Fatalf("a rejected request queued %d deliveries", n)
 			}
 		})
@@ -104,14 +104,14 @@ func TestInboxRejectsBadInput(t *testing.T) {
 func TestRepeatedFollowIsIdempotent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, nil)
-	alice := newPeer(t)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
+	alice := apptest.NewPeer(t)
 	follow := alice.Follow(actor.URLs{Base: cfg.BaseURL}.Actor("news"), "twice")
 	// Two deliveries of the same Follow, each signed afresh (an identical
 	// signature within the Date window would be a replay).
-	body := mustJSON(t, follow)
+	body := apptest.MustJSON(t, follow)
 	for i := range 2 {
 		resp, err := alice.PostRaw(ctx, cfg.BaseURL+"/inbox", body, time.Now().Add(time.Duration(i)*time.Second), nil)
 		if err != nil {
@@ -122,8 +122,8 @@ func TestRepeatedFollowIsIdempotent(t *testing.T) {
 			t.Fatalf("Follow %d: HTTP %d", i, resp.StatusCode)
 		}
 	}
-	countIs(t, h, 1)
-	queueDrained(t, h)
+	apptest.WantFollowers(t, h, 1)
+	apptest.QueueDrained(t, h)
 	first := verifiedAccepts(alice)
 	if first < 1 || first > 2 { // 2 only if the first Accept went out between the Follows
 		t.Fatalf("got %d verified Accepts for two quick Follows, want 1", first)
@@ -136,8 +136,8 @@ func TestRepeatedFollowIsIdempotent(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("third Follow: HTTP %d", resp.StatusCode)
 	}
-	queueDrained(t, h)
-	countIs(t, h, 1)
+	apptest.QueueDrained(t, h)
+	apptest.WantFollowers(t, h, 1)
 	if got := verifiedAccepts(alice); got != first+1 {
 		t.Fatalf("got %d verified Accepts, want %d", got, first+1)
 	}
@@ -151,23 +151,4 @@ func verifiedAccepts(s *fedtest.Server) int {
 		}
 	}
 	return n
-}
-
-func newPeer(t *testing.T) *fedtest.Server {
-	t.Helper()
-	s, err := fedtest.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -40,7 +41,7 @@ func newSite(t *testing.T) *site {
 
 // fixture reads a WordPress sample with its links moved onto this site.
 func (s *site) fixture(t *testing.T, name string) []byte {
-	return []byte(strings.ReplaceAll(string(readFixture(t, name)), "http://127.0.0.1:8081", s.URL))
+	return []byte(strings.ReplaceAll(string(apptest.Fixture(t, name)), "http://127.0.0.1:8081", s.URL))
 }
 
 // set serves body under etag from now on.
@@ -83,17 +84,17 @@ func (s *site) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // follower makes alice follow news on h and waits for the Accept.
-func follower(ctx context.Context, t *testing.T, h *herald) *fedtest.Server {
+func follower(ctx context.Context, t *testing.T, h *apptest.Herald) *fedtest.Server {
 	t.Helper()
 	alice, err := fedtest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(alice.Close)
-	actorID := actor.URLs{Base: h.cfg.BaseURL}.Actor("news")
+	actorID := actor.URLs{Base: h.Config().BaseURL}.Actor("news")
 	follow := alice.Follow(actorID, "1")
-	postStatus(ctx, t, alice, actorID+"/inbox", follow, http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(d fedtest.Delivery) bool { return d.Object()["id"] == follow["id"] })
+	apptest.PostStatus(ctx, t, alice, actorID+"/inbox", follow, http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(d fedtest.Delivery) bool { return d.Object()["id"] == follow["id"] })
 	return alice
 }
 
@@ -111,7 +112,7 @@ func activitiesOf(alice *fedtest.Server, typ, objectID string) int {
 // waitFullFetches waits until the site has answered n feed fetches with 200.
 func waitFullFetches(t *testing.T, s *site, n int) {
 	t.Helper()
-	eventually(t, 10*time.Second, "feed fetches", func() bool { _, full := s.counts(); return full >= n })
+	apptest.Eventually(t, 10*time.Second, "feed fetches", func() bool { _, full := s.counts(); return full >= n })
 }
 
 // TestEditOnceResaveNever: the WordPress edit (1-published → 2-edited)
@@ -124,23 +125,23 @@ func TestEditOnceResaveNever(t *testing.T) {
 			defer cancel()
 			s := newSite(t)
 			s.set(s.fixture(t, "1-published.feed."+format+".xml"), `"v1"`)
-			cfg := heraldConfig(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
-			h := startHerald(t, cfg, nil)
-			eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+			cfg := apptest.Config(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
+			h := apptest.Start(t, cfg, nil)
+			apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 			alice := follower(ctx, t, h)
 
 			edited := s.fixture(t, "2-edited.feed."+format+".xml")
 			s.set(edited, `"v2"`)
 			p4 := actor.URLs{Base: cfg.BaseURL}.Object("news", s.URL+"/?p=4")
-			waitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return d.Object()["id"] == p4 })
+			apptest.WaitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return d.Object()["id"] == p4 })
 
 			_, full := s.counts()
 			resaved := strings.Replace(string(edited), "01:33:37", "01:40:00", -1) // lastBuildDate / feed <updated>
 			s.set([]byte(resaved), `"v3"`)
 			waitFullFetches(t, s, full+1)
 			fetches, _ := s.counts()
-			eventually(t, 10*time.Second, "a poll after the re-save", func() bool { n, _ := s.counts(); return n > fetches })
-			queueDrained(t, h)
+			apptest.Eventually(t, 10*time.Second, "a poll after the re-save", func() bool { n, _ := s.counts(); return n > fetches })
+			apptest.QueueDrained(t, h)
 			for _, d := range alice.Deliveries() {
 				if d.Type() == "Update" || d.Type() == "Create" || d.Type() == "Delete" {
 					if d.Object()["id"] != p4 || d.Type() != "Update" {
@@ -166,13 +167,13 @@ func TestTrashedPostDeleted(t *testing.T) {
 	defer cancel()
 	s := newSite(t)
 	s.set(s.fixture(t, "4-trashed-before.feed.rss.xml"), `"same"`)
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: s.URL + "/feed/", RemovalCheckInterval: config.Duration(time.Second)})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: s.URL + "/feed/", RemovalCheckInterval: config.Duration(time.Second)})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	alice := follower(ctx, t, h)
 	urls := actor.URLs{Base: cfg.BaseURL}
 	p12 := urls.Object("news", s.URL+"/?p=12")
-	if _, err := h.store.Document(urls.Create(p12)); err != nil {
+	if _, err := h.Store().Document(urls.Create(p12)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -180,7 +181,7 @@ func TestTrashedPostDeleted(t *testing.T) {
 	s.gone["/2026/11/26/ouder-bericht-dat-later-wordt-ingetrokken/"] = true
 	s.mu.Unlock()
 	s.set(s.fixture(t, "4-trashed-after.feed.rss.xml"), `"same"`) // WordPress keeps the ETag
-	del := waitVerified(ctx, t, alice, "Delete", func(d fedtest.Delivery) bool { return d.Object()["id"] == p12 })
+	del := apptest.WaitVerified(ctx, t, alice, "Delete", func(d fedtest.Delivery) bool { return d.Object()["id"] == p12 })
 	if del.Object()["type"] != "Tombstone" || del.Activity["actor"] != urls.Actor("news") {
 		t.Fatalf("Delete: %s", del.Body)
 	}
@@ -196,7 +197,7 @@ func TestTrashedPostDeleted(t *testing.T) {
 			t.Errorf("GET %s: HTTP %d %v, want 410 with the Tombstone", id, resp.StatusCode, body)
 		}
 	}
-	entries, _, err := h.store.Outbox("news", time.Time{}, 100)
+	entries, _, err := h.Store().Outbox("news", time.Time{}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func TestTrashedPostDeleted(t *testing.T) {
 	s.set(s.fixture(t, "4-trashed-before.feed.rss.xml"), `"later"`)
 	_, full := s.counts()
 	waitFullFetches(t, s, full+2)
-	queueDrained(t, h)
+	apptest.QueueDrained(t, h)
 	if n := activitiesOf(alice, "Delete", p12); n != 1 {
 		t.Errorf("%d Deletes of ?p=12, want 1", n)
 	}
@@ -230,9 +231,9 @@ func TestScheduleAndBackdate(t *testing.T) {
 	defer cancel()
 	s := newSite(t)
 	s.set(s.fixture(t, "5-schedule-due.feed.rss.xml"), `"v1"`)
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	alice := follower(ctx, t, h)
 	urls := actor.URLs{Base: cfg.BaseURL}
 
@@ -246,18 +247,18 @@ func TestScheduleAndBackdate(t *testing.T) {
 	s.set([]byte(feed), `"v2"`)
 
 	p20, p99 := urls.Object("news", s.URL+"/?p=20"), urls.Object("news", s.URL+"/?p=99")
-	eventually(t, 5*time.Second, "the backdated item recorded", func() bool { _, err := h.store.Document(p99); return err == nil })
-	if _, err := h.store.Document(p20); err == nil {
+	apptest.Eventually(t, 5*time.Second, "the backdated item recorded", func() bool { _, err := h.Store().Document(p99); return err == nil })
+	if _, err := h.Store().Document(p20); err == nil {
 		t.Fatal("the future post is public before its date")
 	}
-	d := waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p20 })
+	d := apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p20 })
 	if now := time.Now(); now.Before(due) {
 		t.Fatalf("the post dated %s was delivered at %s", due, now)
 	}
 	if d.Object()["published"] != due.Format(time.RFC3339) {
 		t.Errorf("published %v, want %s", d.Object()["published"], due.Format(time.RFC3339))
 	}
-	queueDrained(t, h)
+	apptest.QueueDrained(t, h)
 	for _, d := range alice.Deliveries() {
 		if d.Type() == "Create" && d.Object()["id"] != p20 {
 			t.Errorf("unexpected Create of %v (backdated items are not pushed)", d.Object()["id"])

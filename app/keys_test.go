@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/keyseal"
 	"herald/outbound"
@@ -61,7 +62,7 @@ func storedKey(t *testing.T, dir string) []byte {
 // sealed, a key stored in clear earlier is sealed in place, the published
 // key never changes, and without the key Herald refuses to start.
 func TestKeysEncryptedAtRest(t *testing.T) {
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: "http://127.0.0.1:1/feed"})
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: "http://127.0.0.1:1/feed"})
 	kek := strings.Repeat("ab", 32)
 
 	plain, err := actorKeyPEM(t, cfg, "")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/app"
+	"herald/apptest"
 	"herald/fedtest"
 	"herald/outbound"
 	"herald/store"
@@ -22,7 +23,7 @@ import (
 func TestMove(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	h, _, alice, urls := followed(ctx, t, nil)
+	h, _, alice, urls := apptest.Followed(ctx, t, nil)
 	var aliases atomic.Value // []string: the new account's alsoKnownAs
 	aliases.Store([]string{urls.Actor("news")})
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,13 +35,13 @@ func TestMove(t *testing.T) {
 		})
 	}))
 	t.Cleanup(target.Close)
-	h.stop()
+	h.Stop()
 
-	st, err := store.Open(h.cfg.DataDir)
+	st, err := store.Open(h.Config().DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := app.New(app.Options{Config: h.cfg, Store: st, Logger: testLogger(t), Version: "test",
+	b, err := app.New(app.Options{Config: h.Config(), Store: st, Logger: apptest.Logger(t), Version: "test",
 		Client: outbound.NewClient(outbound.Options{AllowPrivate: true, Timeout: time.Second})})
 	if err != nil {
 		t.Fatal(err)
@@ -65,16 +66,16 @@ func TestMove(t *testing.T) {
 	}
 	st.Close()
 
-	startHerald(t, h.cfg, nil)
-	move := waitVerified(ctx, t, alice, "Move", func(fedtest.Delivery) bool { return true })
+	apptest.Start(t, h.Config(), nil)
+	move := apptest.WaitVerified(ctx, t, alice, "Move", func(fedtest.Delivery) bool { return true })
 	if move.Activity["object"] != urls.Actor("news") || move.Activity["target"] != newID || move.Activity["actor"] != urls.Actor("news") {
 		t.Errorf("Move = %v", move.Activity)
 	}
-	a := getJSON(t, urls.Actor("news"), "application/activity+json")
+	a := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")
 	if a["movedTo"] != newID || a["id"] != urls.Actor("news") {
 		t.Errorf("old actor: id %v, movedTo %v", a["id"], a["movedTo"])
 	}
-	if doc := getJSON(t, urls.Move("news"), "application/activity+json"); doc["type"] != "Move" {
+	if doc := apptest.GetJSON(t, urls.Move("news"), "application/activity+json"); doc["type"] != "Move" {
 		t.Errorf("GET %s: %v", urls.Move("news"), doc)
 	}
 }

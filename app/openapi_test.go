@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -125,13 +126,13 @@ func (s *openAPI) check(path string, v any, sc *apiSchema) []string {
 // route is documented.
 func TestOpenAPIMatchesHandlers(t *testing.T) {
 	spec := loadOpenAPI(t)
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: feed.URL + "/weather"})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: feed.URL + "/weather"})
 	cfg.AdminTokens = []config.AdminToken{
-		{Token: operatorToken, Role: config.RoleOperator},
-		{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"weather"}},
+		{Token: apptest.OperatorToken, Role: config.RoleOperator},
+		{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"weather"}},
 	}
-	startHerald(t, cfg, nil)
+	apptest.Start(t, cfg, nil)
 
 	for path, ops := range spec.Paths {
 		for method, op := range ops {
@@ -169,16 +170,16 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 // and checks statuses, content types and JSON bodies.
 func checkOperation(t *testing.T, spec *openAPI, method, base, path string, op apiOperation) {
 	url := base + strings.ReplaceAll(path, "{handle}", "news")
-	cases := []struct{ token, status string }{{"", "401"}, {operatorToken, "200"}}
+	cases := []struct{ token, status string }{{"", "401"}, {apptest.OperatorToken, "200"}}
 	if _, ok := op.Responses["403"]; ok {
-		cases = append(cases, struct{ token, status string }{publisherToken, "403"}) // news is not the publisher's
+		cases = append(cases, struct{ token, status string }{apptest.PublisherToken, "403"}) // news is not the publisher's
 	}
 	for _, c := range cases {
 		documented, ok := op.Responses[c.status]
 		if !ok {
 			t.Fatalf("status %s is not documented", c.status)
 		}
-		resp, body := adminDo(t, method, url, c.token)
+		resp, body := apptest.AdminDo(t, method, url, c.token)
 		if strconv.Itoa(resp.StatusCode) != c.status {
 			t.Fatalf("token %q: HTTP %d (%s), want %s", c.token[:min(len(c.token), 8)], resp.StatusCode, body, c.status)
 		}
@@ -203,7 +204,7 @@ func checkOperation(t *testing.T, spec *openAPI, method, base, path string, op a
 		}
 	}
 	if _, ok := op.Responses["404"]; ok {
-		resp, _ := adminDo(t, method, base+strings.ReplaceAll(path, "{handle}", "nobody"), operatorToken)
+		resp, _ := apptest.AdminDo(t, method, base+strings.ReplaceAll(path, "{handle}", "nobody"), apptest.OperatorToken)
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown actor: HTTP %d, want 404", resp.StatusCode)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -21,8 +22,8 @@ import (
 // redirects), then checking the actor's own host, finds the same account
 // and the same subject both ways.
 func TestOwnDomainHandle(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/.well-known/webfinger") || strings.HasPrefix(r.URL.Path, "/.well-known/host-meta") {
 			http.Redirect(w, r, cfg.BaseURL+r.URL.RequestURI(), http.StatusMovedPermanently)
@@ -33,7 +34,7 @@ func TestOwnDomainHandle(t *testing.T) {
 	t.Cleanup(site.Close)
 	siteHost := strings.TrimPrefix(site.URL, "http://")
 	cfg.AccountDomain = siteHost
-	startHerald(t, cfg, nil)
+	apptest.Start(t, cfg, nil)
 	urls := actor.URLs{Base: cfg.BaseURL}
 	subject := "acct:news@" + siteHost
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/admin"
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestOwnershipGate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	feedBody := readFixture(t, "1-published.feed.rss.xml")
+	feedBody := apptest.Fixture(t, "1-published.feed.rss.xml")
 	var home atomic.Pointer[string]
 	empty := "<html><head><title>Ministerie</title></head></html>"
 	home.Store(&empty)
@@ -37,11 +38,11 @@ func TestOwnershipGate(t *testing.T) {
 		}
 	}))
 	defer site.Close()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: site.URL + "/feed/"})
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: site.URL + "/feed/"})
 	cfg.Ownership = config.Ownership{Required: true, CheckInterval: config.Duration(time.Second)}
-	cfg.AdminTokens = []config.AdminToken{{Token: publisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
-	startHerald(t, cfg, nil)
-	alice := newPeer(t)
+	cfg.AdminTokens = []config.AdminToken{{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
+	apptest.Start(t, cfg, nil)
+	alice := apptest.NewPeer(t)
 	webfinger := func() int {
 		resp, err := http.Get(cfg.BaseURL + "/.well-known/webfinger?resource=" + url.QueryEscape("acct:news@"+cfg.Host()))
 		if err != nil {
@@ -51,28 +52,28 @@ func TestOwnershipGate(t *testing.T) {
 		return resp.StatusCode
 	}
 	discoverable := func() bool {
-		doc := getJSON(t, cfg.BaseURL+"/users/news", "application/activity+json")
+		doc := apptest.GetJSON(t, cfg.BaseURL+"/users/news", "application/activity+json")
 		return doc["discoverable"] == true
 	}
 
 	if webfinger() != http.StatusNotFound || discoverable() {
 		t.Fatal("an unverified account is published")
 	}
-	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusForbidden)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusForbidden)
 	var status admin.ActorStatus
-	_, body := adminGet(t, cfg.BaseURL+"/admin/api/actors/news", publisherToken)
+	_, body := apptest.AdminGet(t, cfg.BaseURL+"/admin/api/actors/news", apptest.PublisherToken)
 	if err := json.Unmarshal(body, &status); err != nil || status.Ownership == nil || status.Ownership.Verified || len(status.Ownership.Instructions) != 3 {
 		t.Fatalf("admin status %s (%v)", body, err)
 	}
 
 	page := `<html><head><meta name="herald-verify" content="` + status.Ownership.Token + `"></head></html>`
 	home.Store(&page)
-	eventually(t, 5*time.Second, "the account to be published", func() bool { return webfinger() == http.StatusOK })
+	apptest.Eventually(t, 5*time.Second, "the account to be published", func() bool { return webfinger() == http.StatusOK })
 	if !discoverable() {
 		t.Fatal("verified account is not discoverable")
 	}
-	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "2"), http.StatusAccepted)
-	_, body = adminGet(t, cfg.BaseURL+"/admin/api/actors/news", publisherToken)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "2"), http.StatusAccepted)
+	_, body = apptest.AdminGet(t, cfg.BaseURL+"/admin/api/actors/news", apptest.PublisherToken)
 	if err := json.Unmarshal(body, &status); err != nil || !status.Ownership.Verified || status.Ownership.Method != "meta" {
 		t.Fatalf("admin status after verification: %s", body)
 	}

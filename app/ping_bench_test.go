@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -35,32 +36,32 @@ func BenchmarkIntake(b *testing.B) {
 func intakeMedian(b *testing.B, mode string, rounds int) time.Duration {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	feed := newFeedServer(b, readFixture(b, "1-published.feed.rss.xml"))
+	feed := apptest.NewFeedServer(b, apptest.Fixture(b, "1-published.feed.rss.xml"))
 	interval := time.Hour
 	if mode == "poll-1s" {
 		interval = time.Second
 	}
-	cfg := heraldConfig(b, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(interval)})
-	h := startHerald(b, cfg, func(o *app.Options) { o.PingInterval = time.Millisecond })
-	defer h.stop()
+	cfg := apptest.Config(b, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(interval)})
+	h := apptest.Start(b, cfg, func(o *app.Options) { o.PingInterval = time.Millisecond })
+	defer h.Stop()
 	alice, err := fedtest.New()
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer alice.Close()
-	eventually(b, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	apptest.Eventually(b, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	resp, err := alice.Post(ctx, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"))
 	if err != nil || resp.StatusCode != http.StatusAccepted {
 		b.Fatalf("follow: %v %v", err, resp)
 	}
 	resp.Body.Close()
-	body := readFixture(b, "1-published.feed.rss.xml")
+	body := apptest.Fixture(b, "1-published.feed.rss.xml")
 	var took []time.Duration
 	b.ResetTimer()
 	for i := range rounds {
 		title := "Intake " + strconv.Itoa(i)
-		body = withItem(body, strconv.Itoa(1000+i), title, "Bench.")
-		feed.set(body)
+		body = apptest.WithItem(body, strconv.Itoa(1000+i), title, "Bench.")
+		feed.Set(body)
 		start := time.Now()
 		if mode == "ping" {
 			r, err := http.PostForm(cfg.BaseURL+"/ping", url.Values{"url": {feed.URL + "/feed/"}})

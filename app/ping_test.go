@@ -13,28 +13,23 @@ import (
 	"time"
 
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
 
 // pingHerald starts Herald on the WordPress feed with a poll interval of an
 // hour, so that only pings cause fetches after the first poll.
-func pingHerald(t *testing.T, pingInterval time.Duration) (*herald, *feedServer, *config.Config) {
+func pingHerald(t *testing.T, pingInterval time.Duration) (*apptest.Herald, *apptest.FeedServer, *config.Config) {
 	t.Helper()
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
-	h := startHerald(t, cfg, func(o *app.Options) { o.PingInterval = pingInterval })
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.store.FeedState("news")
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
+	h := apptest.Start(t, cfg, func(o *app.Options) { o.PingInterval = pingInterval })
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.Initialised
 	})
 	return h, feed, cfg
-}
-
-func (f *feedServer) fetchCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.fetches
 }
 
 // wordPressPing posts body to /ping as WordPress's WP_HTTP_IXR_Client does.
@@ -62,11 +57,11 @@ func TestWordPressPingDelivers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	h, feed, cfg := pingHerald(t, time.Second)
-	alice := newPeer(t)
-	postStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	waitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	alice := apptest.NewPeer(t)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
 
-	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "501", "Gepingd", "Via de pingdienst."))
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "501", "Gepingd", "Via de pingdienst."))
 	body, err := os.ReadFile("../xmlrpc/testdata/wordpress-extendedPing.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -75,16 +70,16 @@ func TestWordPressPingDelivers(t *testing.T) {
 	if !strings.Contains(answer, "<name>flerror</name><value><boolean>0</boolean>") {
 		t.Fatalf("answer is not a success struct:\n%s", answer)
 	}
-	waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool {
+	apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool {
 		c, _ := d.Object()["content"].(string)
 		return strings.Contains(c, "Gepingd")
 	})
-	if p, found, _ := h.store.LastPing("news"); !found || p.Via != "xmlrpc weblogUpdates.extendedPing" || p.Source != "http://127.0.0.1:8081/" {
+	if p, found, _ := h.Store().LastPing("news"); !found || p.Via != "xmlrpc weblogUpdates.extendedPing" || p.Source != "http://127.0.0.1:8081/" {
 		t.Fatalf("last ping = %+v (found %v)", p, found)
 	}
 
 	// A ping for a site Herald does not serve is a fault and fetches nothing.
-	before := feed.fetchCount()
+	before := feed.Fetches()
 	unknown := bytes.ReplaceAll(body, []byte("127.0.0.1:8081"), []byte("elsewhere.example"))
 	if answer := wordPressPing(t, cfg.BaseURL, unknown); !strings.Contains(answer, "<fault>") || !strings.Contains(answer, "<int>404</int>") {
 		t.Fatalf("unknown site answered:\n%s", answer)
@@ -93,7 +88,7 @@ func TestWordPressPingDelivers(t *testing.T) {
 		t.Fatalf("unknown method answered:\n%s", answer)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if n := feed.fetchCount(); n != before {
+	if n := feed.Fetches(); n != before {
 		t.Fatalf("bad pings caused %d fetches", n-before)
 	}
 }
@@ -104,7 +99,7 @@ func TestWordPressPingDelivers(t *testing.T) {
 func TestPingFloodCostsTwoFetches(t *testing.T) {
 	const interval = 2 * time.Second
 	_, feed, cfg := pingHerald(t, interval)
-	before := feed.fetchCount()
+	before := feed.Fetches()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range 4 {
@@ -123,7 +118,7 @@ func TestPingFloodCostsTwoFetches(t *testing.T) {
 	wg.Wait()
 	burst := time.Since(start)
 	time.Sleep(interval + 500*time.Millisecond) // the deferred poll has run
-	n := feed.fetchCount() - before
+	n := feed.Fetches() - before
 	allowed := 2 + int((burst+interval-1)/interval) // one at once, one per interval the burst spans, one after
 	if burst < interval {
 		allowed = 2
@@ -146,7 +141,7 @@ func TestPlainPingAndWebSubPublish(t *testing.T) {
 		resp.Body.Close()
 		return resp
 	}
-	before := feed.fetchCount()
+	before := feed.Fetches()
 	tests := []struct {
 		name, path string
 		form       url.Values
@@ -172,27 +167,27 @@ func TestPlainPingAndWebSubPublish(t *testing.T) {
 			}
 		})
 	}
-	eventually(t, 2*time.Second, "the pinged fetch", func() bool { return feed.fetchCount() > before })
+	apptest.Eventually(t, 2*time.Second, "the pinged fetch", func() bool { return feed.Fetches() > before })
 }
 
 // TestFeedNamingHeraldAsHub: a feed whose rel="hub" is Herald's own
 // /websub is not subscribed to (Herald is told directly), and its
 // publisher's publish notification is fetched at once.
 func TestFeedNamingHeraldAsHub(t *testing.T) {
-	feed := newFeedServer(t, nil)
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
-	body := bytes.Replace(readFixture(t, "1-published.feed.rss.xml"), []byte("<channel>"),
+	feed := apptest.NewFeedServer(t, nil)
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
+	body := bytes.Replace(apptest.Fixture(t, "1-published.feed.rss.xml"), []byte("<channel>"),
 		[]byte(`<channel><atom:link rel="hub" href="`+cfg.BaseURL+`/websub"/>`), 1)
-	feed.set(body)
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	if st, _ := h.store.FeedState("news"); st.Hub != cfg.BaseURL+"/websub" {
+	feed.Set(body)
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	if st, _ := h.Store().FeedState("news"); st.Hub != cfg.BaseURL+"/websub" {
 		t.Fatalf("hub = %q", st.Hub)
 	}
-	if sub, _ := h.store.Subscription("news"); sub.Hub != "" {
+	if sub, _ := h.Store().Subscription("news"); sub.Hub != "" {
 		t.Fatalf("Herald subscribed to itself: %+v", sub)
 	}
-	before := feed.fetchCount()
+	before := feed.Fetches()
 	resp, err := http.PostForm(cfg.BaseURL+"/websub", url.Values{"hub.mode": {"publish"}, "hub.url": {feed.URL + "/feed/"}})
 	if err != nil {
 		t.Fatal(err)
@@ -201,5 +196,5 @@ func TestFeedNamingHeraldAsHub(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("publish: HTTP %d", resp.StatusCode)
 	}
-	eventually(t, 3*time.Second, "the notified fetch", func() bool { return feed.fetchCount() > before })
+	apptest.Eventually(t, 3*time.Second, "the notified fetch", func() bool { return feed.Fetches() > before })
 }

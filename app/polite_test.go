@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -15,7 +16,7 @@ import (
 // URL from then on; a 410 disables the feed with a clear status and stops
 // polling; both show in FeedHealth.
 func TestFeedMovesAndGoes(t *testing.T) {
-	body := readFixture(t, "1-published.feed.rss.xml")
+	body := apptest.Fixture(t, "1-published.feed.rss.xml")
 	var mu sync.Mutex
 	hits := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,15 +35,15 @@ func TestFeedMovesAndGoes(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	cfg := heraldConfig(t,
+	cfg := apptest.Config(t,
 		config.Feed{Handle: "moved", URL: srv.URL + "/old"},
 		config.Feed{Handle: "temp", URL: srv.URL + "/temp"},
 		config.Feed{Handle: "gone", URL: srv.URL + "/gone"})
-	h := startHerald(t, cfg, nil)
+	h := apptest.Start(t, cfg, nil)
 	count := func(path string) int { mu.Lock(); defer mu.Unlock(); return hits[path] }
-	eventually(t, 10*time.Second, "three polls of the moved feed", func() bool { return count("/new") >= 3+count("/temp") })
+	apptest.Eventually(t, 10*time.Second, "three polls of the moved feed", func() bool { return count("/new") >= 3+count("/temp") })
 
-	moved, err := h.app.FeedHealth("moved")
+	moved, err := h.App().FeedHealth("moved")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestFeedMovesAndGoes(t *testing.T) {
 		t.Errorf("moved health: %+v", moved)
 	}
 
-	gone, err := h.app.FeedHealth("gone")
+	gone, err := h.App().FeedHealth("gone")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestFeedMovesAndGoes(t *testing.T) {
 	if n := count("/gone"); n != 1 {
 		t.Errorf("/gone fetched %d times, want once", n)
 	}
-	if _, err := h.app.FeedHealth("nobody"); err == nil {
+	if _, err := h.App().FeedHealth("nobody"); err == nil {
 		t.Error("FeedHealth of an unknown handle did not fail")
 	}
 }
@@ -92,10 +93,10 @@ func TestSiteURLDiscovered(t *testing.T) {
 <link rel="https://api.w.org/" href="` + s.URL + `/wp-json/" /></head><body></body></html>`))
 	}))
 	defer home.Close()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: home.URL + "/"})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	health, err := h.app.FeedHealth("news")
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: home.URL + "/"})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	health, err := h.App().FeedHealth("news")
 	if err != nil {
 		t.Fatal(err)
 	}

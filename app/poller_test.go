@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/outbound"
 )
@@ -38,8 +39,8 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 	}))
 	defer bad.Close()
 	defer close(release)
-	good := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t,
+	good := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t,
 		config.Feed{Handle: "malformed", URL: bad.URL + "/malformed"},
 		config.Feed{Handle: "html", URL: bad.URL + "/html"},
 		config.Feed{Handle: "missing", URL: bad.URL + "/missing"},
@@ -48,7 +49,7 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 		config.Feed{Handle: "good", URL: good.URL},
 	)
 	cfg.FetchTimeout = config.Duration(500 * time.Millisecond)
-	h := startHerald(t, cfg, nil)
+	h := apptest.Start(t, cfg, nil)
 
 	want := map[string]string{
 		"malformed": "malformed",
@@ -57,17 +58,17 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 		"error":     "500",
 		"hang":      "timeout",
 	}
-	eventually(t, 10*time.Second, "every feed polled", func() bool {
+	apptest.Eventually(t, 10*time.Second, "every feed polled", func() bool {
 		for handle := range want {
-			if st, _ := h.store.FeedState(handle); st.LastError == "" {
+			if st, _ := h.Store().FeedState(handle); st.LastError == "" {
 				return false
 			}
 		}
-		st, _ := h.store.FeedState("good")
+		st, _ := h.Store().FeedState("good")
 		return st.Initialised
 	})
 	for handle, reason := range want {
-		st, _ := h.store.FeedState(handle)
+		st, _ := h.Store().FeedState(handle)
 		if !strings.Contains(strings.ToLower(st.LastError), reason) {
 			t.Errorf("%s: last error %q does not say %q", handle, st.LastError, reason)
 		}
@@ -88,23 +89,21 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 // TestPrivateAddressesRefusedByDefault: without allow_private_addresses, a
 // feed on loopback is not fetched, and the state says why.
 func TestPrivateAddressesRefusedByDefault(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
 	cfg.AllowPrivateAddresses = false
-	h := startHerald(t, cfg, func(o *app.Options) {
+	h := apptest.Start(t, cfg, func(o *app.Options) {
 		o.Client = outbound.NewClient(outbound.Options{AllowPrivate: false, Timeout: time.Second})
 	})
-	eventually(t, 5*time.Second, "the refused poll", func() bool {
-		st, _ := h.store.FeedState("news")
+	apptest.Eventually(t, 5*time.Second, "the refused poll", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.LastError != ""
 	})
-	st, _ := h.store.FeedState("news")
+	st, _ := h.Store().FeedState("news")
 	if !strings.Contains(st.LastError, "not public") {
 		t.Fatalf("last error %q does not name the refused address", st.LastError)
 	}
-	feed.mu.Lock()
-	defer feed.mu.Unlock()
-	if feed.fetches != 0 {
-		t.Fatalf("the loopback feed was fetched %d times", feed.fetches)
+	if n := feed.Fetches(); n != 0 {
+		t.Fatalf("the loopback feed was fetched %d times", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -16,7 +17,7 @@ import (
 // TestConfiguredProfileAndPosts runs Herald with every profile and post
 // setting and checks the actor, its collections and the posts it made.
 func TestConfiguredProfileAndPosts(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	no := false
 	f := config.Feed{Handle: "news", URL: feed.URL,
 		Profile: config.Profile{
@@ -28,14 +29,14 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 		},
 		Posts: config.Posts{ObjectType: "Article", ContentWarnings: map[string]string{"Multimedia": "Video"}, Language: "nl"},
 	}
-	cfg := heraldConfig(t, f)
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.store.FeedState("news")
+	cfg := apptest.Config(t, f)
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.Initialised
 	})
 	urls := actor.URLs{Base: cfg.BaseURL}
-	a := getJSON(t, urls.Actor("news"), "application/activity+json")
+	a := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")
 	for key, want := range map[string]any{
 		"type": "Organization", "name": "Ministerie van Voorbeeldzaken", "indexable": false, "discoverable": true,
 		"published": "2026-11-26T01:33:27Z", "featuredTags": urls.FeaturedTags("news"),
@@ -58,7 +59,7 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 		t.Errorf("profile fields = %v, want the website with rel=me first", fields)
 	}
 
-	featured := getJSON(t, urls.Featured("news"), "application/activity+json")
+	featured := apptest.GetJSON(t, urls.Featured("news"), "application/activity+json")
 	var pinned []string
 	for _, it := range featured["orderedItems"].([]any) {
 		pinned = append(pinned, it.(map[string]any)["id"].(string))
@@ -67,16 +68,16 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 	if !slices.Equal(pinned, want) {
 		t.Errorf("featured = %v, want %v", pinned, want)
 	}
-	tags := getJSON(t, urls.FeaturedTags("news"), "application/activity+json")
+	tags := apptest.GetJSON(t, urls.FeaturedTags("news"), "application/activity+json")
 	if items, _ := tags["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != "#WaterKlimaat" {
 		t.Errorf("featured tags = %v", tags["items"])
 	}
-	followers := getJSON(t, urls.Followers("news"), "application/activity+json")
+	followers := apptest.GetJSON(t, urls.Followers("news"), "application/activity+json")
 	if _, listed := followers["orderedItems"]; !listed {
 		t.Errorf("followers not listed with show_followers: %v", followers)
 	}
 
-	video := getJSON(t, urls.Object("news", "http://127.0.0.1:8081/?p=6"), "application/activity+json")
+	video := apptest.GetJSON(t, urls.Object("news", "http://127.0.0.1:8081/?p=6"), "application/activity+json")
 	if video["type"] != "Article" || video["summary"] != nil && video["sensitive"] != true || video["name"] != "Video en foto: de Oosterscheldekering" {
 		t.Errorf("post = %v", video)
 	}
@@ -94,32 +95,32 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 func TestProfileUpdate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	h, _, alice, urls := followed(ctx, t, nil)
+	h, _, alice, urls := apptest.Followed(ctx, t, nil)
 	isProfile := func(d fedtest.Delivery) bool {
 		o := d.Object()
 		return o["type"] == "Service" && o["id"] == urls.Actor("news")
 	}
-	h.stop()
-	h = startHerald(t, h.cfg, nil) // records the profile (the first start had not polled yet)
-	h.stop()
-	h.cfg.Feeds[0].Name = "Nieuwe naam"
-	h = startHerald(t, h.cfg, nil)
-	up := waitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return isProfile(d) && d.Object()["name"] == "Nieuwe naam" })
+	h.Stop()
+	h = apptest.Start(t, h.Config(), nil) // records the profile (the first start had not polled yet)
+	h.Stop()
+	h.Config().Feeds[0].Name = "Nieuwe naam"
+	h = apptest.Start(t, h.Config(), nil)
+	up := apptest.WaitVerified(ctx, t, alice, "Update", func(d fedtest.Delivery) bool { return isProfile(d) && d.Object()["name"] == "Nieuwe naam" })
 	if up.Activity["actor"] != urls.Actor("news") {
 		t.Errorf("Update from %v", up.Activity["actor"])
 	}
-	getJSON(t, up.Activity["id"].(string), "application/activity+json")
-	h.stop()
+	apptest.GetJSON(t, up.Activity["id"].(string), "application/activity+json")
+	h.Stop()
 
-	h = startHerald(t, h.cfg, nil)
-	eventually(t, 5*time.Second, "Herald serving", func() bool {
+	h = apptest.Start(t, h.Config(), nil)
+	apptest.Eventually(t, 5*time.Second, "Herald serving", func() bool {
 		resp, err := http.Get(urls.Actor("news"))
 		if err == nil {
 			resp.Body.Close()
 		}
 		return err == nil
 	})
-	queueDrained(t, h)
+	apptest.QueueDrained(t, h)
 	n := 0
 	for _, d := range alice.Deliveries() {
 		if d.Type() == "Update" && isProfile(d) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/signature"
 	"herald/store"
@@ -83,19 +84,19 @@ func fetchPublicKey(ctx context.Context, keyID string) (crypto.PublicKey, string
 // 401 and Accept-Signature gets the delivery again at once, signed the RFC
 // 9421 way; Herald remembers and signs that way for the host from then on.
 func TestDeliveryFallsBackToRFC9421(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	peer := newModernInbox(t)
 	f := store.Follower{ID: peer.URL + "/users/bob", Inbox: peer.URL + "/users/bob/inbox", FollowID: peer.URL + "/f/1", Since: time.Now()}
-	if _, err := h.store.ImportFollowers("news", []store.Follower{f}); err != nil {
+	if _, err := h.Store().ImportFollowers("news", []store.Follower{f}); err != nil {
 		t.Fatal(err)
 	}
-	feed.set(withItem(readFixture(t, "1-published.feed.rss.xml"), "901", "Eerste", "Een."))
-	eventually(t, 10*time.Second, "the first delivery", func() bool { peer.mu.Lock(); defer peer.mu.Unlock(); return peer.verified == 1 })
-	feed.set(withItem(withItem(readFixture(t, "1-published.feed.rss.xml"), "901", "Eerste", "Een."), "902", "Tweede", "Twee."))
-	eventually(t, 10*time.Second, "the second delivery", func() bool { peer.mu.Lock(); defer peer.mu.Unlock(); return peer.verified == 2 })
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "901", "Eerste", "Een."))
+	apptest.Eventually(t, 10*time.Second, "the first delivery", func() bool { peer.mu.Lock(); defer peer.mu.Unlock(); return peer.verified == 1 })
+	feed.Set(apptest.WithItem(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "901", "Eerste", "Een."), "902", "Tweede", "Twee."))
+	apptest.Eventually(t, 10*time.Second, "the second delivery", func() bool { peer.mu.Lock(); defer peer.mu.Unlock(); return peer.verified == 2 })
 	peer.mu.Lock()
 	defer peer.mu.Unlock()
 	if got := strings.Join(peer.schemes, " "); got != "cavage rfc9421 rfc9421" {

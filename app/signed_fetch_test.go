@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -17,10 +18,10 @@ func startForFetches(t *testing.T, mode string) (context.Context, actor.URLs) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
 	cfg.SignedFetch = mode
-	startHerald(t, cfg, nil)
+	apptest.Start(t, cfg, nil)
 	return ctx, actor.URLs{Base: cfg.BaseURL}
 }
 
@@ -28,8 +29,8 @@ func startForFetches(t *testing.T, mode string) (context.Context, actor.URLs) {
 // verified Accept; it returns Herald's fetches of the peer's actor.
 func followAndAccept(ctx context.Context, t *testing.T, peer *fedtest.Server, urls actor.URLs) []fedtest.Delivery {
 	t.Helper()
-	postStatus(ctx, t, peer, urls.Inbox("news"), peer.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	waitVerified(ctx, t, peer, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.PostStatus(ctx, t, peer, urls.Inbox("news"), peer.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, peer, "Accept", func(fedtest.Delivery) bool { return true })
 	return peer.Fetches()
 }
 
@@ -41,12 +42,12 @@ func followAndAccept(ctx context.Context, t *testing.T, peer *fedtest.Server, ur
 func TestSignedFetchWhenRequired(t *testing.T) {
 	ctx, urls := startForFetches(t, "")
 
-	open := newPeer(t)
+	open := apptest.NewPeer(t)
 	if f := followAndAccept(ctx, t, open, urls); len(f) != 1 || f[0].Header.Get("Signature") != "" {
 		t.Fatalf("fetches of an open server: %+v, want one unsigned", f)
 	}
 
-	closed := newPeer(t)
+	closed := apptest.NewPeer(t)
 	closed.RequireSignedFetch = true
 	f := followAndAccept(ctx, t, closed, urls)
 	if len(f) != 2 || f[0].Header.Get("Signature") != "" || !f[1].Verified || f[1].KeyID != urls.InstanceKeyID() {
@@ -78,7 +79,7 @@ func TestSignedFetchWhenRequired(t *testing.T) {
 // for from then on.
 func TestSignedFetchBehind404(t *testing.T) {
 	ctx, urls := startForFetches(t, "")
-	hidden := newPeer(t)
+	hidden := apptest.NewPeer(t)
 	hidden.RequireSignedFetch, hidden.UnsignedFetchStatus = true, http.StatusNotFound
 	if f := followAndAccept(ctx, t, hidden, urls); len(f) != 2 || f[0].Verified || !f[1].Verified {
 		t.Fatalf("fetches: %+v, want one unsigned (404), then one signed", f)
@@ -89,7 +90,7 @@ func TestSignedFetchBehind404(t *testing.T) {
 // signed_fetch is always.
 func TestSignedFetchAlways(t *testing.T) {
 	ctx, urls := startForFetches(t, config.SignedFetchAlways)
-	alice := newPeer(t)
+	alice := apptest.NewPeer(t)
 	if f := followAndAccept(ctx, t, alice, urls); len(f) != 1 || !f[0].Verified || f[0].KeyID != urls.InstanceKeyID() {
 		t.Fatalf("fetches: %+v, want one signed by the instance actor", f)
 	}

@@ -7,16 +7,17 @@ import (
 	"testing"
 	"time"
 
+	"herald/apptest"
 	"herald/config"
 )
 
 // TestTagPage: the default hashtag links of posts lead to a public page
 // that lists the posts carrying the tag, in any letter case.
 func TestTagPage(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	get := func(path string) (int, string) {
 		resp, err := http.Get(cfg.BaseURL + path)
 		if err != nil {
@@ -26,7 +27,7 @@ func TestTagPage(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
-	post := getJSON(t, cfg.BaseURL+"/users/news/outbox?page=true", "application/activity+json")
+	post := apptest.GetJSON(t, cfg.BaseURL+"/users/news/outbox?page=true", "application/activity+json")
 	var href string
 	for _, it := range post["orderedItems"].([]any) {
 		tags, _ := it.(map[string]any)["object"].(map[string]any)["tag"].([]any)

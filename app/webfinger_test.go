@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 )
 
 func TestWebFinger(t *testing.T) {
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feed.URL})
-	startHerald(t, cfg, nil)
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	apptest.Start(t, cfg, nil)
 	urls := actor.URLs{Base: cfg.BaseURL}
 	host := cfg.Host()
 	tests := []struct {

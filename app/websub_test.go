@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
 )
@@ -159,23 +160,23 @@ func TestWebSubPush(t *testing.T) {
 	s := newSite(t)
 	s.hub = hub.URL + "/"
 	s.set(s.fixture(t, "1-published.feed.rss.xml"), `"v1"`)
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: s.URL + "/feed/"})
 	cfg.PushPollInterval = config.Duration(time.Hour)
-	h := startHerald(t, cfg, nil)
+	h := apptest.Start(t, cfg, nil)
 	topic := s.URL + "/feed/"
-	eventually(t, 10*time.Second, "the subscription verified", func() bool { return hub.subscribers(topic) == 1 })
-	health, _ := h.app.FeedHealth("news")
+	apptest.Eventually(t, 10*time.Second, "the subscription verified", func() bool { return hub.subscribers(topic) == 1 })
+	health, _ := h.App().FeedHealth("news")
 	if health.Hub != hub.URL+"/" || health.HubState != "active" {
 		t.Fatalf("health %+v", health)
 	}
 	// Once the subscription is active, polls slow down to the safety poll.
 	fetches, _ := s.counts()
-	eventually(t, 5*time.Second, "the poll that sees the subscription", func() bool { n, _ := s.counts(); return n > fetches })
+	apptest.Eventually(t, 5*time.Second, "the poll that sees the subscription", func() bool { n, _ := s.counts(); return n > fetches })
 	alice := follower(ctx, t, h)
 	fetches, _ = s.counts()
 
 	urls := actor.URLs{Base: cfg.BaseURL}
-	feed := withItem(s.fixture(t, "1-published.feed.rss.xml"), "101", "Via de hub", "Direct bezorgd.")
+	feed := apptest.WithItem(s.fixture(t, "1-published.feed.rss.xml"), "101", "Via de hub", "Direct bezorgd.")
 	feed = bytes.ReplaceAll(feed, []byte("http://127.0.0.1:8081/101/"), []byte(s.URL+"/101/"))
 	feed = bytes.ReplaceAll(feed, []byte("http://127.0.0.1:8081/?p=101"), []byte(s.URL+"/?p=101"))
 	s.set(feed, `"v2"`)
@@ -186,14 +187,14 @@ func TestWebSubPush(t *testing.T) {
 	}
 	resp.Body.Close()
 	p101 := urls.Object("news", s.URL+"/?p=101")
-	waitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p101 })
+	apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool { return d.Object()["id"] == p101 })
 	t.Logf("publisher ping → delivery: %s", time.Since(pinged))
 	if n, _ := s.counts(); n != fetches+1 { // the hub's fetch only
 		t.Errorf("feed fetched %d times during the push (want only the hub's one)", n-fetches)
 	}
 
 	// Forged pushes change nothing.
-	forged := withItem(feed, "102", "Vervalst", "Niet van de hub.")
+	forged := apptest.WithItem(feed, "102", "Vervalst", "Niet van de hub.")
 	p102 := urls.Object("news", "http://127.0.0.1:8081/?p=102")
 	callback := cfg.BaseURL + "/websub/news"
 	for name, sig := range map[string]string{"unsigned": "", "wrong secret": sign(forged, "guess"), "garbage": "sha256=zz"} {
@@ -201,14 +202,14 @@ func TestWebSubPush(t *testing.T) {
 			t.Errorf("%s push: HTTP %d, want 403", name, code)
 		}
 	}
-	if _, err := h.store.Document(p102); err == nil {
+	if _, err := h.Store().Document(p102); err == nil {
 		t.Error("a forged push was published")
 	}
 
 	// The lease is renewed before it runs out.
-	eventually(t, 10*time.Second, "the lease renewed", func() bool { return hub.requests() >= 2 })
-	eventually(t, 5*time.Second, "the renewal verified", func() bool {
-		health, _ := h.app.FeedHealth("news")
+	apptest.Eventually(t, 10*time.Second, "the lease renewed", func() bool { return hub.requests() >= 2 })
+	apptest.Eventually(t, 5*time.Second, "the renewal verified", func() bool {
+		health, _ := h.App().FeedHealth("news")
 		return health.HubState == "active" && time.Until(health.LeaseUntil) > 2*time.Second
 	})
 }

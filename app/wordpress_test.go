@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -23,7 +24,7 @@ func TestWordPressEnrichment(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		fix := func(name string) []byte {
-			return []byte(strings.ReplaceAll(string(readFixture(t, name)), "http:\\/\\/127.0.0.1:8081", strings.ReplaceAll(srv.URL, "/", "\\/")))
+			return []byte(strings.ReplaceAll(string(apptest.Fixture(t, name)), "http:\\/\\/127.0.0.1:8081", strings.ReplaceAll(srv.URL, "/", "\\/")))
 		}
 		w.Header().Set("Link", `<`+srv.URL+`/wp-json/>; rel="https://api.w.org/"`)
 		switch r.URL.Path {
@@ -33,7 +34,7 @@ func TestWordPressEnrichment(t *testing.T) {
 				return
 			}
 			w.Header().Set("ETag", etag)
-			_, _ = w.Write([]byte(strings.ReplaceAll(string(readFixture(t, "5-schedule-due.feed.rss.xml")), "http://127.0.0.1:8081", srv.URL)))
+			_, _ = w.Write([]byte(strings.ReplaceAll(string(apptest.Fixture(t, "5-schedule-due.feed.rss.xml")), "http://127.0.0.1:8081", srv.URL)))
 		case "/wp-json/wp/v2/posts":
 			restCalls++
 			if blocked {
@@ -46,31 +47,31 @@ func TestWordPressEnrichment(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: srv.URL + "/feed/"})
-	h := startHerald(t, cfg, nil)
-	eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.store.FeedState("news"); return st.Initialised })
-	seen, _ := h.store.SeenItems("news")
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: srv.URL + "/feed/"})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	seen, _ := h.Store().SeenItems("news")
 	if it := seen[srv.URL+"/?p=6"]; !strings.HasPrefix(it.Hash, "wp:") {
 		t.Fatalf("?p=6 not enriched: %+v", it)
 	}
-	health, _ := h.app.FeedHealth("news")
+	health, _ := h.App().FeedHealth("news")
 	if health.API != srv.URL+"/wp-json/" || health.APIStatus != "ok" {
 		t.Fatalf("health %+v", health)
 	}
 	set := func(e string, b bool) { mu.Lock(); etag, blocked = e, b; mu.Unlock() }
 	calls := func() int { mu.Lock(); defer mu.Unlock(); return restCalls }
 	set(`"v2"`, false) // a re-save: same content, new ETag
-	eventually(t, 5*time.Second, "a second enrichment", func() bool { return calls() >= 2 })
+	apptest.Eventually(t, 5*time.Second, "a second enrichment", func() bool { return calls() >= 2 })
 	set(`"v3"`, true) // the API blocked from now on
-	eventually(t, 5*time.Second, "the blocked API noticed", func() bool {
-		h, _ := h.app.FeedHealth("news")
+	apptest.Eventually(t, 5*time.Second, "the blocked API noticed", func() bool {
+		h, _ := h.App().FeedHealth("news")
 		return strings.Contains(h.APIStatus, "403")
 	})
-	eventually(t, 5*time.Second, "a poll after the block", func() bool {
-		st, _ := h.store.FeedState("news")
+	apptest.Eventually(t, 5*time.Second, "a poll after the block", func() bool {
+		st, _ := h.Store().FeedState("news")
 		return st.ETag == `"v3"`
 	})
-	entries, total, err := h.store.Outbox("news", time.Time{}, 100)
+	entries, total, err := h.Store().Outbox("news", time.Time{}, 100)
 	if err != nil || total != 5 {
 		t.Fatalf("outbox has %d activities (%v), want the 5 of the first poll and no Update", total, err)
 	}
