@@ -1,4 +1,4 @@
-package app_test
+package inbox_test
 
 import (
 	"context"
@@ -248,7 +248,7 @@ const benchConcurrency = 32
 // rate, p50 and p99 latency, and the raw RSA verify rate measured in the
 // same run, with their ratio. Run with
 //
-//	go test ./app -run '^$' -bench InboxVerifiedPOST -benchtime 6000x
+//	go test ./inbox -run '^$' -bench InboxVerifiedPOST -benchtime 6000x
 func BenchmarkInboxVerifiedPOST(b *testing.B) {
 	e := newLoadEnv(b, 1000, 8)
 	e.start(b)

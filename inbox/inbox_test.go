@@ -1,4 +1,4 @@
-package app_test
+package inbox_test
 
 import (
 	"bytes"
