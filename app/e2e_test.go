@@ -66,7 +66,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("Accept embeds %v", accept.Object())
 	}
 	// Herald tries unsigned first; alice refuses, and the signed retry
-	// follows at once (signed_fetch_test.go).
+	// follows at once (remote/signed_fetch_test.go).
 	if f := alice.Fetches(); len(f) != 2 || f[0].Verified || !f[1].Verified || f[1].KeyID != urls.InstanceKeyID() {
 		t.Fatalf("Herald's fetch of the follower was not signed by the instance actor after the refusal: %+v", f)
 	}

@@ -1,4 +1,4 @@
-package app_test
+package remote_test
 
 import (
 	"context"
