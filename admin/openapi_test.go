@@ -1,4 +1,4 @@
-package app_test
+package admin_test
 
 import (
 	"encoding/json"
@@ -145,7 +145,7 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		}
 	}
 
-	routes, err := os.ReadFile("../admin/routes.go")
+	routes, err := os.ReadFile("routes.go")
 	if err != nil {
 		t.Fatal(err)
 	}
