@@ -1,4 +1,4 @@
-package app_test
+package intake_test
 
 import (
 	"context"

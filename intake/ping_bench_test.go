@@ -1,4 +1,4 @@
-package app_test
+package intake_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 // (POST /ping) and, as the baseline in the same run, for the fastest
 // polling Herald allows (poll_interval 1s, no ping).
 //
-//	go test ./app -run '^$' -bench Intake -benchtime 1x
+//	go test ./intake -run '^$' -bench Intake -benchtime 1x
 func BenchmarkIntake(b *testing.B) {
 	for _, mode := range []string{"ping", "poll-1s"} {
 		b.Run(mode, func(b *testing.B) {
