@@ -16,6 +16,17 @@ import (
 	inboxpkg "herald/inbox"
 )
 
+// badInput is one bad inbox POST and the status it must get.
+type badInput struct {
+	name   string
+	from   *fedtest.Server
+	inbox  string // "": news's inbox
+	body   []byte
+	at     time.Time // the signature's time; zero: the test's now
+	tamper func(*http.Request)
+	want   int
+}
+
 // TestInboxRejectsBadInput sends every kind of bad inbox POST and checks the
 // status and that nothing changed: no follower, no queued delivery.
 func TestInboxRejectsBadInput(t *testing.T) {
@@ -27,18 +38,42 @@ func TestInboxRejectsBadInput(t *testing.T) {
 	urls := actor.URLs{Base: cfg.BaseURL}
 	alice, mallory := apptest.NewPeer(t), apptest.NewPeer(t)
 	inbox := urls.Inbox("news")
-	follow := apptest.MustJSON(t, alice.Follow(urls.Actor("news"), "bad"))
 	now := time.Now()
+	for _, tc := range badInputs(t, cfg, alice, mallory, now) {
+		t.Run(tc.name, func(t *testing.T) {
+			target := inbox
+			if tc.inbox != "" {
+				target = tc.inbox
+			}
+			at := tc.at
+			if at.IsZero() {
+				at = now
+			}
+			resp, err := tc.from.PostRaw(ctx, target, tc.body, at, tc.tamper)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("HTTP %d (%s), want %d", resp.StatusCode, msg, tc.want)
+			}
+			if n, _ := h.Store().FollowerCount("news"); n != 0 {
+				t.Fatalf("a rejected request added a follower")
+			}
+			if n, _ := h.Store().PendingJobs(); n != 0 {
+				t.Fatalf("a rejected request queued %d deliveries", n)
+			}
+		})
+	}
+}
 
-	tests := []struct {
-		name   string
-		from   *fedtest.Server
-		inbox  string
-		body   []byte
-		at     time.Time
-		tamper func(*http.Request)
-		want   int
-	}{
+// badInputs are alice's Follow of news with its signature, digest or date
+// broken, and bodies that are not a Follow Herald can take.
+func badInputs(t *testing.T, cfg *config.Config, alice, mallory *fedtest.Server, now time.Time) []badInput {
+	urls := actor.URLs{Base: cfg.BaseURL}
+	follow := apptest.MustJSON(t, alice.Follow(urls.Actor("news"), "bad"))
+	return []badInput{
 		{name: "unsigned", from: alice, body: follow, tamper: func(r *http.Request) { r.Header.Del("Signature") }, want: 401},
 		{name: "signed by another key", from: mallory, body: follow, tamper: func(r *http.Request) {
 			r.Header.Set("Signature", strings.Replace(r.Header.Get("Signature"), mallory.KeyID(), alice.KeyID(), 1))
@@ -68,33 +103,6 @@ func TestInboxRejectsBadInput(t *testing.T) {
 		{name: "unknown activity type is accepted and ignored", from: alice, body: apptest.MustJSON(t, map[string]any{
 			"id": alice.ActorID() + "#r", "type": "EmojiReact", "actor": alice.ActorID(), "object": urls.Actor("news"),
 		}), want: 202},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			target := inbox
-			if tc.inbox != "" {
-				target = tc.inbox
-			}
-			at := tc.at
-			if at.IsZero() {
-				at = now
-			}
-			resp, err := tc.from.PostRaw(ctx, target, tc.body, at, tc.tamper)
-			if err != nil {
-				t.Fatal(err)
-			}
-			msg, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("HTTP %d (%s), want %d", resp.StatusCode, msg, tc.want)
-			}
-			if n, _ := h.Store().FollowerCount("news"); n != 0 {
-				t.Fatalf("a rejected request added a follower")
-			}
-			if n, _ := h.Store().PendingJobs(); n != 0 {
-				t.Fatalf("a rejected request queued %d deliveries", n)
-			}
-		})
 	}
 }
 
