@@ -41,6 +41,33 @@ func TestDashboardInBrowser(t *testing.T) {
 	browser := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	cfg := dashboardHerald(ctx, t)
+	p := browseDashboard(ctx, t, browser, cfg.BaseURL)
+	if !strings.Contains(p.loginError, "not valid") {
+		t.Errorf("wrong token: %q", p.loginError)
+	}
+	if !strings.Contains(p.heading, "Ministerie van Voorbeeldzaken") || p.followers != "Followers: 1" {
+		t.Errorf("heading %q, followers %q", p.heading, p.followers)
+	}
+	if !strings.Contains(p.chartDesc, "highest 1") {
+		t.Errorf("chart description %q", p.chartDesc)
+	}
+	if !strings.Contains(p.posts, "Kabinet investeert € 5 miljoen in waterveiligheid") {
+		t.Errorf("posts table lacks a post:\n%s", p.posts)
+	}
+	if !strings.Contains(p.top, "Kabinet investeert") || !strings.Contains(p.top, "1 likes, 1 replies") {
+		t.Errorf("top posts: %q", p.top)
+	}
+	if !strings.Contains(p.replies, "Goed nieuws voor de dijken!") {
+		t.Errorf("recent replies: %q", p.replies)
+	}
+	saveScreenshot(t, p.shot)
+}
+
+// dashboardHerald runs Herald with a publisher token for news, whose post
+// ?p=4 alice follows, likes and replies to, and returns its config.
+func dashboardHerald(ctx context.Context, t *testing.T) *config.Config {
+	t.Helper()
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
 	cfg.AdminTokens = []config.AdminToken{{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
@@ -61,7 +88,21 @@ func TestDashboardInBrowser(t *testing.T) {
 			"inReplyTo": post, "content": "<p>Goed nieuws voor de dijken!</p>", "published": time.Now().UTC().Format(time.RFC3339),
 			"to": []string{"https://www.w3.org/ns/activitystreams#Public"}},
 	}, http.StatusAccepted)
+	return cfg
+}
 
+// dashboardPage is what the browser read from the pages.
+type dashboardPage struct {
+	loginError                                         string // after a wrong token
+	heading, followers, posts, top, replies, chartDesc string // of news's page
+	shot                                               []byte // news's page, as PNG
+}
+
+// browseDashboard signs in at base's /admin/ in the Chromium at browser,
+// first with a wrong token, then with the publisher's, opens news's page
+// and reads it.
+func browseDashboard(ctx context.Context, t *testing.T, browser, base string) dashboardPage {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
@@ -85,7 +126,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		return s
 	}
-	do(chromedp.Navigate(cfg.BaseURL+"/admin/"), chromedp.WaitVisible(`#token`),
+	do(chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(`#token`),
 		chromedp.SendKeys(`#token`, "not-the-token"), chromedp.Submit(`#token`), chromedp.WaitVisible(`.error`))
 	loginError := text(`.error`)
 	do(chromedp.SendKeys(`#token`, apptest.PublisherToken), chromedp.Submit(`#token`),
@@ -101,24 +142,13 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(loginError, "not valid") {
-		t.Errorf("wrong token: %q", loginError)
-	}
-	if !strings.Contains(heading, "Ministerie van Voorbeeldzaken") || followers != "Followers: 1" {
-		t.Errorf("heading %q, followers %q", heading, followers)
-	}
-	if !strings.Contains(chartDesc, "highest 1") {
-		t.Errorf("chart description %q", chartDesc)
-	}
-	if !strings.Contains(posts, "Kabinet investeert € 5 miljoen in waterveiligheid") {
-		t.Errorf("posts table lacks a post:\n%s", posts)
-	}
-	if !strings.Contains(top, "Kabinet investeert") || !strings.Contains(top, "1 likes, 1 replies") {
-		t.Errorf("top posts: %q", top)
-	}
-	if !strings.Contains(replies, "Goed nieuws voor de dijken!") {
-		t.Errorf("recent replies: %q", replies)
-	}
+	return dashboardPage{loginError: loginError, heading: heading, followers: followers, posts: posts, top: top,
+		replies: replies, chartDesc: chartDesc, shot: shot}
+}
+
+// saveScreenshot writes shot to artifacts/dashboard-account.png.
+func saveScreenshot(t *testing.T, shot []byte) {
+	t.Helper()
 	dir := filepath.Join("..", "artifacts")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
