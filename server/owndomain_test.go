@@ -73,35 +73,39 @@ func TestOwnDomainHandle(t *testing.T) {
 		})
 	}
 
-	t.Run("host-meta via the site", func(t *testing.T) {
-		resp, err := http.Get(site.URL + "/.well-known/host-meta")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		var xrd struct {
-			Links []struct {
-				Rel      string `xml:"rel,attr"`
-				Template string `xml:"template,attr"`
-			} `xml:"Link"`
-		}
-		if err := xml.Unmarshal(body, &xrd); err != nil || resp.Header.Get("Content-Type") != actor.HostMetaContentType {
-			t.Fatalf("host-meta %s (%v): %s", resp.Header.Get("Content-Type"), err, body)
-		}
-		if len(xrd.Links) != 1 || xrd.Links[0].Rel != "lrdd" || xrd.Links[0].Template != cfg.BaseURL+"/.well-known/webfinger?resource={uri}" {
-			t.Errorf("host-meta links %+v", xrd.Links)
-		}
-		resp2, err := http.Get(site.URL + "/.well-known/host-meta.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp2.Body.Close()
-		var jrd struct {
-			Links []struct{ Rel, Template string }
-		}
-		if err := json.NewDecoder(resp2.Body).Decode(&jrd); err != nil || len(jrd.Links) != 1 || jrd.Links[0].Template != xrd.Links[0].Template {
-			t.Errorf("host-meta.json %+v (%v)", jrd, err)
-		}
-	})
+	t.Run("host-meta via the site", func(t *testing.T) { checkHostMetaViaSite(t, site.URL, cfg.BaseURL) })
+}
+
+// checkHostMetaViaSite: the site at siteURL redirects host-meta and
+// host-meta.json to Herald at base, whose answers point WebFinger there.
+func checkHostMetaViaSite(t *testing.T, siteURL, base string) {
+	resp, err := http.Get(siteURL + "/.well-known/host-meta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var xrd struct {
+		Links []struct {
+			Rel      string `xml:"rel,attr"`
+			Template string `xml:"template,attr"`
+		} `xml:"Link"`
+	}
+	if err := xml.Unmarshal(body, &xrd); err != nil || resp.Header.Get("Content-Type") != actor.HostMetaContentType {
+		t.Fatalf("host-meta %s (%v): %s", resp.Header.Get("Content-Type"), err, body)
+	}
+	if len(xrd.Links) != 1 || xrd.Links[0].Rel != "lrdd" || xrd.Links[0].Template != base+"/.well-known/webfinger?resource={uri}" {
+		t.Errorf("host-meta links %+v", xrd.Links)
+	}
+	resp2, err := http.Get(siteURL + "/.well-known/host-meta.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	var jrd struct {
+		Links []struct{ Rel, Template string }
+	}
+	if err := json.NewDecoder(resp2.Body).Decode(&jrd); err != nil || len(jrd.Links) != 1 || jrd.Links[0].Template != xrd.Links[0].Template {
+		t.Errorf("host-meta.json %+v (%v)", jrd, err)
+	}
 }
