@@ -18,8 +18,23 @@ import (
 // setting and checks the actor, its collections and the posts it made.
 func TestConfiguredProfileAndPosts(t *testing.T) {
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, configuredFeed(feed.URL))
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
+		return st.Initialised
+	})
+	urls := actor.URLs{Base: cfg.BaseURL}
+	checkConfiguredActor(t, urls)
+	checkConfiguredCollections(t, urls)
+	checkConfiguredPost(t, urls)
+}
+
+// configuredFeed is the feed news at url with every profile and post
+// setting.
+func configuredFeed(url string) config.Feed {
 	no := false
-	f := config.Feed{Handle: "news", URL: feed.URL,
+	return config.Feed{Handle: "news", URL: url,
 		Profile: config.Profile{
 			Avatar: "https://example.org/logo.png", Header: "https://example.org/header.jpg", ActorType: "Organization",
 			Fields:       []config.ProfileField{{Name: "Website", Value: "http://127.0.0.1:8081"}, {Name: "Contact", Value: "pers@example.org"}},
@@ -29,13 +44,11 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 		},
 		Posts: config.Posts{ObjectType: "Article", ContentWarnings: map[string]string{"Multimedia": "Video"}, Language: "nl"},
 	}
-	cfg := apptest.Config(t, f)
-	h := apptest.Start(t, cfg, nil)
-	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
-		st, _ := h.Store().FeedState("news")
-		return st.Initialised
-	})
-	urls := actor.URLs{Base: cfg.BaseURL}
+}
+
+// checkConfiguredActor: the actor shows configuredFeed's profile.
+func checkConfiguredActor(t *testing.T, urls actor.URLs) {
+	t.Helper()
 	a := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")
 	for key, want := range map[string]any{
 		"type": "Organization", "name": "Ministerie van Voorbeeldzaken", "indexable": false, "discoverable": true,
@@ -59,6 +72,12 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 		t.Errorf("profile fields = %v, want the website with rel=me first", fields)
 	}
 
+}
+
+// checkConfiguredCollections: the pinned posts that exist, the featured
+// tag and the followers listed.
+func checkConfiguredCollections(t *testing.T, urls actor.URLs) {
+	t.Helper()
 	featured := apptest.GetJSON(t, urls.Featured("news"), "application/activity+json")
 	var pinned []string
 	for _, it := range featured["orderedItems"].([]any) {
@@ -77,6 +96,12 @@ func TestConfiguredProfileAndPosts(t *testing.T) {
 		t.Errorf("followers not listed with show_followers: %v", followers)
 	}
 
+}
+
+// checkConfiguredPost: a post is an Article with its content warning,
+// name and language.
+func checkConfiguredPost(t *testing.T, urls actor.URLs) {
+	t.Helper()
 	video := apptest.GetJSON(t, urls.Object("news", "http://127.0.0.1:8081/?p=6"), "application/activity+json")
 	if video["type"] != "Article" || video["summary"] != nil && video["sensitive"] != true || video["name"] != "Video en foto: de Oosterscheldekering" {
 		t.Errorf("post = %v", video)
