@@ -13,12 +13,20 @@ import (
 	"herald/outbound"
 )
 
-// TestBadFeedsAreReportedAndIsolated: feeds that are malformed, HTML, 404,
-// 500 or hanging each get a clear error in their state, while a good feed
-// beside them is polled and the server keeps answering.
-func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
-	release := make(chan struct{})
-	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// badFeedErrors are the feeds badFeeds serves, by handle and path, and
+// what each one's last error must say.
+var badFeedErrors = map[string]string{
+	"malformed": "malformed",
+	"html":      "not a feed",
+	"missing":   "404",
+	"error":     "500",
+	"hang":      "timeout",
+}
+
+// badFeeds serves a malformed feed, an HTML page, a 404, a 500 and a
+// request that hangs until release is closed or the client gives up.
+func badFeeds(release <-chan struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/malformed":
 			w.Header().Set("Content-Type", "application/rss+xml")
@@ -36,7 +44,15 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}
-	}))
+	}
+}
+
+// TestBadFeedsAreReportedAndIsolated: feeds that are malformed, HTML, 404,
+// 500 or hanging each get a clear error in their state, while a good feed
+// beside them is polled and the server keeps answering.
+func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
+	release := make(chan struct{})
+	bad := httptest.NewServer(badFeeds(release))
 	defer bad.Close()
 	defer close(release)
 	good := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
@@ -51,15 +67,8 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 	cfg.FetchTimeout = config.Duration(500 * time.Millisecond)
 	h := apptest.Start(t, cfg, nil)
 
-	want := map[string]string{
-		"malformed": "malformed",
-		"html":      "not a feed",
-		"missing":   "404",
-		"error":     "500",
-		"hang":      "timeout",
-	}
 	apptest.Eventually(t, 10*time.Second, "every feed polled", func() bool {
-		for handle := range want {
+		for handle := range badFeedErrors {
 			if st, _ := h.Store().FeedState(handle); st.LastError == "" {
 				return false
 			}
@@ -67,7 +76,7 @@ func TestBadFeedsAreReportedAndIsolated(t *testing.T) {
 		st, _ := h.Store().FeedState("good")
 		return st.Initialised
 	})
-	for handle, reason := range want {
+	for handle, reason := range badFeedErrors {
 		st, _ := h.Store().FeedState(handle)
 		if !strings.Contains(strings.ToLower(st.LastError), reason) {
 			t.Errorf("%s: last error %q does not say %q", handle, st.LastError, reason)
