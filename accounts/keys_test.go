@@ -18,8 +18,8 @@ import (
 	"herald/store"
 )
 
-// actorKeyPEM builds a Bridge on dir with kek and returns the public key it
-// publishes for news, or the error of app.New.
+// actorKeyPEM builds an App on cfg.DataDir with kek and returns the public
+// key it publishes for news, or the error of app.New.
 func actorKeyPEM(t *testing.T, cfg *config.Config, kek string) (string, error) {
 	t.Helper()
 	st, err := store.Open(cfg.DataDir)
