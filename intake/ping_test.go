@@ -1,0 +1,200 @@
+package intake_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"herald/app"
+	"herald/apptest"
+	"herald/config"
+	"herald/fedtest"
+)
+
+// pingHerald starts Herald on the WordPress feed with a poll interval of an
+// hour, so that only pings cause fetches after the first poll.
+func pingHerald(t *testing.T, pingInterval time.Duration) (*apptest.Herald, *apptest.FeedServer, *config.Config) {
+	t.Helper()
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
+	h := apptest.Start(t, cfg, func(o *app.Options) { o.PingInterval = pingInterval })
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
+		st, _ := h.Store().FeedState("news")
+		return st.Initialised
+	})
+	return h, feed, cfg
+}
+
+// wordPressPing posts body to /ping as WordPress's WP_HTTP_IXR_Client does.
+func wordPressPing(t *testing.T, base string, body []byte) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/ping", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("User-Agent", "The Incutio XML-RPC PHP Library -- WordPress/6.1.9")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") {
+		t.Fatalf("XML-RPC answer: HTTP %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	return string(answer)
+}
+
+// TestWordPressPingDelivers: the extendedPing WordPress sends on publish
+// (byte for byte) makes Herald fetch at once and deliver the new post,
+// without waiting for the hour-long poll interval.
+func TestWordPressPingDelivers(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	h, feed, cfg := pingHerald(t, time.Second)
+	alice := apptest.NewPeer(t)
+	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
+	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+
+	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "501", "Gepingd", "Via de pingdienst."))
+	body, err := os.ReadFile("../xmlrpc/testdata/wordpress-extendedPing.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := wordPressPing(t, cfg.BaseURL, body)
+	if !strings.Contains(answer, "<name>flerror</name><value><boolean>0</boolean>") {
+		t.Fatalf("answer is not a success struct:\n%s", answer)
+	}
+	apptest.WaitVerified(ctx, t, alice, "Create", func(d fedtest.Delivery) bool {
+		c, _ := d.Object()["content"].(string)
+		return strings.Contains(c, "Gepingd")
+	})
+	if p, found, _ := h.Store().LastPing("news"); !found || p.Via != "xmlrpc weblogUpdates.extendedPing" || p.Source != "http://127.0.0.1:8081/" {
+		t.Fatalf("last ping = %+v (found %v)", p, found)
+	}
+
+	// A ping for a site Herald does not serve is a fault and fetches nothing.
+	before := feed.Fetches()
+	unknown := bytes.ReplaceAll(body, []byte("127.0.0.1:8081"), []byte("elsewhere.example"))
+	if answer := wordPressPing(t, cfg.BaseURL, unknown); !strings.Contains(answer, "<fault>") || !strings.Contains(answer, "<int>404</int>") {
+		t.Fatalf("unknown site answered:\n%s", answer)
+	}
+	if answer := wordPressPing(t, cfg.BaseURL, []byte(`<?xml version="1.0"?><methodCall><methodName>system.listMethods</methodName></methodCall>`)); !strings.Contains(answer, "<int>-32601</int>") {
+		t.Fatalf("unknown method answered:\n%s", answer)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := feed.Fetches(); n != before {
+		t.Fatalf("bad pings caused %d fetches", n-before)
+	}
+}
+
+// TestPingFloodCostsTwoFetches: 1,000 pings for one site cause one fetch at
+// once and one at the end of the interval. (On a loaded machine the burst
+// itself may outlast an interval; each interval it spans may then add one.)
+func TestPingFloodCostsTwoFetches(t *testing.T) {
+	const interval = 2 * time.Second
+	_, feed, cfg := pingHerald(t, interval)
+	before := feed.Fetches()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 250 {
+				resp, err := http.PostForm(cfg.BaseURL+"/ping", url.Values{"url": {"https://www.127.0.0.1:8081"}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	burst := time.Since(start)
+	time.Sleep(interval + 500*time.Millisecond) // the deferred poll has run
+	n := feed.Fetches() - before
+	allowed := 2 + int((burst+interval-1)/interval) // one at once, one per interval the burst spans, one after
+	if burst < interval {
+		allowed = 2
+	}
+	if n < 2 || n > allowed {
+		t.Fatalf("1,000 pings in %s caused %d fetches, want 2 to %d", burst.Round(time.Millisecond), n, allowed)
+	}
+	t.Logf("1,000 pings in %s caused %d fetches", burst.Round(time.Millisecond), n)
+}
+
+// TestPlainPingAndWebSubPublish checks the statuses of the plain ping API
+// and of WebSub publish notifications.
+func TestPlainPingAndWebSubPublish(t *testing.T) {
+	_, feed, cfg := pingHerald(t, time.Minute)
+	post := func(path string, form url.Values) *http.Response {
+		resp, err := http.PostForm(cfg.BaseURL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	before := feed.Fetches()
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       int
+	}{
+		{name: "feed URL", path: "/ping?url=" + url.QueryEscape(feed.URL+"/feed/"), want: 202},
+		{name: "again within the interval", path: "/ping", form: url.Values{"url": {feed.URL + "/feed"}}, want: 429},
+		{name: "unknown site", path: "/ping", form: url.Values{"url": {"https://elsewhere.example/"}}, want: 404},
+		{name: "no url", path: "/ping", form: url.Values{}, want: 400},
+		{name: "not a URL", path: "/ping", form: url.Values{"url": {"javascript:alert(1)"}}, want: 400},
+		{name: "websub publish", path: "/websub", form: url.Values{"hub.mode": {"publish"}, "hub.url": {feed.URL + "/feed/"}}, want: 204},
+		{name: "websub subscribe refused", path: "/websub", form: url.Values{"hub.mode": {"subscribe"}, "hub.topic": {feed.URL + "/feed/"}}, want: 400},
+		{name: "websub unknown topic", path: "/websub", form: url.Values{"hub.mode": {"publish"}, "hub.url": {"https://elsewhere.example/feed"}}, want: 404},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := post(tc.path, tc.form)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("HTTP %d, want %d", resp.StatusCode, tc.want)
+			}
+			if tc.want == 429 && resp.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		})
+	}
+	apptest.Eventually(t, 2*time.Second, "the pinged fetch", func() bool { return feed.Fetches() > before })
+}
+
+// TestFeedNamingHeraldAsHub: a feed whose rel="hub" is Herald's own
+// /websub is not subscribed to (Herald is told directly), and its
+// publisher's publish notification is fetched at once.
+func TestFeedNamingHeraldAsHub(t *testing.T) {
+	feed := apptest.NewFeedServer(t, nil)
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/", PollInterval: config.Duration(time.Hour)})
+	body := bytes.Replace(apptest.Fixture(t, "1-published.feed.rss.xml"), []byte("<channel>"),
+		[]byte(`<channel><atom:link rel="hub" href="`+cfg.BaseURL+`/websub"/>`), 1)
+	feed.Set(body)
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	if st, _ := h.Store().FeedState("news"); st.Hub != cfg.BaseURL+"/websub" {
+		t.Fatalf("hub = %q", st.Hub)
+	}
+	if sub, _ := h.Store().Subscription("news"); sub.Hub != "" {
+		t.Fatalf("Herald subscribed to itself: %+v", sub)
+	}
+	before := feed.Fetches()
+	resp, err := http.PostForm(cfg.BaseURL+"/websub", url.Values{"hub.mode": {"publish"}, "hub.url": {feed.URL + "/feed/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("publish: HTTP %d", resp.StatusCode)
+	}
+	apptest.Eventually(t, 3*time.Second, "the notified fetch", func() bool { return feed.Fetches() > before })
+}
