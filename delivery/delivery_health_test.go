@@ -2,11 +2,12 @@ package delivery_test
 
 import (
 	"context"
-	"herald/apptest"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
+
+	"herald/apptest"
 )
 
 // TestFailingHostIsHeldBack: a host that keeps failing is tried five times
@@ -19,7 +20,7 @@ func TestFailingHostIsHeldBack(t *testing.T) {
 	alice.SetInboxReply(func(int) int { return http.StatusServiceUnavailable })
 	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "501", "Down", "Onbereikbaar."))
 	objectID := urls.Object("news", "http://127.0.0.1:8081/?p=501")
-	apptest.Eventually(t, 10*time.Second, "five tries", func() bool { return len(apptest.Creates(alice, objectID)) >= 5 })
+	apptest.Eventually(t, 25*time.Second, "five tries", func() bool { return len(apptest.Creates(alice, objectID)) >= 5 })
 	time.Sleep(time.Second) // ten more retry delays: none may come
 	if n := len(apptest.Creates(alice, objectID)); n != 5 {
 		t.Fatalf("%d tries, want 5 before the host is held back", n)

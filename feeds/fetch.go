@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"herald/outbound"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"herald/outbound"
 )
 
 // Defaults for a Fetcher whose Timeout or MaxBytes is zero.
