@@ -111,11 +111,16 @@ type Remote struct {
 	AlsoKnownAs []string
 }
 
-// IsActor reports whether the document is an actor (it has an inbox).
+// IsActor reports whether the document is an actor (it has an inbox). A
+// document that is not an actor is a key: a bare key document or a key stub,
+// whose owner (KeyOwner) must be fetched for the inbox and must name the key.
 func (r Remote) IsActor() bool { return r.Inbox != "" }
 
 // ParseRemote reads a remote actor document (Person, Service, Application,
-// Group, Organization) or a bare key document.
+// Group, Organization), a bare key document, or a key stub: what GoToSocial
+// serves at its key ids to any GET, an actor's id, type, preferredUsername
+// and publicKey without an inbox. A stub is returned as a key (IsActor
+// false) with KeyOwner its publicKey.owner, or its id when that is absent.
 func ParseRemote(body []byte) (Remote, error) {
 	var key struct {
 		ID           string `json:"id"`
@@ -149,8 +154,11 @@ func ParseRemote(body []byte) (Remote, error) {
 	if err != nil {
 		return Remote{}, fmt.Errorf("remote document: %w", err)
 	}
-	if r.ID == "" || r.Inbox == "" {
-		return Remote{}, errors.New("remote document: actor without id or inbox")
+	if r.ID == "" {
+		return Remote{}, errors.New("remote document: actor without id")
+	}
+	if r.Inbox == "" {
+		return keyStub(r, body)
 	}
 	for _, u := range []string{r.ID, r.Inbox, r.SharedInbox, r.KeyID, r.KeyOwner} {
 		if u != "" && !isHTTPURL(u) {
@@ -159,6 +167,31 @@ func ParseRemote(body []byte) (Remote, error) {
 	}
 	r.AlsoKnownAs = Aliases(body)
 	return r, nil
+}
+
+// keyStub returns r, read from body, an actor document without an inbox,
+// as the key it carries. A document that has an inbox member which did not
+// read as a URL is a broken actor, not a stub; nor is one without a key.
+func keyStub(r Remote, body []byte) (Remote, error) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		return Remote{}, fmt.Errorf("remote document: %w", err)
+	}
+	if _, ok := members["inbox"]; ok {
+		return Remote{}, errors.New("remote document: actor inbox is not a URL")
+	}
+	if r.KeyID == "" || r.PublicKeyPEM == "" {
+		return Remote{}, errors.New("remote document: actor without inbox or key")
+	}
+	if r.KeyOwner == "" {
+		r.KeyOwner = r.ID
+	}
+	for _, u := range []string{r.ID, r.KeyID, r.KeyOwner} {
+		if !isHTTPURL(u) {
+			return Remote{}, fmt.Errorf("remote document: %q is not an http(s) URL", u)
+		}
+	}
+	return Remote{ID: r.ID, KeyID: r.KeyID, KeyOwner: r.KeyOwner, PublicKeyPEM: r.PublicKeyPEM}, nil
 }
 
 // isHTTPURL reports whether s is an absolute http(s) URL holding only

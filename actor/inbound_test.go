@@ -133,6 +133,9 @@ func TestParseRemote(t *testing.T) {
 		{"misskey_person.json", Remote{
 			ID: "https://misskey.example/users/9kq2m3x1ab", Inbox: "https://misskey.example/users/9kq2m3x1ab/inbox", SharedInbox: "https://misskey.example/inbox",
 			KeyID: "https://misskey.example/users/9kq2m3x1ab#main-key", KeyOwner: "https://misskey.example/users/9kq2m3x1ab", PublicKeyPEM: pem}, true},
+		{"gotosocial_key_stub.json", Remote{
+			ID: "https://gts.example/users/carol", KeyID: "https://gts.example/users/carol/main-key",
+			KeyOwner: "https://gts.example/users/carol", PublicKeyPEM: pem}, false},
 		{"key_document.json", Remote{
 			ID: "https://pleroma.example/users/dave#main-key", KeyID: "https://pleroma.example/users/dave#main-key",
 			KeyOwner: "https://pleroma.example/users/dave", PublicKeyPEM: pem}, false},
@@ -187,8 +190,10 @@ func TestParseRemoteRejects(t *testing.T) {
 		}
 		return []byte(strings.Replace(mastodon, old, new, 1))
 	}
+	noInboxNoKey := []byte(`{"id":"https://x.example/u","type":"Person","preferredUsername":"u"}`)
 	for name, body := range map[string][]byte{
-		"no inbox":           replace(`"inbox": "https://mastodon.example/users/alice/inbox",`, ""),
+		"no inbox, no key":   noInboxNoKey,
+		"stub, key not http": []byte(`{"id":"https://gts.example/u","type":"Person","publicKey":{"id":"urn:k","owner":"https://gts.example/u","publicKeyPem":"PEM"}}`),
 		"ftp inbox":          replace(`"inbox": "https://mastodon.example/users/alice/inbox"`, `"inbox": "ftp://mastodon.example/inbox"`),
 		"relative inbox":     replace(`"inbox": "https://mastodon.example/users/alice/inbox"`, `"inbox": "/users/alice/inbox"`),
 		"javascript shared":  replace(`"sharedInbox": "https://mastodon.example/inbox"`, `"sharedInbox": "javascript:alert(1)"`),
