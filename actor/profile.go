@@ -224,7 +224,7 @@ func displayURL(link string) string {
 func (u URLs) InstanceActorDocument(host, publicKeyPEM string) ([]byte, error) {
 	id := u.InstanceActor()
 	a := vocab.ApplicationNew(iri(id))
-	a.PreferredUsername = vocab.DefaultNaturalLanguageValue(host)
+	a.PreferredUsername = vocab.DefaultNaturalLanguageValue(InstanceUsername(host))
 	a.Name = vocab.DefaultNaturalLanguageValue("Herald at " + host)
 	a.URL = iri(u.Base + "/")
 	a.Inbox = iri(u.SharedInbox())

@@ -1,6 +1,8 @@
 package actor
 
 import (
+	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -139,3 +141,54 @@ func TestNoInjection(t *testing.T) {
 	wantField(t, a, "OrderedCollectionPage", "type")
 	wantAbsent(t, a, "content", "zz")
 }
+
+// TestIsInstanceResource checks that the instance actor answers for the
+// subject InstanceWebFinger advertises, a host with a port included, and
+// that the user name of that subject holds no colon (GoToSocial's pattern
+// for user names, letters, digits, '.', '-' and '_', refuses it).
+func TestIsInstanceResource(t *testing.T) {
+	for _, c := range []struct {
+		base, host, resource string
+		want, advertised     bool
+	}{
+		{testBase, testHost, "acct:" + testHost + "@" + testHost, true, true},
+		{testBase, testHost, testBase + "/actor", true, false},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "acct:127.0.0.1@127.0.0.1:8080", true, true},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "127.0.0.1@127.0.0.1:8080", true, false},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "acct:127.0.0.1:8080@127.0.0.1:8080", true, false},
+		{"http://Herald.Local:8080", "herald.local:8080", "acct:HERALD.local@herald.LOCAL:8080", true, false},
+		{"http://[::1]:8080", "[::1]:8080", "acct:--1@[::1]:8080", true, true},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "acct:127.0.0.1@127.0.0.1", false, false},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "acct:127.0.0.1@127.0.0.1:9090", false, false},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "acct:news@127.0.0.1:8080", false, false},
+		{testBase, testHost, testBase + "/actor/outbox", false, false},
+		{testBase, testHost, "", false, false},
+	} {
+		u := URLs{Base: c.base}
+		if got := u.IsInstanceResource(c.resource, c.host); got != c.want {
+			t.Errorf("IsInstanceResource(%q, %q) = %v, want %v", c.resource, c.host, got, c.want)
+		}
+		doc, err := u.InstanceWebFinger(c.host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var jrd struct{ Subject string }
+		if err := json.Unmarshal(doc, &jrd); err != nil {
+			t.Fatal(err)
+		}
+		if c.advertised && jrd.Subject != c.resource {
+			t.Errorf("InstanceWebFinger(%q) advertises %q, want %q", c.host, jrd.Subject, c.resource)
+		}
+		user, domain, _ := strings.Cut(strings.TrimPrefix(jrd.Subject, "acct:"), "@")
+		if !gtsUsername.MatchString(user) || domain != c.host {
+			t.Errorf("InstanceWebFinger(%q) advertises %q: user %q is not a user name GoToSocial reads, or domain %q is not the host", c.host, jrd.Subject, user, domain)
+		}
+		if user != InstanceUsername(c.host) {
+			t.Errorf("subject user %q, preferredUsername %q", user, InstanceUsername(c.host))
+		}
+	}
+}
+
+// gtsUsername is GoToSocial's pattern for a user name in a mention or a
+// WebFinger subject.
+var gtsUsername = regexp.MustCompile(`^(?:\p{L}\p{M}*|\p{N}|\.|-|_)+$`)
