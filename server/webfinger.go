@@ -12,7 +12,9 @@ import (
 // (RFC 7033) with the JRD linking to the actor. The actor URL is accepted as
 // resource too; handles are case-insensitive. With account_domain set,
 // acct:HANDLE@ACCOUNT_DOMAIN and acct:HANDLE@HOST both answer, with the
-// former as subject: that is the handle peers show.
+// former as subject: that is the handle peers show. The instance actor
+// answers for its URL and for the subject it advertises (see
+// actor.URLs.IsInstanceResource), also when base_url has a port.
 func (s *Server) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 	resource := r.URL.Query().Get("resource")
 	if resource == "" {
@@ -23,7 +25,7 @@ func (s *Server) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 	if !ok && s.o.Config.AccountDomain != "" {
 		handle, ok = s.o.Render.ParseResource(resource, s.o.Config.AccountDomain)
 	}
-	if !s.o.Accounts.Known(handle) && (resource == s.o.Render.InstanceActor() || ok && handle == strings.ToLower(s.o.Config.Host())) {
+	if !s.o.Accounts.Known(handle) && (s.o.Render.IsInstanceResource(resource, s.o.Config.Host()) || ok && handle == strings.ToLower(s.o.Config.Host())) {
 		s.writeInstanceWebFinger(w, r)
 		return
 	}
@@ -45,8 +47,8 @@ func (s *Server) handleWebFinger(w http.ResponseWriter, r *http.Request) {
 	respond.Bytes(w, actor.JRDContentType, doc)
 }
 
-// writeInstanceWebFinger answers for the instance actor (acct:HOST@HOST or
-// its URL).
+// writeInstanceWebFinger answers for the instance actor
+// (acct:USERNAME@HOST, see actor.InstanceUsername, or its URL).
 func (s *Server) writeInstanceWebFinger(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.o.Render.InstanceWebFinger(s.o.Config.Host())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"herald/actor"
@@ -17,16 +18,25 @@ func TestWebFinger(t *testing.T) {
 	apptest.Start(t, cfg, nil)
 	urls := actor.URLs{Base: cfg.BaseURL}
 	host := cfg.Host()
+	instance := "acct:" + actor.InstanceUsername(host) + "@" + host // acct:127.0.0.1@127.0.0.1:PORT
 	tests := []struct {
 		name     string
 		resource string
 		status   int
 		self     string
+		subject  string // when set, the JRD's subject
 	}{
 		{name: "acct", resource: "acct:news@" + host, status: 200, self: urls.Actor("news")},
 		{name: "case-insensitive", resource: "acct:NeWs@" + host, status: 200, self: urls.Actor("news")},
 		{name: "actor URL", resource: urls.Actor("news"), status: 200, self: urls.Actor("news")},
-		{name: "instance actor URL", resource: urls.InstanceActor(), status: 200, self: urls.InstanceActor()},
+		{name: "instance actor URL", resource: urls.InstanceActor(), status: 200, self: urls.InstanceActor(), subject: instance},
+		// base_url carries a port: the subject Herald advertises for its
+		// instance actor (preferredUsername@host, the port in the domain
+		// only) must answer as it is; GoToSocial looks it up.
+		{name: "instance actor subject, port in the domain", resource: instance, status: 200, self: urls.InstanceActor(), subject: instance},
+		{name: "instance actor subject without acct:", resource: strings.TrimPrefix(instance, "acct:"), status: 200, self: urls.InstanceActor(), subject: instance},
+		{name: "instance actor as HOST:PORT@HOST:PORT", resource: "acct:" + host + "@" + host, status: 200, self: urls.InstanceActor(), subject: instance},
+		{name: "instance actor on another port", resource: "acct:" + host + "1@" + host + "1", status: 404},
 		{name: "unknown account", resource: "acct:nobody@" + host, status: 404},
 		{name: "other host", resource: "acct:news@example.org", status: 404},
 		{name: "not an acct", resource: "mailto:news@" + host, status: 404},
@@ -53,13 +63,17 @@ func TestWebFinger(t *testing.T) {
 				t.Fatalf("Content-Type %q", ct)
 			}
 			var jrd struct {
-				Links []struct{ Rel, Type, Href string }
+				Subject string
+				Links   []struct{ Rel, Type, Href string }
 			}
 			if err := json.NewDecoder(resp.Body).Decode(&jrd); err != nil {
 				t.Fatal(err)
 			}
 			if len(jrd.Links) == 0 || jrd.Links[0].Rel != "self" || jrd.Links[0].Type != "application/activity+json" || jrd.Links[0].Href != tc.self {
 				t.Fatalf("links %+v, want self %s", jrd.Links, tc.self)
+			}
+			if tc.subject != "" && jrd.Subject != tc.subject {
+				t.Fatalf("subject %q, want %q", jrd.Subject, tc.subject)
 			}
 		})
 	}
