@@ -22,8 +22,9 @@ import (
 // Directory is a fake fediverse server hosting any number of accounts, each
 // with its own RSA key, in the shapes different servers publish them: key
 // ids with a fragment (Mastodon, Misskey, Akkoma, Pixelfed) or at their own
-// path (GoToSocial), signed with each server's header list and algorithm
-// label. Accounts can be deleted (their actor answers 410), can rotate
+// path, as a bare key document or as GoToSocial's stub (with the actor
+// itself behind signed GETs), signed with each server's header list and
+// algorithm label. Accounts can be deleted (their actor answers 410), can rotate
 // their key and can declare aliases (alsoKnownAs) for Move.
 //
 // Signatures are computed here, independently of Herald's signature
@@ -38,11 +39,31 @@ type Directory struct {
 	accts  map[string]*Account // by path
 }
 
+// Fetch is one GET of an account's actor document.
+type Fetch struct {
+	// KeyID is the signature's keyId ("" when unsigned).
+	KeyID string
+	// Verified is true when the signature verified and, with
+	// SignedActorFetch, the signer's WebFinger named it.
+	Verified bool
+	// Problem says why verification failed.
+	Problem string
+}
+
 // Style is how a server publishes keys and signs requests.
 type Style struct {
-	// KeyPath serves the key at ACTOR/main-key as a bare key document
-	// (GoToSocial) instead of ACTOR#main-key inside the actor.
+	// KeyPath serves the key at ACTOR/main-key, as a bare key document
+	// (id, owner, publicKeyPem), instead of ACTOR#main-key inside the actor.
 	KeyPath bool
+	// KeyStub serves, with KeyPath, a stub at the key's URL instead, as
+	// GoToSocial does for any GET: the actor's id, type, preferredUsername
+	// and publicKey, no inbox.
+	KeyStub bool
+	// SignedActorFetch makes GETs of the actor document need a valid
+	// signature (401 otherwise), checked as GoToSocial checks it: the
+	// signer's key from its actor, then WebFinger of the signer's
+	// preferredUsername@host, whose self link must be the signer.
+	SignedActorFetch bool
 	// Algorithm is the algorithm parameter: "rsa-sha256", "hs2019" or ""
 	// (omitted).
 	Algorithm string
@@ -60,9 +81,12 @@ var (
 	StyleMastodon   = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}}
 	StyleMisskey    = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "date", "host", "digest"}}
 	StyleAkkoma     = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "content-length", "date", "digest", "host"}}
-	StyleGoToSocial = Style{KeyPath: true, Algorithm: "hs2019", Headers: []string{"(request-target)", "host", "date", "digest"}}
+	StyleGoToSocial = Style{KeyPath: true, KeyStub: true, SignedActorFetch: true, Algorithm: "hs2019", Headers: []string{"(request-target)", "host", "date", "digest"}}
 	StylePixelfed   = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}}
 	StyleRFC9421    = Style{RFC9421: true}
+	// StyleKeyDocument publishes a bare key document at the key's own
+	// path, as some Mastodon and Pleroma setups do.
+	StyleKeyDocument = Style{KeyPath: true, Algorithm: "rsa-sha256"}
 )
 
 // Account is one actor of a Directory.
@@ -76,6 +100,8 @@ type Account struct {
 	gone        bool
 	alsoKnownAs []string
 	name        string
+	keyOwner    string  // with KeyPath, the owner the key URL claims ("" is the account)
+	fetches     []Fetch // GETs of the actor document
 }
 
 // NewDirectory starts an empty Directory. Close it when done.
@@ -148,6 +174,17 @@ func (a *Account) RotateKey() error {
 	return nil
 }
 
+// SetKeyOwner makes the document at the key's URL (KeyPath styles) name
+// owner as the key's owner: a forgery, for tests of key-owner checks.
+func (a *Account) SetKeyOwner(owner string) { a.mu.Lock(); a.keyOwner = owner; a.mu.Unlock() }
+
+// Fetches returns every GET of the account's actor document so far.
+func (a *Account) Fetches() []Fetch {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]Fetch(nil), a.fetches...)
+}
+
 // PublicKey returns the account's current public key.
 func (a *Account) PublicKey() *rsa.PublicKey {
 	a.mu.Lock()
@@ -171,10 +208,34 @@ func (d *Directory) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	if !isKey && !d.allowFetch(w, r, a) {
+		return
+	}
 	doc, status := a.document(isKey)
 	w.Header().Set("Content-Type", "application/activity+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(doc)
+}
+
+// allowFetch records a GET of a's actor document and, with
+// SignedActorFetch, answers 401 (returning false) unless it is validly
+// signed.
+func (d *Directory) allowFetch(w http.ResponseWriter, r *http.Request, a *Account) bool {
+	var f Fetch
+	if r.Header.Get("Signature") != "" || a.style.SignedActorFetch {
+		f.KeyID, f.Problem = verifyRequest(r.Context(), r, nil, false, func(ctx context.Context, keyID string) (crypto.PublicKey, error) {
+			return fetchSignerKey(ctx, d.client, keyID)
+		})
+		f.Verified = f.Problem == ""
+	}
+	a.mu.Lock()
+	a.fetches = append(a.fetches, f)
+	a.mu.Unlock()
+	if a.style.SignedActorFetch && !f.Verified {
+		http.Error(w, "signed fetch required: "+f.Problem, http.StatusUnauthorized)
+		return false
+	}
+	return true
 }
 
 // document returns the actor (or, for a KeyPath style key URL, the key) document.
@@ -190,6 +251,18 @@ func (a *Account) document(isKey bool) (map[string]any, int) {
 	if isKey {
 		if !a.style.KeyPath {
 			return map[string]any{"error": "not found"}, http.StatusNotFound
+		}
+		if a.keyOwner != "" {
+			key["owner"] = a.keyOwner
+		}
+		if a.style.KeyStub {
+			return map[string]any{
+				"@context":          []any{"https://w3id.org/security/v1", "https://www.w3.org/ns/activitystreams"},
+				"id":                key["owner"],
+				"type":              "Person",
+				"preferredUsername": a.name,
+				"publicKey":         key,
+			}, http.StatusOK
 		}
 		key["@context"] = "https://w3id.org/security/v1"
 		return key, http.StatusOK

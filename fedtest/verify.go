@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -223,6 +225,70 @@ func fetchPublicKey(ctx context.Context, client *http.Client, keyID string) (cry
 		return nil, fmt.Errorf("key %s: no PEM", keyID)
 	}
 	return x509.ParsePKIXPublicKey(block.Bytes)
+}
+
+// fetchSignerKey returns keyID's key as GoToSocial checks a signed GET:
+// the signer's actor (fetched unsigned) must publish the key, and WebFinger
+// of its preferredUsername at its host (port included) must lead back to it.
+func fetchSignerKey(ctx context.Context, client *http.Client, keyID string) (crypto.PublicKey, error) {
+	pub, err := fetchPublicKey(ctx, client, keyID)
+	if err != nil {
+		return nil, err
+	}
+	actorID, _, _ := strings.Cut(keyID, "#")
+	var actor struct {
+		ID                string `json:"id"`
+		PreferredUsername string `json:"preferredUsername"`
+	}
+	if err := getJSON(ctx, client, actorID, "application/activity+json", &actor); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(actor.ID)
+	if err != nil || actor.PreferredUsername == "" {
+		return nil, fmt.Errorf("signer %s: no id or preferredUsername", actorID)
+	}
+	acct := "acct:" + actor.PreferredUsername + "@" + u.Host
+	var jrd struct {
+		Subject string
+		Links   []struct{ Rel, Type, Href string }
+	}
+	if err := getJSON(ctx, client, u.Scheme+"://"+u.Host+"/.well-known/webfinger?resource="+url.QueryEscape(acct), "application/jrd+json", &jrd); err != nil {
+		return nil, fmt.Errorf("signer %s: webfinger %s: %w", actorID, acct, err)
+	}
+	// GoToSocial reads the subject as @USER@DOMAIN with its mention
+	// pattern and wants USER to be the preferredUsername.
+	m := mentionName.FindStringSubmatch("@" + strings.TrimPrefix(jrd.Subject, "acct:"))
+	if m == nil || m[1] != actor.PreferredUsername {
+		return nil, fmt.Errorf("signer %s: webfinger %s: subject %q is not @%s@DOMAIN as GoToSocial reads it", actorID, acct, jrd.Subject, actor.PreferredUsername)
+	}
+	for _, l := range jrd.Links {
+		if l.Rel == "self" && l.Href == actor.ID {
+			return pub, nil
+		}
+	}
+	return nil, fmt.Errorf("signer %s: webfinger %s names no such self link: %+v", actorID, acct, jrd.Links)
+}
+
+// mentionName is GoToSocial's pattern of @USER@DOMAIN (regexes.MentionName):
+// a user name of letters, digits, '.', '-' and '_'; a domain may add ':'.
+var mentionName = regexp.MustCompile(`^@((?:\p{L}\p{M}*|\p{N}|\.|\-|\_)+)(?:@((?:\p{L}\p{M}*|\p{N}|\.|\-|\:)+))?$`)
+
+// getJSON GETs u unsigned with Accept accept and decodes a 200 answer into v.
+func getJSON(ctx context.Context, client *http.Client, u, accept string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: HTTP %d", u, resp.StatusCode)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v)
 }
 
 // withHost returns r's headers with Host added: server requests carry the
