@@ -110,13 +110,20 @@ func (r *Resolver) actorByKey(ctx context.Context, keyID string, refresh bool) (
 		return store.RemoteActor{}, err
 	}
 	if !doc.IsActor() {
-		// A bare key document: its owner holds the inbox, and must
-		// name this key as its own.
+		// A bare key document, or a key stub (GoToSocial serves one at
+		// its key ids to any GET, while its actors need a signed GET):
+		// the owner holds the inbox, is fetched as any actor is (signed
+		// when its host asks for it), and must name this key as its own,
+		// or anyone could claim an account for their key.
 		if doc.KeyOwner == "" || !actor.SameHost(doc.KeyOwner, keyID) {
 			return store.RemoteActor{}, fmt.Errorf("key %s: owner %q is not on the key's host", keyID, doc.KeyOwner)
 		}
-		if doc, err = r.Fetch(ctx, doc.KeyOwner); err != nil {
+		owner := doc.KeyOwner
+		if doc, err = r.Fetch(ctx, owner); err != nil {
 			return store.RemoteActor{}, err
+		}
+		if !doc.IsActor() {
+			return store.RemoteActor{}, fmt.Errorf("key %s: owner %s is not an actor", keyID, owner)
 		}
 	}
 	if doc.KeyID != keyID {
