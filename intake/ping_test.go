@@ -3,6 +3,7 @@ package intake_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -129,45 +130,85 @@ func TestPingFloodCostsTwoFetches(t *testing.T) {
 	t.Logf("1,000 pings in %s caused %d fetches", burst.Round(time.Millisecond), n)
 }
 
-// TestPlainPingAndWebSubPublish checks the statuses of the plain ping API
-// and of WebSub publish notifications.
-func TestPlainPingAndWebSubPublish(t *testing.T) {
-	_, feed, cfg := pingHerald(t, time.Minute)
-	post := func(path string, form url.Values) *http.Response {
-		resp, err := http.PostForm(cfg.BaseURL+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
-	}
-	before := feed.Fetches()
-	tests := []struct {
-		name, path string
-		form       url.Values
-		want       int
-	}{
-		{name: "feed URL", path: "/ping?url=" + url.QueryEscape(feed.URL+"/feed/"), want: 202},
-		{name: "again within the interval", path: "/ping", form: url.Values{"url": {feed.URL + "/feed"}}, want: 429},
+// pingCase is one request of TestPlainPingAndWebSubPublish.
+type pingCase struct {
+	name, path string
+	form       url.Values
+	want       int
+	coalesced  bool // with 202: the fetch runs at the end of the interval
+	pause      bool // pause the feed first
+}
+
+// pingCases are the requests of TestPlainPingAndWebSubPublish, in order,
+// for the site served at site.
+func pingCases(site string) []pingCase {
+	return []pingCase{
+		{name: "feed URL", path: "/ping?url=" + url.QueryEscape(site+"/feed/"), want: 202},
+		{name: "again within the interval", path: "/ping", form: url.Values{"url": {site + "/feed"}}, want: 202, coalesced: true},
 		{name: "unknown site", path: "/ping", form: url.Values{"url": {"https://elsewhere.example/"}}, want: 404},
 		{name: "no url", path: "/ping", form: url.Values{}, want: 400},
 		{name: "not a URL", path: "/ping", form: url.Values{"url": {"javascript:alert(1)"}}, want: 400},
-		{name: "websub publish", path: "/websub", form: url.Values{"hub.mode": {"publish"}, "hub.url": {feed.URL + "/feed/"}}, want: 204},
-		{name: "websub subscribe refused", path: "/websub", form: url.Values{"hub.mode": {"subscribe"}, "hub.topic": {feed.URL + "/feed/"}}, want: 400},
+		{name: "websub publish", path: "/websub", form: url.Values{"hub.mode": {"publish"}, "hub.url": {site + "/feed/"}}, want: 204},
+		{name: "websub subscribe refused", path: "/websub", form: url.Values{"hub.mode": {"subscribe"}, "hub.topic": {site + "/feed/"}}, want: 400},
 		{name: "websub unknown topic", path: "/websub", form: url.Values{"hub.mode": {"publish"}, "hub.url": {"https://elsewhere.example/feed"}}, want: 404},
+		{name: "paused feed", path: "/ping", form: url.Values{"url": {site + "/feed/"}}, want: 429, pause: true},
 	}
-	for _, tc := range tests {
+}
+
+// TestPlainPingAndWebSubPublish checks the statuses of the plain ping API
+// and of WebSub publish notifications: a ping within the interval joins
+// the fetch already scheduled (202, with when it runs, not a refusal); a
+// ping for a paused feed is refused (429 with Retry-After).
+func TestPlainPingAndWebSubPublish(t *testing.T) {
+	h, feed, cfg := pingHerald(t, time.Minute)
+	before := feed.Fetches()
+	start := time.Now()
+	for _, tc := range pingCases(feed.URL) {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := post(tc.path, tc.form)
+			if tc.pause {
+				if err := h.Store().SetPaused("news", true, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			resp, err := http.PostForm(cfg.BaseURL+tc.path, tc.form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
 			if resp.StatusCode != tc.want {
-				t.Fatalf("HTTP %d, want %d", resp.StatusCode, tc.want)
+				t.Fatalf("HTTP %d %s, want %d", resp.StatusCode, body, tc.want)
 			}
 			if tc.want == 429 && resp.Header.Get("Retry-After") == "" {
 				t.Fatal("429 without Retry-After")
 			}
+			if tc.want == 202 {
+				checkFetchAt(t, body, tc.coalesced, start)
+			}
 		})
 	}
 	apptest.Eventually(t, 2*time.Second, "the pinged fetch", func() bool { return feed.Fetches() > before })
+}
+
+// checkFetchAt checks the body of a 202 to a plain ping: coalesced as
+// wanted, and fetch_at about start, or a minute (the ping interval) later
+// when coalesced.
+func checkFetchAt(t *testing.T, body []byte, coalesced bool, start time.Time) {
+	t.Helper()
+	var got struct {
+		FetchAt   time.Time `json:"fetch_at"`
+		Coalesced bool      `json:"coalesced"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("202 body %q: %v", body, err)
+	}
+	wantAt := start
+	if coalesced {
+		wantAt = start.Add(time.Minute)
+	}
+	if got.Coalesced != coalesced || got.FetchAt.Before(wantAt.Add(-time.Second)) || got.FetchAt.After(wantAt.Add(5*time.Second)) {
+		t.Fatalf("202 body %s, want coalesced %v and fetch_at about %s", body, coalesced, wantAt.UTC().Format(time.RFC3339))
+	}
 }
 
 // TestFeedNamingHeraldAsHub: a feed whose rel="hub" is Herald's own

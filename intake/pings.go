@@ -41,24 +41,25 @@ func newPingLimiter(interval time.Duration, poll func(string) bool, now func() t
 
 // Ping handles a notification for handle. It returns 0 when a poll starts
 // now, or how long until the deferred poll when the feed was polled for a
-// ping less than an interval ago.
-func (l *pingLimiter) Ping(handle string) (deferred time.Duration) {
+// ping less than an interval ago (the ping is coalesced into that poll).
+// ok is false when no poll follows: the limiter is closed (Herald is
+// stopping) or the poller does not know the feed.
+func (l *pingLimiter) Ping(handle string) (deferred time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		return l.interval
+		return 0, false
 	}
 	now := l.now()
 	wait := l.last[handle].Add(l.interval).Sub(now)
 	if wait <= 0 {
 		l.last[handle] = now
-		l.poll(handle)
-		return 0
+		return 0, l.poll(handle)
 	}
 	if l.trailing[handle] == nil {
 		l.trailing[handle] = time.AfterFunc(wait, func() { l.fire(handle) })
 	}
-	return wait
+	return wait, true
 }
 
 // fire runs a deferred poll.
@@ -140,9 +141,11 @@ func IsSiteURL(raw string) bool { return siteKey(raw) != "" }
 
 // Notify records a change notification (via says how it came: "api",
 // "websub", "xmlrpc METHOD") for every feed of the site that urls name, and
-// starts (or defers) their polls. It returns the handles concerned and the
-// longest deferral.
-func (p *Poller) Notify(via string, urls ...string) (handles []string, deferred time.Duration) {
+// starts (or defers) their polls. It returns the handles concerned, the
+// longest deferral among the polls it caused, and whether it caused any:
+// accepted is false when every feed concerned was refused (paused through
+// the admin API, or Herald is stopping).
+func (p *Poller) Notify(via string, urls ...string) (handles []string, deferred time.Duration, accepted bool) {
 	handles = p.feedsForSite(urls...)
 	kind, _, _ := strings.Cut(via, " ")
 	metrics.Count(p.o.Metrics.Pings, kind, strconv.FormatBool(len(handles) > 0))
@@ -150,13 +153,23 @@ func (p *Poller) Notify(via string, urls ...string) (handles []string, deferred 
 		if err := p.o.Store.RecordPing(h, store.Ping{At: p.o.Now().UTC(), Via: via, Source: firstURL(urls)}); err != nil {
 			p.o.Log.Error("record ping", "handle", h, "error", err)
 		}
-		deferred = max(deferred, p.pings.Ping(h))
+		if _, paused, err := p.o.Store.Paused(h); err != nil || paused {
+			continue
+		}
+		if wait, ok := p.pings.Ping(h); ok {
+			deferred, accepted = max(deferred, wait), true
+		}
 	}
 	if len(handles) > 0 {
-		p.o.Log.Info("change notification", "via", via, "urls", urls, "handles", handles, "deferred", deferred.Round(time.Millisecond))
+		p.o.Log.Info("change notification", "via", via, "urls", urls, "handles", handles,
+			"deferred", deferred.Round(time.Millisecond), "accepted", accepted)
 	}
-	return handles, deferred
+	return handles, deferred, accepted
 }
+
+// PingInterval is the least time between two fetches of one feed that
+// notifications cause.
+func (p *Poller) PingInterval() time.Duration { return p.pings.interval }
 
 // firstURL is the first URL of a notification that is not blank, for the
 // record.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -76,21 +77,35 @@ func (s *Server) answerXMLRPCPing(w http.ResponseWriter, body []byte) {
 		_, _ = w.Write(xmlrpc.Fault(faultUnknownMethod, "unknown method "+call.Method))
 		return
 	}
-	handles, deferred := s.o.Intake.Notify("xmlrpc "+call.Method, urls...)
+	handles, deferred, accepted := s.o.Intake.Notify("xmlrpc "+call.Method, urls...)
 	if len(handles) == 0 {
 		_, _ = w.Write(xmlrpc.Fault(faultUnknownSite, "no feed of this site is served here"))
 		return
 	}
 	msg := "Thanks for the ping: fetching the feed now."
-	if deferred > 0 {
+	switch {
+	case !accepted:
+		msg = "Thanks for the ping: the feed is not being fetched now (paused or stopping)."
+	case deferred > 0:
 		msg = "Thanks for the ping: the feed will be fetched in " + deferred.Round(time.Second).String() + "."
 	}
 	_, _ = w.Write(xmlrpc.Response(xmlrpc.Member{Name: "flerror", Value: false}, xmlrpc.Member{Name: "message", Value: msg}))
 }
 
-// answerPlainPing: 202 when a poll starts, 429 with Retry-After when the
-// feed was polled for a ping moments ago (one more poll is then already
-// scheduled), 404 for a site Herald does not serve.
+// pingAccepted is the body of a 202 to a plain ping.
+type pingAccepted struct {
+	// FetchAt is when the fetch runs: now, or the end of the ping interval
+	// when the feed was fetched for a ping moments ago.
+	FetchAt time.Time `json:"fetch_at"`
+	// Coalesced is true when the ping joined a fetch already scheduled.
+	Coalesced bool `json:"coalesced"`
+}
+
+// answerPlainPing: 202 with when the fetch runs (now, or, when the feed
+// was fetched for a ping moments ago, at the end of the interval: the ping
+// joins the fetch already scheduled); 429 with Retry-After when no fetch
+// follows (the feed is paused, or Herald is stopping); 404 for a site
+// Herald does not serve.
 func (s *Server) answerPlainPing(w http.ResponseWriter, r *http.Request, body string) {
 	target := r.URL.Query().Get("url")
 	if target == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
@@ -104,14 +119,17 @@ func (s *Server) answerPlainPing(w http.ResponseWriter, r *http.Request, body st
 		respond.Error(w, http.StatusBadRequest, "url parameter required: the site's home page or feed URL")
 		return
 	}
-	handles, deferred := s.o.Intake.Notify("api", target)
+	handles, deferred, accepted := s.o.Intake.Notify("api", target)
 	switch {
 	case len(handles) == 0:
 		respond.Error(w, http.StatusNotFound, "no feed of this site is served here")
-	case deferred > 0:
-		w.Header().Set("Retry-After", strconv.Itoa(int(deferred.Round(time.Second)/time.Second)+1))
-		respond.Error(w, http.StatusTooManyRequests, "pinged moments ago: the feed will be fetched shortly")
+	case !accepted:
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.o.Intake.PingInterval()/time.Second)+1))
+		respond.Error(w, http.StatusTooManyRequests, "the feed is not being fetched now (paused, disabled or Herald is stopping)")
 	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusAccepted)
+		_ = json.NewEncoder(w).Encode(pingAccepted{FetchAt: s.o.Now().Add(deferred).UTC(), Coalesced: deferred > 0})
 	}
 }

@@ -52,7 +52,8 @@ type Accounts interface {
 // Intake takes change notifications and WebSub callbacks (intake.Poller
 // does).
 type Intake interface {
-	Notify(via string, urls ...string) (handles []string, deferred time.Duration)
+	Notify(via string, urls ...string) (handles []string, deferred time.Duration, accepted bool)
+	PingInterval() time.Duration
 	VerifyIntent(handle string, q url.Values) (challenge string, err error)
 	Push(ctx context.Context, handle, signatureHeader string, body []byte) error
 }
@@ -70,7 +71,7 @@ type Admin interface {
 	Routes(mux *http.ServeMux)
 }
 
-// Options are what a Server needs; all are required.
+// Options are what a Server needs; all are required but Now.
 type Options struct {
 	Config   *config.Config
 	Store    Store
@@ -81,6 +82,8 @@ type Options struct {
 	Admin    Admin
 	Pages    *dashboard.Pages
 	Log      *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 	// Version is reported in NodeInfo.
 	Version string
 }
@@ -96,6 +99,9 @@ func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Intake == nil ||
 		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Log == nil {
 		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages and Log are required")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	s := &Server{o: o}
 	s.handler = s.routes()

@@ -26,7 +26,7 @@ func (s *Server) handleWebSubPublish(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, http.StatusBadRequest, "hub.url (or hub.topic) required")
 		return
 	}
-	handles, _ := s.o.Intake.Notify("websub", topics...)
+	handles, _, _ := s.o.Intake.Notify("websub", topics...)
 	if len(handles) == 0 {
 		respond.Error(w, http.StatusNotFound, "no feed served here matches hub.url")
 		return
