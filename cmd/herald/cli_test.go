@@ -26,7 +26,9 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-func TestFeedsCheck(t *testing.T) {
+// feedSite serves the WordPress feed at /feed/ and an HTML home page at /.
+func feedSite(t *testing.T) *httptest.Server {
+	t.Helper()
 	feedBody, err := os.ReadFile("../../testdata/wordpress-6.1/1-published.feed.rss.xml")
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +42,20 @@ func TestFeedsCheck(t *testing.T) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		_, _ = w.Write(feedBody)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// clearCheckEnv unsets the variables feeds check reads, for the test.
+func clearCheckEnv(t *testing.T) {
+	for _, v := range []string{"HERALD_BASE_URL", "HERALD_ALLOW_PRIVATE_ADDRESSES", "HERALD_FETCH_TIMEOUT"} {
+		t.Setenv(v, "")
+	}
+}
+
+func TestFeedsCheck(t *testing.T) {
+	clearCheckEnv(t)
+	srv := feedSite(t)
 	tests := []struct {
 		name     string
 		args     []string
@@ -66,6 +81,49 @@ func TestFeedsCheck(t *testing.T) {
 				if !strings.Contains(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
+			}
+		})
+	}
+}
+
+// TestFeedsCheckEnv checks that feeds check takes base_url,
+// allow_private_addresses and fetch_timeout from their HERALD_* variables,
+// as the README says every key can be set, and that flags win over them.
+func TestFeedsCheckEnv(t *testing.T) {
+	srv := feedSite(t)
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{name: "HERALD_ALLOW_PRIVATE_ADDRESSES and HERALD_BASE_URL", env: map[string]string{"HERALD_ALLOW_PRIVATE_ADDRESSES": "true", "HERALD_BASE_URL": "https://fedi.example.org"},
+			code: 0, contains: []string{"5 items", "@news@fedi.example.org", "https://fedi.example.org/users/news"}},
+		{name: "the flag wins", env: map[string]string{"HERALD_ALLOW_PRIVATE_ADDRESSES": "true"}, args: []string{"--allow-private=false"},
+			code: 1, contains: []string{"allow_private_addresses"}},
+		{name: "HERALD_FETCH_TIMEOUT", env: map[string]string{"HERALD_ALLOW_PRIVATE_ADDRESSES": "1", "HERALD_FETCH_TIMEOUT": "5s"}, code: 0, contains: []string{"5 items"}},
+		{name: "bad boolean", env: map[string]string{"HERALD_ALLOW_PRIVATE_ADDRESSES": "yes please"}, code: 2},
+		{name: "bad duration", env: map[string]string{"HERALD_FETCH_TIMEOUT": "soon"}, code: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clearCheckEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			args := append(append([]string{"feeds", "check"}, tc.args...), srv.URL+"/feed/")
+			code, out, errOut := runCLI(args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			if tc.code == 2 && !strings.Contains(errOut, "HERALD_") {
+				t.Errorf("usage error does not name the variable: %s", errOut)
 			}
 		})
 	}

@@ -7,12 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"herald/actor"
 	"herald/admin"
+	"herald/config"
 	"herald/feeds"
 	"herald/outbound"
 )
@@ -69,11 +72,16 @@ func parseExit(err error) int {
 func checkCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("feeds check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	def, err := checkDefaults(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald feeds check: %v\n", err)
+		return exitUsage
+	}
 	handle := fs.String("handle", "news", "handle to preview the account with")
-	base := fs.String("base-url", "https://herald.example", "base_url to preview ids with")
+	base := fs.String("base-url", def.base, "base_url to preview ids with (default $HERALD_BASE_URL)")
 	posts := fs.Int("posts", 3, "how many of the newest posts to show")
-	allowPrivate := fs.Bool("allow-private", false, "allow a feed on a loopback or private address")
-	timeout := fs.Duration("timeout", 30*time.Second, "fetch timeout")
+	allowPrivate := fs.Bool("allow-private", def.allowPrivate, "allow a feed on a loopback or private address (default $HERALD_ALLOW_PRIVATE_ADDRESSES)")
+	timeout := fs.Duration("timeout", def.timeout, "fetch timeout (default $HERALD_FETCH_TIMEOUT)")
 	if code, ok := parseFlags(fs, args, "herald feeds check [flags] URL", 1); !ok {
 		return code
 	}
@@ -92,6 +100,39 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// checkFlags are the defaults of feeds check's flags.
+type checkFlags struct {
+	base         string
+	allowPrivate bool
+	timeout      time.Duration
+}
+
+// checkDefaults returns feeds check's defaults, taking the HERALD_*
+// variables of the keys it uses (base_url, allow_private_addresses,
+// fetch_timeout) as the server does; flags given on the command line win.
+// A variable that does not parse is an error naming it.
+func checkDefaults(getenv func(string) string) (checkFlags, error) {
+	d := checkFlags{base: "https://herald.example", timeout: config.DefaultFetchTimeout}
+	if v := strings.TrimSpace(getenv("HERALD_BASE_URL")); v != "" {
+		d.base = v
+	}
+	if v := strings.TrimSpace(getenv("HERALD_ALLOW_PRIVATE_ADDRESSES")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return d, fmt.Errorf("HERALD_ALLOW_PRIVATE_ADDRESSES: %q is not true or false", v)
+		}
+		d.allowPrivate = b
+	}
+	if v := strings.TrimSpace(getenv("HERALD_FETCH_TIMEOUT")); v != "" {
+		t, err := time.ParseDuration(v)
+		if err != nil || t <= 0 {
+			return d, fmt.Errorf("HERALD_FETCH_TIMEOUT: %q is not a duration (use e.g. 30s, 5m, 1h)", v)
+		}
+		d.timeout = t
+	}
+	return d, nil
+}
+
 // explain adds advice for the usual failures.
 func explain(w io.Writer, err error) {
 	var httpErr *feeds.HTTPError
@@ -99,7 +140,7 @@ func explain(w io.Writer, err error) {
 	case errors.Is(err, feeds.ErrNotAFeed):
 		fmt.Fprintln(w, "  The URL answered with something that is not RSS, Atom or JSON Feed (often the home page). Use the feed's own URL, e.g. https://example.org/feed/ on WordPress.")
 	case errors.Is(err, outbound.ErrPrivateAddress):
-		fmt.Fprintln(w, "  The address is not public. Herald refuses such fetches unless allow_private_addresses is true (here: --allow-private).")
+		fmt.Fprintln(w, "  The address is not public. Herald refuses such fetches unless allow_private_addresses is true (here: --allow-private, or HERALD_ALLOW_PRIVATE_ADDRESSES=true).")
 	case errors.As(err, &httpErr):
 		fmt.Fprintf(w, "  The server answered HTTP %d. Check the URL in a browser; a firewall or bot filter may block Herald's User-Agent.\n", httpErr.StatusCode)
 	case errors.Is(err, context.DeadlineExceeded):
