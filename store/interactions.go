@@ -233,6 +233,28 @@ func (s *Store) Interactions(object, kind string, limit int) (items []Interactio
 	return items, total, err
 }
 
+// InteractionCounts counts the interactions on every post whose id starts
+// with prefix (an account's posts: BASE/users/HANDLE/posts/), by kind. It
+// reads keys only, one cursor pass over that account's interactions.
+func (s *Store) InteractionCounts(prefix string) (map[string]int, error) {
+	counts := map[string]int{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prim, _, _, _ := interactionBuckets(tx)
+		if prim == nil {
+			return nil
+		}
+		c := prim.Cursor()
+		for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
+			// k is object \x00 kind \x00 id.
+			if parts := bytes.SplitN(k, []byte{0}, 3); len(parts) == 3 {
+				counts[string(parts[1])]++
+			}
+		}
+		return nil
+	})
+	return counts, err
+}
+
 // RemoveInteractionsBy removes every interaction of actor and returns how
 // many there were.
 func (s *Store) RemoveInteractionsBy(actor string) (n int, err error) {

@@ -69,6 +69,40 @@ func TestInteractions(t *testing.T) {
 }
 
 // TestEraseRemote: everything about one actor goes, nothing about another.
+// TestInteractionCounts counts an account's likes, boosts and replies
+// across its posts, and none of another account whose handle extends it.
+func TestInteractionCounts(t *testing.T) {
+	db := openTestDB(t)
+	for _, i := range []Interaction{
+		{ID: "l1", Kind: KindLike, Actor: alice, Object: postA},
+		{ID: "l2", Kind: KindLike, Actor: bob, Object: postB},
+		{ID: "s1", Kind: KindShare, Actor: alice, Object: postA},
+		{ID: "r1", Kind: KindReply, Actor: bob, Object: postB, Content: "hi"},
+		{ID: "l3", Kind: KindLike, Actor: alice, Object: "https://herald.example/users/news2/posts/a"},
+	} {
+		i.Received = t0
+		if _, err := db.AddInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.InteractionCounts("https://herald.example/users/news/posts/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[KindLike] != 2 || got[KindShare] != 1 || got[KindReply] != 1 || len(got) != 3 {
+		t.Fatalf("counts %v, want 2 likes, 1 share, 1 reply", got)
+	}
+	if _, _, err := db.RemoveInteraction("l1", alice); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.InteractionCounts("https://herald.example/users/news/posts/"); got[KindLike] != 1 {
+		t.Fatalf("after an Undo, counts %v, want 1 like", got)
+	}
+	if got, _ := db.InteractionCounts("https://herald.example/users/nobody/posts/"); len(got) != 0 {
+		t.Fatalf("counts of an account without interactions: %v", got)
+	}
+}
+
 func TestEraseRemote(t *testing.T) {
 	db := openTestDB(t)
 	for _, a := range []string{alice, bob} {
