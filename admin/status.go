@@ -26,6 +26,16 @@ type ActorStatus struct {
 	Paused *time.Time `json:"paused,omitempty"`
 	// Ownership is the site ownership check (only with ownership.required).
 	Ownership *accounts.OwnershipStatus `json:"ownership,omitempty"`
+	// Interactions counts the likes, boosts and replies held on all the
+	// account's posts (an Undo or Delete takes one away).
+	Interactions Interactions `json:"interactions"`
+}
+
+// Interactions are the totals of an account's likes, boosts and replies.
+type Interactions struct {
+	Likes   int `json:"likes"`
+	Boosts  int `json:"boosts"`
+	Replies int `json:"replies"`
 }
 
 // StatusStore is what ReadActorStatus needs of the store.
@@ -35,6 +45,7 @@ type StatusStore interface {
 	Outbox(handle string, before time.Time, limit int) (entries []store.OutboxEntry, total int, err error)
 	LastPing(handle string) (p store.Ping, found bool, err error)
 	Paused(handle string) (since time.Time, ok bool, err error)
+	InteractionCounts(prefix string) (map[string]int, error)
 	accounts.OwnershipStore
 }
 
@@ -69,5 +80,11 @@ func ReadActorStatus(st StatusStore, cfg *config.Config, f config.Feed) (ActorSt
 	if s.Ownership, err = accounts.ReadOwnershipStatus(st, cfg, f); err != nil {
 		return ActorStatus{}, err
 	}
+	// Post ids are ACTOR/posts/...: one prefix covers all the account's.
+	counts, err := st.InteractionCounts(urls.Actor(handle) + "/posts/")
+	if err != nil {
+		return ActorStatus{}, err
+	}
+	s.Interactions = Interactions{Likes: counts[store.KindLike], Boosts: counts[store.KindShare], Replies: counts[store.KindReply]}
 	return s, nil
 }

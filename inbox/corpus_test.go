@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/admin"
 	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
@@ -210,6 +211,14 @@ func (c *corpusEnv) state(t *testing.T) state {
 			t.Fatalf("GET %s: id %v", k.id, doc["id"])
 		}
 		*k.n = int(doc["totalItems"].(float64))
+	}
+	// The admin API's totals (all of them on this one post) agree too.
+	status, err := admin.ReadActorStatus(c.h.Store(), c.cfg, c.cfg.Feeds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := status.Interactions; got != (admin.Interactions{Likes: s.likes, Boosts: s.shares, Replies: s.replies}) {
+		t.Fatalf("admin API interactions %+v, collections say %d likes, %d boosts, %d replies", got, s.likes, s.shares, s.replies)
 	}
 	return s
 }
