@@ -12,20 +12,20 @@ import (
 	"herald/config"
 )
 
-func TestWebFinger(t *testing.T) {
-	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
-	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
-	apptest.Start(t, cfg, nil)
-	urls := actor.URLs{Base: cfg.BaseURL}
-	host := cfg.Host()
+// webFingerCase is one lookup of TestWebFinger.
+type webFingerCase struct {
+	name     string
+	resource string
+	status   int
+	self     string
+	subject  string // when set, the JRD's subject
+}
+
+// webFingerCases are the lookups of TestWebFinger against a Herald whose
+// base_url is urls.Base on host (with a port).
+func webFingerCases(urls actor.URLs, host string) []webFingerCase {
 	instance := "acct:" + actor.InstanceUsername(host) + "@" + host // acct:127.0.0.1@127.0.0.1:PORT
-	tests := []struct {
-		name     string
-		resource string
-		status   int
-		self     string
-		subject  string // when set, the JRD's subject
-	}{
+	return []webFingerCase{
 		{name: "acct", resource: "acct:news@" + host, status: 200, self: urls.Actor("news")},
 		{name: "case-insensitive", resource: "acct:NeWs@" + host, status: 200, self: urls.Actor("news")},
 		{name: "actor URL", resource: urls.Actor("news"), status: 200, self: urls.Actor("news")},
@@ -42,7 +42,13 @@ func TestWebFinger(t *testing.T) {
 		{name: "not an acct", resource: "mailto:news@" + host, status: 404},
 		{name: "missing resource", resource: "", status: 400},
 	}
-	for _, tc := range tests {
+}
+
+func TestWebFinger(t *testing.T) {
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	apptest.Start(t, cfg, nil)
+	for _, tc := range webFingerCases(actor.URLs{Base: cfg.BaseURL}, cfg.Host()) {
 		t.Run(tc.name, func(t *testing.T) {
 			u := cfg.BaseURL + "/.well-known/webfinger"
 			if tc.resource != "" {
