@@ -153,6 +153,10 @@ func adminFixture(t *testing.T) (cfgPath string, cfg *config.Config) {
 	if _, err := st.AddFollower("news", f, store.Document{ID: "https://news.example.org/users/news/accepts/1", JSON: []byte("{}")}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	like := store.Interaction{ID: "https://social.example/likes/1", Kind: store.KindLike, Actor: f.ID, Object: "https://news.example.org/users/news/posts/1", Received: f.Since}
+	if _, err := st.AddInteraction(like); err != nil {
+		t.Fatal(err)
+	}
 	return cfgPath, cfg
 }
 
@@ -167,6 +171,7 @@ func TestAdminCommandsOnDataDir(t *testing.T) {
 	}{
 		{name: "followers", args: []string{"followers", "--config", cfgPath, "news"}, code: 0, contains: "https://social.example/users/alice"},
 		{name: "stats", args: []string{"stats", "--config", cfgPath, "news"}, code: 0, contains: "followers:     1"},
+		{name: "stats interactions", args: []string{"stats", "--config", cfgPath, "news"}, code: 0, contains: "interactions:  1 likes, 0 boosts, 0 replies"},
 		{name: "deliveries", args: []string{"deliveries", "--config", cfgPath}, code: 0, contains: "pending deliveries: 1"},
 		{name: "feeds list", args: []string{"feeds", "list", "--config", cfgPath}, code: 0, contains: "news"},
 		{name: "backup", args: []string{"backup", "--config", cfgPath, backup}, code: 0, contains: "backup written"},

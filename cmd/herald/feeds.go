@@ -256,6 +256,7 @@ func when(t time.Time) string {
 func printStatus(w io.Writer, s admin.ActorStatus) {
 	fmt.Fprintf(w, "account:       %s\nfeed:          %s\nfollowers:     %d\nposts:         %d\nlast poll:     %s\nlast success:  %s\n",
 		s.ID, s.FeedURL, s.Followers, s.Posts, when(s.LastAttempt), when(s.LastSuccess))
+	fmt.Fprintf(w, "interactions:  %d likes, %d boosts, %d replies\n", s.Interactions.Likes, s.Interactions.Boosts, s.Interactions.Replies)
 	if s.LastError != "" {
 		fmt.Fprintf(w, "last error:    %s (%d in a row)\n", s.LastError, s.Failures)
 	}
