@@ -1,0 +1,13 @@
+// Package gotosocial holds the interop test that runs Herald, as the built
+// binary, next to a real GoToSocial server on loopback, and checks through
+// GoToSocial's client API what one of its users sees of a Herald account:
+// the profile, the follow, new posts with their text, link, hashtags, image
+// and language, edits, withdrawals, and that likes, boosts and replies (and
+// their Undo) reach Herald's statistics; that unfollowing stops delivery;
+// and that authorized-fetch mode and a key rotation keep working.
+//
+// GoToSocial comes from ../shared/gotosocial beside the repository (binary,
+// templates and scripts; see its README.md). Without it the test is
+// skipped, unless CI=true, when it fails. It needs bash, curl and jq (the
+// scripts use them); .ci/run installs them.
+package gotosocial
