@@ -22,7 +22,11 @@ func TestInteractionCollectionsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, doc := range map[string][]byte{"likes": likes, "shares": shares, "replies": replies} {
+	repliesPage, err := RepliesPage(u.Replies(post), []string{testAlice + "/statuses/1", "https://other.example/notes/9x\"y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{"likes": likes, "shares": shares, "replies": replies, "replies_page": repliesPage} {
 		t.Run(name, func(t *testing.T) { checkGolden(t, "interactions_"+name, doc) })
 	}
 }
@@ -44,5 +48,36 @@ func TestRepliesCollectionBounded(t *testing.T) {
 	}
 	if err := json.Unmarshal(doc, &c); err != nil || c.TotalItems != 1000 || len(c.OrderedItems) != MaxListedReplies {
 		t.Fatalf("%+v %v", c, err)
+	}
+	doc, err = RepliesPage("https://h.example/users/news/posts/x/replies", ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.OrderedItems = nil
+	if err := json.Unmarshal(doc, &c); err != nil || len(c.OrderedItems) != MaxListedReplies {
+		t.Fatalf("page: %+v %v", c, err)
+	}
+}
+
+// TestPostRepliesEmbedFirstPage: a post's replies property embeds the
+// collection and an empty first page whose next is the page of reply ids,
+// the shape GoToSocial needs to find replies (it ignores a bare id).
+func TestPostRepliesEmbedFirstPage(t *testing.T) {
+	var note struct {
+		Replies struct {
+			ID, Type string
+			First    struct {
+				Type, PartOf, Next string
+				Items              []string
+			}
+		}
+	}
+	if err := json.Unmarshal(documents(t)["note"], &note); err != nil {
+		t.Fatal(err)
+	}
+	r := note.Replies
+	if r.Type != "Collection" || r.ID == "" || r.First.Type != "CollectionPage" || r.First.PartOf != r.ID ||
+		r.First.Next != RepliesPageID(r.ID) || r.First.Items == nil || len(r.First.Items) != 0 {
+		t.Fatalf("replies = %+v", r)
 	}
 }

@@ -222,7 +222,7 @@ func (r *Renderer) object(typ vocab.ActivityVocabularyType, id, handle, link str
 	}
 	o.To = vocab.ItemCollection{vocab.PublicNS}
 	o.CC = vocab.ItemCollection{iri(r.Followers(handle))}
-	extra["replies"] = r.Replies(id)
+	extra["replies"] = repliesRef(r.Replies(id))
 	extra["likes"] = r.Likes(id)
 	extra["shares"] = r.Shares(id)
 	return document(o, postContext, extra)

@@ -144,7 +144,7 @@ func checkPost(t *testing.T, r *Renderer, n map[string]any, link string) {
 	}
 	id := n["id"].(string)
 	u := URLs{Base: testBase}
-	wantField(t, n, u.Replies(id), "replies")
+	wantField(t, n, u.Replies(id), "replies", "id")
 	wantField(t, n, u.Likes(id), "likes")
 	wantField(t, n, u.Shares(id), "shares")
 }

@@ -212,6 +212,12 @@ func (c *corpusEnv) state(t *testing.T) state {
 		}
 		*k.n = int(doc["totalItems"].(float64))
 	}
+	// The replies page, which the post's embedded replies collection names
+	// as next (GoToSocial follows it), lists every reply.
+	page := apptest.GetJSON(t, actor.RepliesPageID(urls.Replies(c.post)), "application/activity+json")
+	if items, _ := page["orderedItems"].([]any); len(items) != s.replies || page["partOf"] != urls.Replies(c.post) {
+		t.Fatalf("replies page %v: %d items, want %d, part of %s", page["id"], len(items), s.replies, urls.Replies(c.post))
+	}
 	// The admin API's totals (all of them on this one post) agree too.
 	status, err := admin.ReadActorStatus(c.h.Store(), c.cfg, c.cfg.Feeds[0])
 	if err != nil {

@@ -12,7 +12,9 @@ import (
 // handleInteractions answers GET /users/{handle}/posts/{id}/likes, /shares
 // and /replies: the collections the post's likes, shares and replies
 // properties name (actor.URLs.Likes, Shares, Replies). Likes and shares
-// show their count; replies also list the reply ids.
+// show their count; replies also list the reply ids, and ?page=true is
+// their page (actor.RepliesPage), which a post's embedded replies
+// collection names as next.
 func (s *Server) handleInteractions(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.knownHandle(r); !ok {
 		respond.Error(w, http.StatusNotFound, "not found")
@@ -40,13 +42,16 @@ func (s *Server) handleInteractions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var doc []byte
-	if kind == store.KindReply {
-		ids := make([]string, len(items))
-		for i, it := range items {
-			ids[i] = it.ID
-		}
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	switch {
+	case kind == store.KindReply && r.URL.Query().Get("page") == "true":
+		doc, err = actor.RepliesPage(id, ids)
+	case kind == store.KindReply:
 		doc, err = actor.RepliesCollection(id, total, ids)
-	} else {
+	default:
 		doc, err = actor.CountCollection(id, total)
 	}
 	if err != nil {
