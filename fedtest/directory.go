@@ -163,11 +163,11 @@ func (d *Directory) serve(w http.ResponseWriter, r *http.Request) {
 		path, isKey = p, true
 	}
 	d.mu.Lock()
-	a := d.accts[path]
+	a, post := d.accts[path], d.post
 	d.mu.Unlock()
 	if r.Method == http.MethodPost {
-		if d.post != nil {
-			d.post(w, r)
+		if post != nil {
+			post(w, r)
 			return
 		}
 		w.WriteHeader(http.StatusAccepted) // inboxes accept anything
@@ -202,9 +202,11 @@ func (d *Directory) serveWebFinger(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	var found *Account
 	for _, a := range d.accts {
+		a.mu.Lock()
 		if a.name == name && "http://"+host == d.URL {
 			found = a
 		}
+		a.mu.Unlock()
 	}
 	d.mu.Unlock()
 	if found == nil {

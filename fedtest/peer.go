@@ -41,7 +41,7 @@ type Peer struct {
 	keys       map[string]crypto.PublicKey // by key id
 	owners     map[string]string           // key id → the actor whose document holds it
 	checked    map[string]bool             // actors whose first contact checks passed
-	follows0   int                         // Follows sent
+	sent       int                         // Follows sent
 	ask9421    bool                        // answer draft-cavage POSTs 401 with Accept-Signature
 }
 
@@ -51,7 +51,9 @@ func NewPeer(style Style) (*Peer, error) {
 	p := &Peer{Directory: NewDirectory(), Style: style, changed: make(chan struct{}),
 		follows: map[string]string{}, objects: map[string]map[string]any{}, activities: map[string]bool{},
 		keys: map[string]crypto.PublicKey{}, owners: map[string]string{}, checked: map[string]bool{}}
+	p.Directory.mu.Lock()
 	p.post = p.serveInbox
+	p.Directory.mu.Unlock()
 	userPath, userName, instancePath := style.UserPath, style.UserName, style.InstancePath
 	if userPath == "" {
 		userPath = "/users/alice"
@@ -71,9 +73,12 @@ func NewPeer(style Style) (*Peer, error) {
 		p.Close()
 		return nil, err
 	}
+	p.User.mu.Lock()
 	p.User.name = userName
-	p.Instance.name = p.Instance.path[strings.LastIndex(p.Instance.path, "/")+1:]
+	p.User.mu.Unlock()
+	p.Instance.mu.Lock()
 	p.Instance.actorType = "Application"
+	p.Instance.mu.Unlock()
 	return p, nil
 }
 
@@ -112,8 +117,8 @@ func (p *Peer) RequestRFC9421(on bool) {
 // style, and returns the answer's status and the Follow's id.
 func (p *Peer) Follow(ctx context.Context, target, inbox string) (int, string, error) {
 	p.mu.Lock()
-	p.follows0++
-	id := fmt.Sprintf("%s/follows/%d", p.URL, p.follows0)
+	p.sent++
+	id := fmt.Sprintf("%s/follows/%d", p.URL, p.sent)
 	p.follows[id] = target
 	p.mu.Unlock()
 	body, err := json.Marshal(map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
