@@ -6,6 +6,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -13,6 +14,18 @@ import (
 
 // MaxAttachments is the number of images a post carries: Mastodon keeps 4.
 const MaxAttachments = 4
+
+// MaxAltText is the longest alt text (an attachment's name) a post
+// carries, in characters: Pixelfed drops a whole post with a longer one
+// (app/Util/ActivityPub/Helpers.php verifyAttachments, "*.name" max:255,
+// in the releases before its newest), and Mastodon keeps 1,500.
+const MaxAltText = 255
+
+// maxImageSide is the largest width or height a post declares for an
+// image: Pixelfed's newest releases drop a whole post that declares more
+// (verifyAttachments, "*.width" and "*.height" max:5000); a larger size is
+// left out, and peers take it from the file.
+const maxImageSide = 5000
 
 // attachableTypes are the image types Mastodon and Pixelfed both accept
 // (Pixelfed drops a post with an attachment of another type).
@@ -117,9 +130,9 @@ func attachments(images []Image) []map[string]any {
 		seen[u] = true
 		a := map[string]any{"type": "Image", "mediaType": typ, "url": u}
 		if alt := strings.TrimSpace(img.Alt); alt != "" {
-			a["name"] = alt
+			a["name"] = cutAlt(alt)
 		}
-		if img.Width > 0 && img.Height > 0 {
+		if img.Width > 0 && img.Height > 0 && img.Width <= maxImageSide && img.Height <= maxImageSide {
 			a["width"], a["height"] = img.Width, img.Height
 		}
 		out = append(out, a)
@@ -128,4 +141,16 @@ func attachments(images []Image) []map[string]any {
 		}
 	}
 	return out
+}
+
+// cutAlt shortens alt text to MaxAltText characters, at a word when it
+// can, with a closing "…".
+func cutAlt(alt string) string {
+	if utf8.RuneCountInString(alt) <= MaxAltText {
+		return alt
+	}
+	if cut := cutAtWord(alt, MaxAltText); cut != "" {
+		return cut
+	}
+	return string([]rune(alt)[:MaxAltText-1]) + "…"
 }

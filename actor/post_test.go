@@ -228,6 +228,40 @@ func TestAttachments(t *testing.T) {
 	}
 }
 
+// TestAttachmentLimits: alt text is cut to MaxAltText characters and a
+// size over 5000 pixels is left out, or Pixelfed drops the whole post
+// (Helpers::verifyAttachments); shorter ones pass as they are.
+func TestAttachmentLimits(t *testing.T) {
+	long := strings.Repeat("A long description of the picture. ", 12)
+	for _, c := range []struct {
+		name     string
+		in       Image
+		wantAlt  string
+		wantSize bool
+	}{
+		{"short alt, normal size", Image{URL: "https://e.org/a.jpg", Alt: "A cat", Width: 1200, Height: 800}, "A cat", true},
+		{"alt of 255 characters kept", Image{URL: "https://e.org/a.jpg", Alt: strings.Repeat("é", 255)}, strings.Repeat("é", 255), false},
+		{"long alt cut at a word", Image{URL: "https://e.org/a.jpg", Alt: long}, cutAtWord(long, MaxAltText), false},
+		{"long alt without spaces cut", Image{URL: "https://e.org/a.jpg", Alt: strings.Repeat("x", 300)}, strings.Repeat("x", 254) + "…", false},
+		{"panorama keeps no size", Image{URL: "https://e.org/a.jpg", Alt: "Wide", Width: 9000, Height: 2000}, "Wide", false},
+		{"5000 pixels keep their size", Image{URL: "https://e.org/a.jpg", Alt: "Big", Width: 5000, Height: 5000}, "Big", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := attachments([]Image{c.in})
+			if len(got) != 1 {
+				t.Fatalf("%d attachments", len(got))
+			}
+			alt, _ := got[0]["name"].(string)
+			if alt != c.wantAlt || utf8.RuneCountInString(alt) > MaxAltText {
+				t.Errorf("alt = %q (%d characters), want %q", alt, utf8.RuneCountInString(alt), c.wantAlt)
+			}
+			if _, sized := got[0]["width"]; sized != c.wantSize {
+				t.Errorf("width present %t, want %t", sized, c.wantSize)
+			}
+		})
+	}
+}
+
 func TestLinkText(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"https://example.org/a", `<span class="invisible">https://</span><span class="">example.org/a</span><span class="invisible"></span>`},

@@ -1,17 +1,13 @@
 package fedtest
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,7 +21,9 @@ import (
 // path, as a bare key document or as GoToSocial's stub (with the actor
 // itself behind signed GETs), signed with each server's header list and
 // algorithm label. Accounts can be deleted (their actor answers 410), can rotate
-// their key and can declare aliases (alsoKnownAs) for Move.
+// their key and can declare aliases (alsoKnownAs) for Move. It answers
+// WebFinger for its accounts, strips the actor for unsigned GETs in styles
+// with UnsignedFields, and hands inbox POSTs to its Peer, if any.
 //
 // Signatures are computed here, independently of Herald's signature
 // package, from draft-cavage-12 §2.3 directly.
@@ -37,6 +35,7 @@ type Directory struct {
 	client *http.Client
 	mu     sync.Mutex
 	accts  map[string]*Account // by path
+	post   http.HandlerFunc    // inbox POSTs; nil answers 202 to anything
 }
 
 // Fetch is one GET of an account's actor document.
@@ -50,45 +49,6 @@ type Fetch struct {
 	Problem string
 }
 
-// Style is how a server publishes keys and signs requests.
-type Style struct {
-	// KeyPath serves the key at ACTOR/main-key, as a bare key document
-	// (id, owner, publicKeyPem), instead of ACTOR#main-key inside the actor.
-	KeyPath bool
-	// KeyStub serves, with KeyPath, a stub at the key's URL instead, as
-	// GoToSocial does for any GET: the actor's id, type, preferredUsername
-	// and publicKey, no inbox.
-	KeyStub bool
-	// SignedActorFetch makes GETs of the actor document need a valid
-	// signature (401 otherwise), checked as GoToSocial checks it: the
-	// signer's key from its actor, then WebFinger of the signer's
-	// preferredUsername@host, whose self link must be the signer.
-	SignedActorFetch bool
-	// Algorithm is the algorithm parameter: "rsa-sha256", "hs2019" or ""
-	// (omitted).
-	Algorithm string
-	// Headers is the signed header list; nil means Mastodon's
-	// "(request-target) host date digest".
-	Headers []string
-	// RFC9421 signs with HTTP Message Signatures instead, as Mastodon 4.5
-	// can: ("@method" "@target-uri" "content-digest"), created, keyid,
-	// rsa-v1_5-sha256, and a Content-Digest header.
-	RFC9421 bool
-}
-
-// Styles of the servers whose traffic the corpus reproduces.
-var (
-	StyleMastodon   = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}}
-	StyleMisskey    = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "date", "host", "digest"}}
-	StyleAkkoma     = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "content-length", "date", "digest", "host"}}
-	StyleGoToSocial = Style{KeyPath: true, KeyStub: true, SignedActorFetch: true, Algorithm: "hs2019", Headers: []string{"(request-target)", "host", "date", "digest"}}
-	StylePixelfed   = Style{Algorithm: "rsa-sha256", Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}}
-	StyleRFC9421    = Style{RFC9421: true}
-	// StyleKeyDocument publishes a bare key document at the key's own
-	// path, as some Mastodon and Pleroma setups do.
-	StyleKeyDocument = Style{KeyPath: true, Algorithm: "rsa-sha256"}
-)
-
 // Account is one actor of a Directory.
 type Account struct {
 	dir   *Directory
@@ -99,7 +59,8 @@ type Account struct {
 	key         *rsa.PrivateKey
 	gone        bool
 	alsoKnownAs []string
-	name        string
+	name        string  // preferredUsername
+	actorType   string  // "Person" unless set
 	keyOwner    string  // with KeyPath, the owner the key URL claims ("" is the account)
 	fetches     []Fetch // GETs of the actor document
 }
@@ -193,34 +154,74 @@ func (a *Account) PublicKey() *rsa.PublicKey {
 }
 
 func (d *Directory) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/.well-known/webfinger" {
+		d.serveWebFinger(w, r)
+		return
+	}
 	path, isKey := r.URL.Path, false
 	if p, ok := strings.CutSuffix(path, "/main-key"); ok {
 		path, isKey = p, true
 	}
 	d.mu.Lock()
-	a := d.accts[path]
+	a, post := d.accts[path], d.post
 	d.mu.Unlock()
-	if a == nil || r.Method != http.MethodGet {
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusAccepted) // inboxes accept anything
+	if r.Method == http.MethodPost {
+		if post != nil {
+			post(w, r)
 			return
 		}
+		w.WriteHeader(http.StatusAccepted) // inboxes accept anything
+		return
+	}
+	if a == nil || r.Method != http.MethodGet {
 		http.NotFound(w, r)
 		return
 	}
-	if !isKey && !d.allowFetch(w, r, a) {
-		return
+	signed := false
+	if !isKey {
+		var ok bool
+		if signed, ok = d.allowFetch(w, r, a); !ok {
+			return
+		}
 	}
 	doc, status := a.document(isKey)
+	if !isKey && !signed && a.style.UnsignedFields != nil {
+		doc = only(doc, a.style.UnsignedFields)
+	}
 	w.Header().Set("Content-Type", "application/activity+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(doc)
 }
 
-// allowFetch records a GET of a's actor document and, with
-// SignedActorFetch, answers 401 (returning false) unless it is validly
-// signed.
-func (d *Directory) allowFetch(w http.ResponseWriter, r *http.Request, a *Account) bool {
+// serveWebFinger answers acct:NAME@HOST for the account whose
+// preferredUsername is NAME, HOST being the directory's host:port, with
+// one self link of type application/activity+json (RFC 7033).
+func (d *Directory) serveWebFinger(w http.ResponseWriter, r *http.Request) {
+	res := r.URL.Query().Get("resource")
+	name, host, _ := strings.Cut(strings.TrimPrefix(res, "acct:"), "@")
+	d.mu.Lock()
+	var found *Account
+	for _, a := range d.accts {
+		a.mu.Lock()
+		if a.name == name && "http://"+host == d.URL {
+			found = a
+		}
+		a.mu.Unlock()
+	}
+	d.mu.Unlock()
+	if found == nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/jrd+json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"subject": res,
+		"links": []any{map[string]any{"rel": "self", "type": "application/activity+json", "href": found.ID()}}})
+}
+
+// allowFetch records a GET of a's actor document and reports whether it
+// was validly signed; with SignedActorFetch it answers 401 (ok false)
+// unless it was.
+func (d *Directory) allowFetch(w http.ResponseWriter, r *http.Request, a *Account) (signed, ok bool) {
 	var f Fetch
 	if r.Header.Get("Signature") != "" || a.style.SignedActorFetch {
 		f.KeyID, f.Problem = verifyRequest(r.Context(), r, nil, false, func(ctx context.Context, keyID string) (crypto.PublicKey, error) {
@@ -233,9 +234,20 @@ func (d *Directory) allowFetch(w http.ResponseWriter, r *http.Request, a *Accoun
 	a.mu.Unlock()
 	if a.style.SignedActorFetch && !f.Verified {
 		http.Error(w, "signed fetch required: "+f.Problem, http.StatusUnauthorized)
-		return false
+		return false, false
 	}
-	return true
+	return f.Verified, true
+}
+
+// only returns doc with the given fields only.
+func only(doc map[string]any, fields []string) map[string]any {
+	out := map[string]any{}
+	for _, k := range fields {
+		if v, ok := doc[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // document returns the actor (or, for a KeyPath style key URL, the key) document.
@@ -259,7 +271,7 @@ func (a *Account) document(isKey bool) (map[string]any, int) {
 			return map[string]any{
 				"@context":          []any{"https://w3id.org/security/v1", "https://www.w3.org/ns/activitystreams"},
 				"id":                key["owner"],
-				"type":              "Person",
+				"type":              a.typ(),
 				"preferredUsername": a.name,
 				"publicKey":         key,
 			}, http.StatusOK
@@ -270,12 +282,17 @@ func (a *Account) document(isKey bool) (map[string]any, int) {
 	doc := map[string]any{
 		"@context":          []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
 		"id":                a.ID(),
-		"type":              "Person",
+		"type":              a.typ(),
 		"preferredUsername": a.name,
 		"inbox":             a.Inbox(),
 		"outbox":            a.ID() + "/outbox",
-		"endpoints":         map[string]any{"sharedInbox": a.dir.URL + "/inbox"},
+		"followers":         a.ID() + "/followers",
+		"following":         a.ID() + "/following",
+		"url":               a.ID(),
 		"publicKey":         key,
+	}
+	if !a.style.NoSharedInbox {
+		doc["endpoints"] = map[string]any{"sharedInbox": a.dir.URL + "/inbox"}
 	}
 	if a.alsoKnownAs != nil {
 		doc["alsoKnownAs"] = a.alsoKnownAs
@@ -283,91 +300,12 @@ func (a *Account) document(isKey bool) (map[string]any, int) {
 	return doc, http.StatusOK
 }
 
-// Post sends body to target signed by the account at time at, in its
-// server's style. tamper, if not nil, changes the request after signing.
-func (a *Account) Post(ctx context.Context, target string, body []byte, at time.Time, tamper func(*http.Request)) (*http.Response, error) {
-	req, err := a.SignedPost(ctx, target, body, at)
-	if err != nil {
-		return nil, err
+// typ is the actor's type.
+func (a *Account) typ() string {
+	if a.actorType == "" {
+		return "Person"
 	}
-	if tamper != nil {
-		tamper(req)
-	}
-	return a.dir.client.Do(req)
-}
-
-// SignedPost builds the signed POST that Post sends.
-func (a *Account) SignedPost(ctx context.Context, target string, body []byte, at time.Time) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/activity+json")
-	req.Header.Set("Content-Length", fmt.Sprint(len(body)))
-	sum := sha256.Sum256(body)
-	req.Header.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
-	req.Header.Set("Date", at.UTC().Format(http.TimeFormat))
-	a.mu.Lock()
-	key := a.key
-	a.mu.Unlock()
-	if a.style.RFC9421 {
-		req.Header.Del("Digest")
-		req.Header.Set("Content-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum[:])+":")
-		return req, SignMessage(req, a.KeyID(), key, at)
-	}
-	return req, SignCavage(req, a.KeyID(), key, a.style)
-}
-
-// SignMessage signs req with an RFC 9421 signature labelled sig1, as
-// Mastodon does: the signature base of §2.5 over @method, @target-uri and
-// content-digest, with created and keyid, RSASSA-PKCS1-v1_5 with SHA-256.
-func SignMessage(req *http.Request, keyID string, key *rsa.PrivateKey, at time.Time) error {
-	params := fmt.Sprintf(`("@method" "@target-uri" "content-digest");created=%d;keyid="%s"`, at.Unix(), keyID)
-	base := `"@method": ` + req.Method + "\n" +
-		`"@target-uri": ` + req.URL.String() + "\n" +
-		`"content-digest": ` + req.Header.Get("Content-Digest") + "\n" +
-		`"@signature-params": ` + params
-	sum := sha256.Sum256([]byte(base))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Signature-Input", "sig1="+params)
-	req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
-	return nil
-}
-
-// SignCavage signs req (whose headers, Date included, are set) with key
-// under keyID: the signing string of draft-cavage-12 §2.3 over style's
-// header list, RSASSA-PKCS1-v1_5 with SHA-256.
-func SignCavage(req *http.Request, keyID string, key *rsa.PrivateKey, style Style) error {
-	headers := style.Headers
-	if headers == nil {
-		headers = []string{"(request-target)", "host", "date", "digest"}
-	}
-	var lines []string
-	for _, h := range headers {
-		switch h {
-		case "(request-target)":
-			lines = append(lines, h+": "+strings.ToLower(req.Method)+" "+req.URL.RequestURI())
-		case "host":
-			lines = append(lines, "host: "+req.URL.Host)
-		default:
-			lines = append(lines, h+": "+req.Header.Get(h))
-		}
-	}
-	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil {
-		return err
-	}
-	v := `keyId="` + keyID + `",`
-	if style.Algorithm != "" {
-		v += `algorithm="` + style.Algorithm + `",`
-	}
-	v += `headers="` + strings.Join(headers, " ") + `",signature="` + base64.StdEncoding.EncodeToString(sig) + `"`
-	req.Header.Set("Signature", v)
-	return nil
+	return a.actorType
 }
 
 // PublicKeyPEM returns the account's current public key, PKIX PEM.

@@ -1,12 +1,22 @@
-// Package fedtest runs a fake fediverse server for Herald's tests and
-// benchmarks: one remote account ("alice") with an actor document, a
-// personal inbox and a shared inbox, served by httptest on loopback.
+// Package fedtest runs fake fediverse servers for Herald's tests and
+// benchmarks, served by httptest on loopback:
+//
+//   - Server: one remote account ("alice") with an actor document, a
+//     personal inbox and a shared inbox, verifying deliveries as Mastodon
+//     does;
+//   - Directory: any number of accounts in the shapes different servers
+//     publish keys and sign requests (a Style);
+//   - Peer: one server of a named Style (StyleMastodon, StyleGoToSocial,
+//     StyleMisskey, StylePixelfed, ...), modelled from that server's
+//     source: what it serves, how it signs, what it requires of the
+//     requests it receives and which documents it would show;
+//   - Fleet: thousands of servers on distinct loopback addresses.
 //
 // It is an independent peer, not a mirror of Herald's code: it signs and
-// verifies HTTP signatures with github.com/go-fed/httpsig directly and checks
-// Digest and Date itself, the way Mastodon does. Every POST that reaches its
-// inboxes is verified against the sender's key (fetched from the sender) and
-// recorded as accepted or rejected.
+// verifies HTTP signatures with github.com/go-fed/httpsig and its own
+// RFC 9421 code, and checks Digest and Date itself. Every POST that
+// reaches its inboxes is verified against the sender's key (fetched from
+// the sender) and recorded as accepted or rejected.
 package fedtest
 
 import (
@@ -43,6 +53,12 @@ type Delivery struct {
 	// the signature verified only with a freshly fetched one: the sender's
 	// key changed, which Mastodon answers by re-following.
 	KeyRefetched bool
+	// Status is what a Peer answered.
+	Status int
+	// Hidden, set by a Peer, says why its server accepted the activity but
+	// would not show it (or not all of it) to its users: a document check
+	// of that server failed. "" means it shows.
+	Hidden string
 }
 
 // Type returns the activity's type.

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -229,7 +228,8 @@ func fetchPublicKey(ctx context.Context, client *http.Client, keyID string) (cry
 
 // fetchSignerKey returns keyID's key as GoToSocial checks a signed GET:
 // the signer's actor (fetched unsigned) must publish the key, and WebFinger
-// of its preferredUsername at its host (port included) must lead back to it.
+// of its preferredUsername at its host (port included) must lead back to it
+// (checkWebFinger).
 func fetchSignerKey(ctx context.Context, client *http.Client, keyID string) (crypto.PublicKey, error) {
 	pub, err := fetchPublicKey(ctx, client, keyID)
 	if err != nil {
@@ -243,30 +243,10 @@ func fetchSignerKey(ctx context.Context, client *http.Client, keyID string) (cry
 	if err := getJSON(ctx, client, actorID, "application/activity+json", &actor); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(actor.ID)
-	if err != nil || actor.PreferredUsername == "" {
-		return nil, fmt.Errorf("signer %s: no id or preferredUsername", actorID)
+	if err := checkWebFinger(ctx, client, "gotosocial", actor.ID, actor.PreferredUsername); err != nil {
+		return nil, fmt.Errorf("signer %s: %w", actorID, err)
 	}
-	acct := "acct:" + actor.PreferredUsername + "@" + u.Host
-	var jrd struct {
-		Subject string
-		Links   []struct{ Rel, Type, Href string }
-	}
-	if err := getJSON(ctx, client, u.Scheme+"://"+u.Host+"/.well-known/webfinger?resource="+url.QueryEscape(acct), "application/jrd+json", &jrd); err != nil {
-		return nil, fmt.Errorf("signer %s: webfinger %s: %w", actorID, acct, err)
-	}
-	// GoToSocial reads the subject as @USER@DOMAIN with its mention
-	// pattern and wants USER to be the preferredUsername.
-	m := mentionName.FindStringSubmatch("@" + strings.TrimPrefix(jrd.Subject, "acct:"))
-	if m == nil || m[1] != actor.PreferredUsername {
-		return nil, fmt.Errorf("signer %s: webfinger %s: subject %q is not @%s@DOMAIN as GoToSocial reads it", actorID, acct, jrd.Subject, actor.PreferredUsername)
-	}
-	for _, l := range jrd.Links {
-		if l.Rel == "self" && l.Href == actor.ID {
-			return pub, nil
-		}
-	}
-	return nil, fmt.Errorf("signer %s: webfinger %s names no such self link: %+v", actorID, acct, jrd.Links)
+	return pub, nil
 }
 
 // mentionName is GoToSocial's pattern of @USER@DOMAIN (regexes.MentionName):

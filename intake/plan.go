@@ -94,11 +94,7 @@ func (p *Poller) post(handle, lang string, it feeds.Item, prev store.SeenItem, w
 		return store.Post{Item: rec, Object: store.Document{ID: rec.ObjectID, JSON: note}, Activity: store.Document{ID: id, JSON: create}, At: rec.Published}, nil
 	}
 	rec.Published, rec.Version = prev.Published, prev.Version+1
-	// Peers ignore an Update whose updated is not later than the last one.
-	rec.Updated = now
-	if !rec.Updated.After(prev.Updated) {
-		rec.Updated = prev.Updated.Add(time.Second)
-	}
+	rec.Updated = editTime(prev, now)
 	note, err := p.o.Render.Post(handle, p.o.Accounts.Style(handle), input, rec.Published, rec.Updated)
 	if err != nil {
 		return store.Post{}, err
@@ -108,6 +104,26 @@ func (p *Poller) post(handle, lang string, it feeds.Item, prev store.SeenItem, w
 		return store.Post{}, err
 	}
 	return store.Post{Item: rec, Object: store.Document{ID: rec.ObjectID, JSON: note}, Activity: store.Document{ID: id, JSON: update}, At: rec.Updated}, nil
+}
+
+// editTime is the updated time of an edit of prev made at now. Documents
+// carry times to the second (RFC 3339 without fractions), and peers ignore
+// an Update whose updated is not later than what they hold: Mastodon than
+// the last edit (ProcessStatusUpdateService), Akkoma than the last
+// updated, else published (Object.Updater). So it is now to the second,
+// and at least a second after both prev.Updated and prev.Published as
+// they read: two edits within one second, or an edit in the second of
+// publication, would otherwise look alike.
+func editTime(prev store.SeenItem, now time.Time) time.Time {
+	last := prev.Updated.Truncate(time.Second)
+	if p := prev.Published.Truncate(time.Second); p.After(last) {
+		last = p
+	}
+	at := now.Truncate(time.Second)
+	if !at.After(last) {
+		at = last.Add(time.Second)
+	}
+	return at
 }
 
 // actorItem is what a post is made of: the categories and tags together,

@@ -3,9 +3,11 @@ package intake
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"herald/actor"
 	"herald/feeds"
+	"herald/store"
 )
 
 func TestActorItem(t *testing.T) {
@@ -34,5 +36,39 @@ func TestActorItem(t *testing.T) {
 	_ = actorItem(it, "")
 	if cats[:2][1] != "" {
 		t.Error("actorItem wrote into the item's category array")
+	}
+}
+
+// TestEditTime: every edit's updated, as documents write it (to the
+// second), is later than the last edit's and than published, which
+// Mastodon and Akkoma require of an Update (Akkoma found the second edit
+// of one second, and the edit in the second of publication, ignored).
+func TestEditTime(t *testing.T) {
+	base := time.Date(2026, 12, 7, 10, 0, 5, 0, time.UTC)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	for _, c := range []struct {
+		name      string
+		prev      store.SeenItem
+		now, want time.Time
+	}{
+		{"first edit, later second", store.SeenItem{Published: base}, base.Add(3*time.Second + ms(400)), base.Add(3 * time.Second)},
+		{"first edit in the second of publication", store.SeenItem{Published: base.Add(ms(200))}, base.Add(ms(900)), base.Add(time.Second)},
+		{"second edit in the same second", store.SeenItem{Published: base, Updated: base.Add(time.Second + ms(100))}, base.Add(time.Second + ms(800)), base.Add(2 * time.Second)},
+		{"edit behind a clock step back", store.SeenItem{Published: base, Updated: base.Add(time.Minute)}, base.Add(10 * time.Second), base.Add(time.Minute + time.Second)},
+		{"published in the future of now", store.SeenItem{Published: base.Add(time.Hour)}, base, base.Add(time.Hour + time.Second)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := editTime(c.prev, c.now)
+			if !got.Equal(c.want) {
+				t.Errorf("editTime = %s, want %s", got, c.want)
+			}
+			last := c.prev.Updated.Format(time.RFC3339)
+			if c.prev.Updated.IsZero() {
+				last = c.prev.Published.Format(time.RFC3339)
+			}
+			if got.Format(time.RFC3339) <= last {
+				t.Errorf("updated %s is not later than %s as documents write them", got.Format(time.RFC3339), last)
+			}
+		})
 	}
 }
