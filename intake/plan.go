@@ -27,8 +27,10 @@ type plan struct {
 // planFeed turns the changes of feed since the last poll into posts. Object
 // ids derive from item keys, so they never change. An Update is made only
 // when what followers see changed (feeds.Item.Hash); a deleted item is never
-// posted again. On the first poll (first) everything is recorded silently.
-func (p *Poller) planFeed(handle string, feed *feeds.Feed, seen map[string]store.SeenItem, first bool, now time.Time) (plan, error) {
+// posted again. On the first poll (first) everything is recorded silently;
+// after a change of source (newSourceSince not zero), so are the new
+// source's unseen items dated before newSourceSince or not dated.
+func (p *Poller) planFeed(handle string, feed *feeds.Feed, seen map[string]store.SeenItem, first bool, newSourceSince, now time.Time) (plan, error) {
 	hashes := make(map[string]string, len(seen))
 	for k, it := range seen {
 		hashes[k] = it.Hash
@@ -67,7 +69,8 @@ func (p *Poller) planFeed(handle string, feed *feeds.Feed, seen map[string]store
 			post.Silent = true
 			out.posts = append(out.posts, post)
 		default:
-			post.Silent = !wasSeen && !due.IsZero() && due.Before(oldest)
+			post.Silent = !wasSeen && (!due.IsZero() && due.Before(oldest) ||
+				!newSourceSince.IsZero() && (due.IsZero() || due.Before(newSourceSince)))
 			out.posts = append(out.posts, post)
 		}
 	}

@@ -134,13 +134,22 @@ func (p *Poller) enrich(ctx context.Context, f config.Feed, st *store.FeedState,
 // freshState returns st for f: as it is, or started afresh when the
 // configured URL changed (a moved or disabled feed gets another chance).
 // Whether the feed was ever initialised is kept: a new URL for the same
-// account is not a first import.
+// account is not a first import, and items published after the old URL's
+// last good poll are delivered. The older ones of the new source are not
+// (NewSourceSince): they would reach followers as new posts, twice when
+// the old source had them under other ids.
 func freshState(st store.FeedState, f config.Feed) store.FeedState {
 	if st.ConfigURL == "" && st.URL == f.URL {
 		st.ConfigURL = f.URL // a state from before ConfigURL was kept
 	}
 	if st.ConfigURL != f.URL {
-		st = store.FeedState{URL: f.URL, ConfigURL: f.URL, Initialised: st.Initialised}
+		since := st.NewSourceSince
+		if since.IsZero() && st.Initialised {
+			// Feeds date items to the second: an item of the last good
+			// poll's second may be newer than the poll, and is delivered.
+			since = st.LastSuccess.Truncate(time.Second)
+		}
+		st = store.FeedState{URL: f.URL, ConfigURL: f.URL, Initialised: st.Initialised, NewSourceSince: since}
 	}
 	return st
 }
@@ -297,7 +306,7 @@ func (p *Poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 	}
 	p.enrich(ctx, f, st, res.Feed, now)
 	first := !st.Initialised
-	pl, err := p.planFeed(f.Handle, res.Feed, seen, first, now)
+	pl, err := p.planFeed(f.Handle, res.Feed, seen, first, st.NewSourceSince, now)
 	if err != nil {
 		return c, err
 	}
@@ -315,11 +324,11 @@ func (p *Poller) changes(ctx context.Context, f config.Feed, st *store.FeedState
 	if n := len(res.Feed.Items); n > 0 && res.Feed.Items[n-1].Published.Before(now) {
 		st.NewestItem = res.Feed.Items[n-1].Published
 	}
-	if !first && !partial {
+	if !first && !partial && st.NewSourceSince.IsZero() {
 		c.Deletions = p.deletions(ctx, f, res.Feed, seen, now)
 	}
 	if !partial {
-		st.LastFullFetch = now
+		st.LastFullFetch, st.NewSourceSince = now, time.Time{}
 	}
 	st.Initialised = true
 	st.Title, st.Description, st.SiteURL = res.Feed.Title, res.Feed.Description, res.Feed.SiteURL

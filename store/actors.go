@@ -98,6 +98,13 @@ type FeedState struct {
 	APIFailed time.Time `json:"api_failed,omitzero"`
 	// Hub is the WebSub hub the feed advertises, "" if none.
 	Hub string `json:"hub,omitempty"`
+	// NewSourceSince is set when the configured URL of a feed that was
+	// already polled changed: the last good poll of the old URL. Items of
+	// the new source that Herald has not seen and that are dated before it
+	// (or not dated) are recorded without being delivered, as on a first
+	// poll; later ones are delivered. Zero once the new URL's first full
+	// fetch is done.
+	NewSourceSince time.Time `json:"new_source_since,omitzero"`
 }
 
 // FeedState returns the state of handle's feed (zero when never polled).
