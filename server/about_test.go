@@ -66,7 +66,7 @@ func TestServerPages(t *testing.T) {
 		"actor id", "your inbox", "shared inbox", "public key", "24 hours", // followers, actor cache
 		"like, boost or reply", "its text", "Reports", "Flag", // interactions, reports
 		"queued", "inbox address", "number of followers of each account per day", "update notification",
-		"IP address", "cookie", "@news@"+cfg.Host(), // logs, rate limits; show_followers
+		"IP address", "logs what it does", "cookie", "@news@"+cfg.Host(), // logs, rate limits; show_followers
 		"herald remote export", "herald remote erase", "privacy@example.org", "account was deleted")...)
 
 	_, _, body = getPage(t, cfg.BaseURL+"/about/minimum-age")
