@@ -51,3 +51,27 @@ func TestPagesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyFollowerLists: the default privacy text says which accounts
+// list their followers, and that none do when none are configured to.
+func TestPrivacyFollowerLists(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lists []string
+		want  string
+	}{
+		{nil, "no account lists who its followers are"},
+		{[]string{"@news@news.example"}, "the followers of @news@news.example are listed publicly"},
+	} {
+		var b strings.Builder
+		if err := p.Privacy(&b, PolicyPage{Site: Site{Lang: "en", Host: "news.example"}, ListsFollowers: c.lists}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("ListsFollowers %q: text lacks %q", c.lists, c.want)
+		}
+	}
+}
