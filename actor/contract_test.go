@@ -247,7 +247,11 @@ func TestNodeInfoContract(t *testing.T) {
 			}
 		}
 	}
-	if _, err := NodeInfo("3.0", "1", Usage{}); err == nil {
+	wantField(t, fields(t, docs["nodeinfo_2.1"]), testBase+"/about/privacy", "metadata", "privacyPolicyUrl")
+	wantField(t, fields(t, docs["nodeinfo_2.1"]), testBase+"/about/minimum-age", "metadata", "minimumAgePolicyUrl")
+	wantField(t, fields(t, docs["nodeinfo_2.1"]), "privacy@example.org", "metadata", "maintainer", "email")
+	wantField(t, fields(t, docs["nodeinfo_anonymous"]), "https://example.org/contact", "metadata", "inquiryUrl")
+	if _, err := (URLs{Base: testBase}).NodeInfo("3.0", "1", Usage{}, Operator{}); err == nil {
 		t.Error("NodeInfo 3.0 rendered, want an error")
 	}
 	index := fields(t, docs["nodeinfo_index"])

@@ -168,9 +168,12 @@ func (g *goldenDocs) discovery() {
 	doc, err = r.NodeInfoIndex()
 	g.add("nodeinfo_index", doc, err)
 	for _, v := range []string{"2.0", "2.1"} {
-		doc, err = NodeInfo(v, "1.2.3", Usage{Users: 2, LocalPosts: 41})
+		doc, err = r.NodeInfo(v, "1.2.3", Usage{Users: 2, LocalPosts: 41},
+			Operator{Name: "Ministerie van Voorbeeldzaken", Email: "privacy@example.org"})
 		g.add("nodeinfo_"+v, doc, err)
 	}
+	doc, err = r.NodeInfo("2.1", "1.2.3", Usage{}, Operator{URL: "https://example.org/contact"})
+	g.add("nodeinfo_anonymous", doc, err)
 }
 
 // collections renders the outbox, followers and featured collections; it

@@ -89,3 +89,12 @@ func slug(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
 }
+
+// About returns the server page: who runs the service and its accounts.
+func (u URLs) About() string { return u.Base + "/about" }
+
+// PrivacyPolicy returns the privacy policy page.
+func (u URLs) PrivacyPolicy() string { return u.Base + "/about/privacy" }
+
+// MinimumAgePolicy returns the minimum-age policy page.
+func (u URLs) MinimumAgePolicy() string { return u.Base + "/about/minimum-age" }

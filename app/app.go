@@ -28,6 +28,7 @@ import (
 	"herald/metrics"
 	"herald/outbound"
 	"herald/ownership"
+	"herald/public"
 	"herald/remote"
 	"herald/server"
 	"herald/store"
@@ -134,8 +135,12 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
+	publicPages, err := public.New()
+	if err != nil {
+		return nil, err
+	}
 	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
-		Inbox: a.inbox, Admin: adm, Pages: pages, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+		Inbox: a.inbox, Admin: adm, Pages: pages, Public: publicPages, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
 }
 
 // Handler returns the HTTP handler (for tests that serve it themselves).

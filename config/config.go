@@ -71,6 +71,9 @@ type Config struct {
 	// PushPollInterval is the safety poll interval of a feed whose WebSub
 	// subscription is active. 0 means DefaultPushPollInterval.
 	PushPollInterval Duration `yaml:"push_poll_interval"`
+	// Operator says who runs the service and holds its policies
+	// (operator.go).
+	Operator Operator `yaml:"operator"`
 }
 
 // Feed is one feed served as one fediverse account.

@@ -47,6 +47,11 @@ func envKeys(cfg *Config) []envKey {
 		{"HERALD_BLOCKED_DOMAINS", setList(&cfg.Inbox.BlockedDomains)},
 		{"HERALD_BLOCKLIST_URL", setString(&cfg.Inbox.BlocklistURL)},
 		{"HERALD_BLOCKED_ACTORS", setList(&cfg.Inbox.BlockedActors)},
+		{"HERALD_OPERATOR_NAME", setString(&cfg.Operator.Name)},
+		{"HERALD_OPERATOR_CONTACT", setString(&cfg.Operator.Contact)},
+		{"HERALD_OPERATOR_LANGUAGE", setString(&cfg.Operator.Language)},
+		{"HERALD_PRIVACY_POLICY_FILE", setString(&cfg.Operator.PrivacyPolicyFile)},
+		{"HERALD_MINIMUM_AGE_POLICY_FILE", setString(&cfg.Operator.MinimumAgePolicyFile)},
 		{"HERALD_FEEDS", func(v string) error {
 			feeds, err := parseEnvFeeds(v)
 			if err != nil {

@@ -30,6 +30,7 @@ func (c *Config) Validate() error {
 		c.requireFeeds,
 		c.validateAdminTokens,
 		c.Ownership.validate,
+		c.Operator.validate,
 		c.validateKeyEncryptionKey,
 		c.validateFeeds,
 	} {

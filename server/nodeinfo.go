@@ -20,7 +20,8 @@ func (s *Server) handleNodeInfoIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleNodeInfo answers GET /nodeinfo/2.0 and /nodeinfo/2.1 with real usage
-// numbers: the accounts served and the posts made.
+// numbers (the accounts served and the posts made), the operator and the
+// links to the server page and both policies.
 func (s *Server) handleNodeInfo(w http.ResponseWriter, r *http.Request) {
 	version := r.PathValue("version")
 	if version != "2.0" && version != "2.1" {
@@ -36,7 +37,9 @@ func (s *Server) handleNodeInfo(w http.ResponseWriter, r *http.Request) {
 		}
 		usage.LocalPosts += len(seen)
 	}
-	doc, err := actor.NodeInfo(version, s.o.Version, usage)
+	op := s.o.Config.Operator
+	doc, err := s.o.Render.NodeInfo(version, s.o.Version, usage,
+		actor.Operator{Name: op.Name, Email: op.ContactEmail(), URL: op.ContactURL()})
 	if err != nil {
 		respond.InternalError(w, s.o.Log, r, err)
 		return

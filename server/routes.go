@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"herald/public"
 )
 
 // routes maps every URL Herald answers. Each handler lives in its own
@@ -18,6 +20,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /actor", s.handleInstanceActor)
 	mux.HandleFunc("GET /actor/outbox", s.handleInstanceOutbox)
 	mux.HandleFunc("GET /tags/{name}", s.handleTag)
+	mux.HandleFunc("GET /about", s.handleAbout)
+	mux.HandleFunc("GET /about/privacy", s.handlePrivacy)
+	mux.HandleFunc("GET /about/minimum-age", s.handleMinimumAge)
+	mux.HandleFunc("GET "+public.CSSPath, s.handlePublicCSS)
 
 	// Documents: signed fetches only in authorized-fetch mode. The actor
 	// checks that itself: unsigned fetches get its key (see handleActor).

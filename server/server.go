@@ -1,8 +1,9 @@
 // Package server answers Herald's public HTTP endpoints: WebFinger,
 // host-meta and NodeInfo; actors, posts, activities and collections (with
 // authorized fetch when configured); the inbox (handed to package inbox);
-// update pings and WebSub (handed to package intake); the hashtag pages and
-// the health checks. routes.go maps every URL, the admin ones through
+// update pings and WebSub (handed to package intake); the hashtag pages, the
+// server page and its policies (rendered by package public), and the
+// health checks. routes.go maps every URL, the admin ones through
 // package admin. Handlers are thin: they read the request, ask the package
 // that owns the work, and answer with package respond. It declares what it
 // needs of the store (Store) and of each component.
@@ -21,6 +22,7 @@ import (
 	"herald/actor"
 	"herald/config"
 	"herald/dashboard"
+	"herald/public"
 	"herald/signature"
 	"herald/store"
 )
@@ -81,6 +83,7 @@ type Options struct {
 	Inbox    Inbox
 	Admin    Admin
 	Pages    *dashboard.Pages
+	Public   *public.Pages
 	Log      *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -97,8 +100,8 @@ type Server struct {
 // New returns a Server whose Handler answers every URL of routes.go.
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Intake == nil ||
-		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Log == nil {
-		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages and Log are required")
+		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Public == nil || o.Log == nil {
+		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages, Public and Log are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now

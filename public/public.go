@@ -1,0 +1,140 @@
+// Package public renders the public pages about the server itself: the
+// server page (who runs it, how to reach them, the accounts it serves), the
+// privacy policy and the minimum-age policy. The pages are server-side
+// HTML (html/template, one embedded stylesheet), without JavaScript, in the
+// operator's language, and every page links both policies. The operator's
+// own policy text replaces the default; it is shown as escaped paragraphs
+// and headings (see Blocks), never as raw HTML. Package public renders view
+// models and does no I/O beyond writing the page.
+package public
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+)
+
+//go:embed templates/*.html templates/style.css
+var files embed.FS
+
+// CSSPath is where the server serves CSS; the pages link it.
+const CSSPath = "/about/style.css"
+
+// Site is what every page shows of the server.
+type Site struct {
+	// Lang is the HTML lang attribute ("en", "nl").
+	Lang string
+	// Host is the server's host name; Operator the organisation running
+	// it ("" when not configured).
+	Host, Operator string
+	// ContactEmail and ContactURL are how to reach the operator; either
+	// or both may be "".
+	ContactEmail, ContactURL string
+}
+
+// Runner names who runs the server: the operator, or the host's operator.
+func (s Site) Runner() string {
+	if s.Operator != "" {
+		return s.Operator
+	}
+	return "the operator of " + s.Host
+}
+
+// Account is one account the server serves.
+type Account struct {
+	// Handle is the full handle (@news@example.org); Name the display name.
+	Handle, Name string
+	// ActorURL is the actor's id (browsers are sent to the website);
+	// Website the site whose feed it publishes.
+	ActorURL, Website string
+	// ShowFollowers tells whether its followers collection lists them.
+	ShowFollowers bool
+}
+
+// AboutPage is the server page.
+type AboutPage struct {
+	Site
+	Accounts []Account
+}
+
+// PolicyPage is a policy page: the operator's text (Custom) or, when it
+// is empty, Herald's default.
+type PolicyPage struct {
+	Site
+	Custom []Block
+	// ListsFollowers names the accounts whose followers are listed
+	// publicly (show_followers), for the default privacy text.
+	ListsFollowers []string
+}
+
+// Block is one heading or paragraph of an operator's policy text.
+type Block struct {
+	// Heading is set for a line that starts with "#"; Text is the
+	// heading's or paragraph's text.
+	Heading bool
+	Text    string
+}
+
+// Blocks splits an operator's text into paragraphs at blank lines; a
+// paragraph of one line starting with "#" (a Markdown heading) becomes a
+// heading. Nothing else of Markdown is interpreted: the text is escaped
+// when rendered, so a policy file can hold no markup or script.
+func Blocks(text string) []Block {
+	var out []Block
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		para = strings.TrimSpace(para)
+		switch {
+		case para == "":
+		case strings.HasPrefix(para, "#") && !strings.Contains(para, "\n"):
+			out = append(out, Block{Heading: true, Text: strings.TrimSpace(strings.TrimLeft(para, "#"))})
+		default:
+			out = append(out, Block{Text: para})
+		}
+	}
+	return out
+}
+
+// head is what a page's head and header show.
+type head struct {
+	Title string
+	Site  Site
+}
+
+// Pages renders the public pages. It is safe for concurrent use.
+type Pages struct {
+	t *template.Template
+}
+
+// New parses the embedded templates.
+func New() (*Pages, error) {
+	t, err := template.New("").Funcs(template.FuncMap{
+		"page": func(title string, s Site) head { return head{Title: title, Site: s} },
+	}).ParseFS(files, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("public templates: %w", err)
+	}
+	return &Pages{t: t}, nil
+}
+
+// CSS returns the stylesheet served at CSSPath.
+func CSS() []byte {
+	b, _ := files.ReadFile("templates/style.css")
+	return b
+}
+
+// About writes the server page.
+func (p *Pages) About(w io.Writer, page AboutPage) error {
+	return p.t.ExecuteTemplate(w, "about.html", page)
+}
+
+// Privacy writes the privacy policy.
+func (p *Pages) Privacy(w io.Writer, page PolicyPage) error {
+	return p.t.ExecuteTemplate(w, "privacy.html", page)
+}
+
+// MinimumAge writes the minimum-age policy.
+func (p *Pages) MinimumAge(w io.Writer, page PolicyPage) error {
+	return p.t.ExecuteTemplate(w, "minimum_age.html", page)
+}

@@ -1,0 +1,50 @@
+package server
+
+import (
+	"io"
+	"net/http"
+
+	"herald/public"
+	"herald/respond"
+)
+
+// handleAbout answers GET /about: the server page, with who runs the
+// service, how to reach them, the published accounts (handle, name, actor
+// and website) and links to both policies.
+func (s *Server) handleAbout(w http.ResponseWriter, r *http.Request) {
+	page := public.AboutPage{Site: s.site()}
+	for _, f := range s.o.Config.Feeds {
+		if !s.o.Accounts.Published(f.Handle) {
+			continue
+		}
+		p, err := s.o.Accounts.Profile(f.Handle)
+		if err != nil {
+			respond.InternalError(w, s.o.Log, r, err)
+			return
+		}
+		page.Accounts = append(page.Accounts, public.Account{
+			Handle: "@" + f.Handle + "@" + s.o.Config.HandleDomain(), Name: p.Name,
+			ActorURL: s.o.Render.Actor(f.Handle), Website: p.SiteURL,
+		})
+	}
+	s.writePublicPage(w, r, func(w io.Writer) error { return s.o.Public.About(w, page) })
+}
+
+// site returns what every public page shows of the server.
+func (s *Server) site() public.Site {
+	op := s.o.Config.Operator
+	return public.Site{Lang: op.Lang(), Host: s.o.Config.Host(), Operator: op.Name,
+		ContactEmail: op.ContactEmail(), ContactURL: op.ContactURL()}
+}
+
+// writePublicPage answers with the HTML page render writes, under the
+// policy of every public page: no scripts, no frames, styles from this
+// server only.
+func (s *Server) writePublicPage(w http.ResponseWriter, r *http.Request, render func(io.Writer) error) {
+	w.Header().Set("Cache-Control", "max-age=300")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := render(w); err != nil {
+		s.o.Log.Error("render public page", "path", r.URL.Path, "error", err)
+	}
+}

@@ -1,0 +1,148 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"herald/apptest"
+	"herald/config"
+)
+
+// audit is what the browser reads of a page for the checks of
+// TestPublicPagesInBrowser, computed by auditJS.
+type audit struct {
+	Lang         string   `json:"lang"`
+	H1           int      `json:"h1"`
+	HeadingSkips []string `json:"headingSkips"` // headings that skip a level
+	EmptyLinks   []string `json:"emptyLinks"`   // links without text
+	Scripts      int      `json:"scripts"`
+	ImagesNoAlt  int      `json:"imagesNoAlt"`
+	TextContrast float64  `json:"textContrast"` // body text on the background
+	LinkContrast float64  `json:"linkContrast"` // the first link on the background
+	Text         string   `json:"text"`
+}
+
+// auditJS computes an audit of the page, with WCAG 2.x contrast ratios.
+const auditJS = `(() => {
+  const rgb = c => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const bg = getComputedStyle(document.body).backgroundColor;
+  let last = 0; const skips = [];
+  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6")) {
+    const level = Number(h.tagName[1]); if (level > last + 1) skips.push(h.tagName + " " + h.textContent); last = level; }
+  const link = document.querySelector("main a") || document.querySelector("a");
+  return { lang: document.documentElement.lang, h1: document.querySelectorAll("h1").length, headingSkips: skips,
+    emptyLinks: [...document.querySelectorAll("a")].filter(a => !a.textContent.trim()).map(a => a.href),
+    scripts: document.scripts.length, imagesNoAlt: document.querySelectorAll("img:not([alt])").length,
+    textContrast: ratio(getComputedStyle(document.body).color, bg),
+    linkContrast: ratio(getComputedStyle(link).color, bg), text: document.body.innerText };
+})()`
+
+// TestPublicPagesInBrowser loads the server page and both policies in a
+// real headless Chromium, checks their content and basic accessibility
+// (lang, one h1, headings in order, link texts, no scripts, WCAG AA
+// contrast) and saves screenshots to artifacts/public-*.png.
+func TestPublicPagesInBrowser(t *testing.T) {
+	browser := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	cfg.Operator = config.Operator{Name: "Ministerie van Voorbeeldzaken", Contact: "privacy@example.org"}
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+
+	browserCtx := newBrowser(ctx, t, browser)
+	for _, page := range []struct{ path, shot, want string }{
+		{"/about", "public-about.png", "@news@" + cfg.Host()},
+		{"/about/privacy", "public-privacy.png", "herald remote erase"},
+		{"/about/minimum-age", "public-minimum-age.png", "under 13"},
+	} {
+		t.Run(page.path, func(t *testing.T) {
+			if err := chromedp.Do(browserCtx, chromedp.Navigate(cfg.BaseURL+page.path), chromedp.WaitVisible(`footer`)); err != nil {
+				t.Fatal(err)
+			}
+			a, err := chromedp.Run(browserCtx, chromedp.Evaluate[audit](auditJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAudit(t, a, page.want)
+			shot, err := chromedp.Run(browserCtx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			saveArtifact(t, page.shot, shot)
+		})
+	}
+}
+
+// checkAudit fails for each accessibility check a does not pass and when
+// the page's text lacks want or a policy link.
+func checkAudit(t *testing.T, a audit, want string) {
+	t.Helper()
+	if a.Lang != "en" || a.H1 != 1 || len(a.HeadingSkips) > 0 || len(a.EmptyLinks) > 0 || a.Scripts > 0 || a.ImagesNoAlt > 0 {
+		t.Errorf("accessibility: lang %q, %d h1, headings skipping a level %q, links without text %q, %d scripts, %d images without alt",
+			a.Lang, a.H1, a.HeadingSkips, a.EmptyLinks, a.Scripts, a.ImagesNoAlt)
+	}
+	if a.TextContrast < 4.5 || a.LinkContrast < 4.5 { // WCAG 2.x AA, normal text
+		t.Errorf("contrast: text %.1f:1, links %.1f:1, want at least 4.5:1", a.TextContrast, a.LinkContrast)
+	}
+	for _, w := range []string{want, "Privacy policy", "Minimum age policy", "About this server"} {
+		if !strings.Contains(a.Text, w) {
+			t.Errorf("page text lacks %q", w)
+		}
+	}
+}
+
+// newBrowser starts the headless Chromium at browser for the test.
+func newBrowser(ctx context.Context, t *testing.T, browser string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 1200))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	return browserCtx
+}
+
+// chromiumPath finds Debian's chromium. CI installs it (.ci/run), so there a
+// missing browser fails the test; elsewhere it is skipped with the reason.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no chromium on PATH: .ci/run must install Debian's chromium package")
+	}
+	t.Skip("no chromium on PATH (apt-get install chromium to run the browser test)")
+	return ""
+}
+
+// saveArtifact writes data to artifacts/name at the repository's root.
+func saveArtifact(t *testing.T, name string, data []byte) {
+	t.Helper()
+	dir := filepath.Join("..", "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(data))
+}
