@@ -43,6 +43,10 @@ type Config struct {
 	// GETs only (Mastodon's secure mode); WebFinger, NodeInfo and the
 	// instance actor stay public, and unsigned actor fetches get the key.
 	AuthorizedFetch bool `yaml:"authorized_fetch"`
+	// RedirectBrowsersToSite sends browsers that open an actor or post id
+	// to the website or article instead of showing Herald's profile and
+	// post pages.
+	RedirectBrowsersToSite bool `yaml:"redirect_browsers_to_site"`
 	// SignedFetch is when Herald signs its own GETs of remote actors and
 	// keys: "when_required" (the default) fetches unsigned first and signs
 	// for hosts that answer 401 or 403 (servers in authorized-fetch mode);

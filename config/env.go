@@ -21,6 +21,7 @@ type envKey struct {
 func envKeys(cfg *Config) []envKey {
 	return []envKey{
 		{"HERALD_AUTHORIZED_FETCH", setBool(&cfg.AuthorizedFetch)},
+		{"HERALD_REDIRECT_BROWSERS_TO_SITE", setBool(&cfg.RedirectBrowsersToSite)},
 		{"HERALD_OWNERSHIP_REQUIRED", setBool(&cfg.Ownership.Required)},
 		{"HERALD_OWNERSHIP_ALLOWLIST", func(v string) error {
 			cfg.Ownership.Allowlist = strings.Split(v, ",")

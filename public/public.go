@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 )
 
 //go:embed templates/*.html templates/style.css
@@ -110,7 +111,9 @@ type Pages struct {
 // New parses the embedded templates.
 func New() (*Pages, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"page": func(title string, s Site) head { return head{Title: title, Site: s} },
+		"page":    func(title string, s Site) head { return head{Title: title, Site: s} },
+		"date":    func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	}).ParseFS(files, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("public templates: %w", err)
@@ -137,4 +140,35 @@ func (p *Pages) Privacy(w io.Writer, page PolicyPage) error {
 // MinimumAge writes the minimum-age policy.
 func (p *Pages) MinimumAge(w io.Writer, page PolicyPage) error {
 	return p.t.ExecuteTemplate(w, "minimum_age.html", page)
+}
+
+// ProfilePage is an account's page: its profile and its newest posts.
+type ProfilePage struct {
+	Site
+	// Name is the display name; Handle the full handle (@news@example.org).
+	Name, Handle string
+	// IconURL is the avatar, "" for none; Website the site whose feed the
+	// account publishes.
+	IconURL, Website string
+	// Bio is the account's summary, as paragraphs of plain text.
+	Bio []Block
+	// Posts are the newest posts, newest first.
+	Posts []PostLink
+	// Newer is the URL of the first page when this is a later one, Older
+	// the URL of the next page of older posts; "" when there is none.
+	Newer, Older string
+}
+
+// PostLink is one post in a profile's list.
+type PostLink struct {
+	// Title is the post's title; URL its page here; ArticleURL the
+	// article on the website ("" if none).
+	Title, URL, ArticleURL string
+	// Published is when the post was published.
+	Published time.Time
+}
+
+// Profile writes an account's page.
+func (p *Pages) Profile(w io.Writer, page ProfilePage) error {
+	return p.t.ExecuteTemplate(w, "profile.html", page)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"net/url"
 
 	"herald/public"
 	"herald/respond"
@@ -39,12 +40,36 @@ func (s *Server) site() public.Site {
 
 // writePublicPage answers with the HTML page render writes, under the
 // policy of every public page: no scripts, no frames, styles from this
-// server only.
-func (s *Server) writePublicPage(w http.ResponseWriter, r *http.Request, render func(io.Writer) error) {
+// server only, images from the origins of imageURLs only (an account's
+// avatar and its posts' images).
+func (s *Server) writePublicPage(w http.ResponseWriter, r *http.Request, render func(io.Writer) error, imageURLs ...string) {
+	csp := "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
+	if src := imageSources(imageURLs); src != "" {
+		csp += "; img-src" + src
+	}
 	w.Header().Set("Cache-Control", "max-age=300")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := render(w); err != nil {
 		s.o.Log.Error("render public page", "path", r.URL.Path, "error", err)
 	}
+}
+
+// imageSources returns the CSP source list (" https://a.example
+// https://b.example") of the http(s) origins of urls, each once.
+func imageSources(urls []string) string {
+	seen := map[string]bool{}
+	var src string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			continue
+		}
+		origin := u.Scheme + "://" + u.Host
+		if !seen[origin] {
+			seen[origin] = true
+			src += " " + origin
+		}
+	}
+	return src
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // handleActor answers GET /users/{handle}: the actor document for
-// ActivityPub clients (unsigned fetches allowed), a redirect to the website
-// for browsers. A handle in other case is redirected to the canonical id.
+// ActivityPub clients (unsigned fetches allowed), the profile page for
+// browsers (profile.go), or with redirect_browsers_to_site a redirect to
+// the website. A handle in other case is redirected to the canonical id.
 func (s *Server) handleActor(w http.ResponseWriter, r *http.Request) {
 	handle, ok := s.knownHandle(r)
 	if !ok {
@@ -25,9 +26,15 @@ func (s *Server) handleActor(w http.ResponseWriter, r *http.Request) {
 		respond.InternalError(w, s.o.Log, r, err)
 		return
 	}
-	if respond.WantsHTML(r) && profile.SiteURL != "" {
-		http.Redirect(w, r, profile.SiteURL, http.StatusSeeOther)
-		return
+	if respond.WantsHTML(r) {
+		if s.o.Config.RedirectBrowsersToSite && profile.SiteURL != "" {
+			http.Redirect(w, r, profile.SiteURL, http.StatusSeeOther)
+			return
+		}
+		if !s.o.Config.RedirectBrowsersToSite {
+			s.handleProfilePage(w, r, handle, profile)
+			return
+		}
 	}
 	doc, err := s.o.Render.ActorDocument(profile)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/app"
 	"herald/apptest"
 	"herald/fedtest"
 )
@@ -14,11 +15,14 @@ import (
 // TestEveryIDAnswers crawls what Herald publishes, starting at the actor,
 // and checks that every id it finds answers an unsigned GET with a JSON-LD
 // document carrying that id (the Accept, Create and Update it delivered
-// too), and that browsers are sent to the website or the article.
+// too), and that with redirect_browsers_to_site browsers are sent to the
+// website or the article.
 func TestEveryIDAnswers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, feed, alice, urls := apptest.Followed(ctx, t, nil)
+	// redirect_browsers_to_site keeps today's redirect of browsers, which
+	// otherwise get the profile and post pages (profile_test.go).
+	_, feed, alice, urls := apptest.Followed(ctx, t, func(o *app.Options) { o.Config.RedirectBrowsersToSite = true })
 	feed.Set(apptest.Fixture(t, "2-edited.feed.rss.xml"))
 	apptest.WaitVerified(ctx, t, alice, "Update", func(fedtest.Delivery) bool { return true })
 

@@ -47,8 +47,8 @@ const auditJS = `(() => {
     linkContrast: ratio(getComputedStyle(link).color, bg), text: document.body.innerText };
 })()`
 
-// TestPublicPagesInBrowser loads the server page and both policies in a
-// real headless Chromium, checks their content and basic accessibility
+// TestPublicPagesInBrowser loads the server page, both policies and an
+// account's page (in the feed's language) in a real headless Chromium, checks their content and basic accessibility
 // (lang, one h1, headings in order, link texts, no scripts, WCAG AA
 // contrast) and saves screenshots to artifacts/public-*.png.
 func TestPublicPagesInBrowser(t *testing.T) {
@@ -62,10 +62,11 @@ func TestPublicPagesInBrowser(t *testing.T) {
 	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 
 	browserCtx := newBrowser(ctx, t, browser)
-	for _, page := range []struct{ path, shot, want string }{
-		{"/about", "public-about.png", "@news@" + cfg.Host()},
-		{"/about/privacy", "public-privacy.png", "herald remote erase"},
-		{"/about/minimum-age", "public-minimum-age.png", "under 13"},
+	for _, page := range []struct{ path, shot, lang, want string }{
+		{"/about", "public-about.png", "en", "@news@" + cfg.Host()},
+		{"/about/privacy", "public-privacy.png", "en", "herald remote erase"},
+		{"/about/minimum-age", "public-minimum-age.png", "en", "under 13"},
+		{"/users/news", "public-profile.png", "nl-NL", "Kabinet investeert € 5 miljoen in waterveiligheid"},
 	} {
 		t.Run(page.path, func(t *testing.T) {
 			if err := chromedp.Do(browserCtx, chromedp.Navigate(cfg.BaseURL+page.path), chromedp.WaitVisible(`footer`)); err != nil {
@@ -75,7 +76,7 @@ func TestPublicPagesInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkAudit(t, a, page.want)
+			checkAudit(t, a, page.lang, page.want)
 			shot, err := chromedp.Run(browserCtx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
@@ -85,11 +86,12 @@ func TestPublicPagesInBrowser(t *testing.T) {
 	}
 }
 
-// checkAudit fails for each accessibility check a does not pass and when
+// checkAudit fails for each accessibility check a does not pass (lang
+// being the page's language) and when
 // the page's text lacks want or a policy link.
-func checkAudit(t *testing.T, a audit, want string) {
+func checkAudit(t *testing.T, a audit, lang, want string) {
 	t.Helper()
-	if a.Lang != "en" || a.H1 != 1 || len(a.HeadingSkips) > 0 || len(a.EmptyLinks) > 0 || a.Scripts > 0 || a.ImagesNoAlt > 0 {
+	if a.Lang != lang || a.H1 != 1 || len(a.HeadingSkips) > 0 || len(a.EmptyLinks) > 0 || a.Scripts > 0 || a.ImagesNoAlt > 0 {
 		t.Errorf("accessibility: lang %q, %d h1, headings skipping a level %q, links without text %q, %d scripts, %d images without alt",
 			a.Lang, a.H1, a.HeadingSkips, a.EmptyLinks, a.Scripts, a.ImagesNoAlt)
 	}

@@ -1,0 +1,107 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"herald/app"
+	"herald/apptest"
+	"herald/config"
+)
+
+// get fetches url with accept, without following redirects, and returns
+// the response and its body.
+func get(t *testing.T, url, accept string) (*http.Response, string) {
+	t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+// startNews starts Herald on the WordPress feed as @news, with tweak, and
+// returns once the first poll is done.
+func startNews(t *testing.T, tweak func(*app.Options)) *apptest.Herald {
+	t.Helper()
+	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL, Summary: "Nieuws van het ministerie.\n\nTweede alinea <b>met</b> tekens.",
+		Profile: config.Profile{Avatar: "http://127.0.0.1:8081/logo.png"}})
+	h := apptest.Start(t, cfg, tweak)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	return h
+}
+
+// TestProfilePage: a browser gets the account's page (name, bio escaped,
+// website with rel="me", the handle to copy, the posts linking their pages
+// and articles, the policies), in the account's language; ActivityPub
+// clients get the actor document as before; ?before= pages.
+func TestProfilePage(t *testing.T) {
+	h := startNews(t, nil)
+	cfg := h.Config()
+	actorURL := cfg.BaseURL + "/users/news"
+
+	resp, body := get(t, actorURL, browserAccept)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("browser GET actor: HTTP %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if v := resp.Header.Get("Vary"); v != "Accept" {
+		t.Errorf("Vary %q, want Accept", v)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; img-src http://127.0.0.1:8081") {
+		t.Errorf("Content-Security-Policy %q, want images from the avatar's origin only", csp)
+	}
+	wantAll(t, "profile page", body, `<html lang="nl`, `<img class="avatar" src="http://127.0.0.1:8081/logo.png" alt="Avatar of Ministerie van Voorbeeldzaken"`, "<h1>Ministerie van Voorbeeldzaken</h1>",
+		`value="@news@`+cfg.HandleDomain()+`"`, "<p>Nieuws van het ministerie.</p>", "&lt;b&gt;met&lt;/b&gt;",
+		`<a href="http://127.0.0.1:8081" rel="me">`, `href="`+actorURL+`/posts/`,
+		`href="http://127.0.0.1:8081/2026/11/26/hallo-wereld/"`, "Hallo wereld!",
+		`href="/about/privacy"`, `href="/about/minimum-age"`)
+	if strings.Contains(body, "<script") || strings.Contains(body, "Older posts") {
+		t.Errorf("profile page has a script or a next page:\n%s", body)
+	}
+
+	for _, accept := range []string{"application/activity+json", `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`} {
+		resp, doc := get(t, actorURL, accept)
+		_, plain := get(t, actorURL, "")
+		var actor map[string]any
+		if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(doc), &actor) != nil || actor["id"] != actorURL || doc != plain {
+			t.Errorf("GET actor with %s: HTTP %d, not the actor document:\n%s", accept, resp.StatusCode, doc)
+		}
+	}
+
+	entries, _, err := h.Store().Outbox("news", time.Time{}, 100)
+	if err != nil || len(entries) < 4 {
+		t.Fatalf("outbox: %d entries, %v", len(entries), err)
+	}
+	resp, body = get(t, actorURL+"?before="+strconv.FormatInt(entries[2].At.UnixNano(), 10), browserAccept)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Newest posts") || strings.Count(body, `href="`+actorURL+`/posts/`) != len(entries)-3 {
+		t.Errorf("second page: HTTP %d, want %d posts and a link to the newest:\n%s", resp.StatusCode, len(entries)-3, body)
+	}
+	if resp, _ := get(t, actorURL+"?before=yesterday", browserAccept); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("?before=yesterday: HTTP %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestProfilePageRedirect: with redirect_browsers_to_site a browser is sent
+// to the website, as before the profile page existed.
+func TestProfilePageRedirect(t *testing.T) {
+	h := startNews(t, func(o *app.Options) { o.Config.RedirectBrowsersToSite = true })
+	resp, _ := get(t, h.Config().BaseURL+"/users/news", browserAccept)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "http://127.0.0.1:8081" {
+		t.Errorf("browser GET actor: HTTP %d to %q, want 303 to the site", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
