@@ -140,7 +140,7 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 		return nil, err
 	}
 	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
-		Inbox: a.inbox, Admin: adm, Pages: pages, Public: publicPages, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+		Inbox: a.inbox, Admin: adm, Pages: pages, Public: publicPages, Client: opts.Client, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
 }
 
 // Handler returns the HTTP handler (for tests that serve it themselves).

@@ -154,6 +154,8 @@ type ProfilePage struct {
 	Bio []Block
 	// Posts are the newest posts, newest first.
 	Posts []PostLink
+	// FollowURL is where the "follow from your server" form goes.
+	FollowURL string
 	// Newer is the URL of the first page when this is a later one, Older
 	// the URL of the next page of older posts; "" when there is none.
 	Newer, Older string
@@ -171,4 +173,18 @@ type PostLink struct {
 // Profile writes an account's page.
 func (p *Pages) Profile(w io.Writer, page ProfilePage) error {
 	return p.t.ExecuteTemplate(w, "profile.html", page)
+}
+
+// MessagePage is a page that tells the visitor one thing, such as what
+// was wrong with what they typed in a form.
+type MessagePage struct {
+	Site
+	Title, Text string
+	// Back is the URL of the page to go back to, BackText its link text.
+	Back, BackText string
+}
+
+// Message writes a message page.
+func (p *Pages) Message(w io.Writer, page MessagePage) error {
+	return p.t.ExecuteTemplate(w, "message.html", page)
 }

@@ -43,6 +43,11 @@ func (s *Server) site() public.Site {
 // server only, images from the origins of imageURLs only (an account's
 // avatar and its posts' images).
 func (s *Server) writePublicPage(w http.ResponseWriter, r *http.Request, render func(io.Writer) error, imageURLs ...string) {
+	s.writePublicPageStatus(w, r, http.StatusOK, render, imageURLs...)
+}
+
+// writePublicPageStatus is writePublicPage answering status.
+func (s *Server) writePublicPageStatus(w http.ResponseWriter, r *http.Request, status int, render func(io.Writer) error, imageURLs ...string) {
 	csp := "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
 	if src := imageSources(imageURLs); src != "" {
 		csp += "; img-src" + src
@@ -50,6 +55,7 @@ func (s *Server) writePublicPage(w http.ResponseWriter, r *http.Request, render 
 	w.Header().Set("Cache-Control", "max-age=300")
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	if err := render(w); err != nil {
 		s.o.Log.Error("render public page", "path", r.URL.Path, "error", err)
 	}

@@ -46,7 +46,8 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request, handl
 		site.Lang = p.Language
 	}
 	page := public.ProfilePage{Site: site, Name: p.Name, Handle: "@" + handle + "@" + s.o.Config.HandleDomain(),
-		IconURL: p.IconURL, Website: p.SiteURL, Bio: public.Blocks(p.Summary), Posts: postLinks(entries)}
+		IconURL: p.IconURL, Website: p.SiteURL, Bio: public.Blocks(p.Summary), Posts: postLinks(entries),
+		FollowURL: s.o.Render.Actor(handle) + "/follow"}
 	if page.Name == "" {
 		page.Name = handle
 	}

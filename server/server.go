@@ -84,7 +84,10 @@ type Options struct {
 	Admin    Admin
 	Pages    *dashboard.Pages
 	Public   *public.Pages
-	Log      *slog.Logger
+	// Client is the outbound client (package outbound); the follow form
+	// looks up the visitor's server with it.
+	Client *http.Client
+	Log    *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Version is reported in NodeInfo.
@@ -100,8 +103,8 @@ type Server struct {
 // New returns a Server whose Handler answers every URL of routes.go.
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Intake == nil ||
-		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Public == nil || o.Log == nil {
-		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages, Public and Log are required")
+		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Public == nil || o.Client == nil || o.Log == nil {
+		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages, Public, Client and Log are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now

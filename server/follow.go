@@ -1,0 +1,49 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+
+	"herald/public"
+	"herald/remotefollow"
+	"herald/respond"
+)
+
+// handleFollow answers GET or POST /users/{handle}/follow?server=INPUT,
+// the profile page's "follow from your server" form: INPUT is the
+// visitor's handle or server, and the answer redirects to the page of
+// that server where they authorize the follow (package remotefollow),
+// looked up through the outbound client within fetch_timeout. Input that
+// names no server gets a 400 page that says what to type.
+func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
+	handle, ok := s.knownHandle(r)
+	if !ok || !s.o.Accounts.Published(handle) {
+		respond.Error(w, http.StatusNotFound, "no such account")
+		return
+	}
+	acct := "acct:" + handle + "@" + s.o.Config.HandleDomain()
+	v, err := remotefollow.Parse(r.FormValue("server"))
+	if err != nil {
+		page := public.MessagePage{Site: s.site(), Title: "Follow from your server",
+			Text: "To follow " + acct[len("acct:"):] + ", type your own handle (you@example.social) or your server's name (example.social). " +
+				"You typed " + quoteInput(r.FormValue("server")) + ", which is neither.",
+			Back: s.o.Render.Actor(handle), BackText: "Back to the account"}
+		s.writePublicPageStatus(w, r, http.StatusBadRequest, func(w io.Writer) error { return s.o.Public.Message(w, page) })
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.Config.FetchTimeout.Std())
+	defer cancel()
+	target := remotefollow.Target(ctx, s.o.Client, v, acct)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// quoteInput returns what the visitor typed, quoted and cut to 100 bytes.
+func quoteInput(in string) string {
+	if len(in) > 100 {
+		in = strings.ToValidUTF8(in[:100], "") + "…"
+	}
+	return "“" + in + "”"
+}
