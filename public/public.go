@@ -188,3 +188,35 @@ type MessagePage struct {
 func (p *Pages) Message(w io.Writer, page MessagePage) error {
 	return p.t.ExecuteTemplate(w, "message.html", page)
 }
+
+// PostPage is a post's page.
+type PostPage struct {
+	Site
+	// Title is the post's title; Content its HTML, sanitised when the post
+	// was made (package actor keeps only text markup and links).
+	Title   string
+	Content template.HTML
+	// Account is the name of the account that posted it, AccountURL its
+	// page.
+	Account, AccountURL string
+	// ArticleURL is the article on the website, "" if none.
+	ArticleURL string
+	// Images are the post's images.
+	Images []Image
+	// Published and Updated are when the post was published and last
+	// edited (Updated is zero if never).
+	Published, Updated time.Time
+	// Likes, Boosts and Replies count the post's interactions.
+	Likes, Boosts, Replies int
+}
+
+// Image is an image of a post, with its alt text ("" when the site gave
+// none).
+type Image struct {
+	URL, Alt string
+}
+
+// Post writes a post's page.
+func (p *Pages) Post(w io.Writer, page PostPage) error {
+	return p.t.ExecuteTemplate(w, "post.html", page)
+}

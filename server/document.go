@@ -13,11 +13,14 @@ import (
 
 // handleDocument answers GET for every object and activity id Herald has
 // minted (posts, their Create and Update activities, Accepts): the stored
-// JSON for ActivityPub clients, a redirect to the article for browsers.
+// JSON for ActivityPub clients; for browsers a post's page (post_page.go),
+// or with redirect_browsers_to_site, and for activities, a redirect to the
+// article.
 // A post deleted at its source (and its activities) answers 410 Gone with
 // its Tombstone.
 func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.knownHandle(r); !ok {
+	handle, ok := s.knownHandle(r)
+	if !ok {
 		respond.Error(w, http.StatusNotFound, "not found")
 		return
 	}
@@ -31,6 +34,9 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if respond.WantsHTML(r) {
+		if !s.o.Config.RedirectBrowsersToSite && s.writePostPage(w, r, handle, doc) {
+			return
+		}
 		var link struct {
 			URL string `json:"url"`
 		}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"encoding/json"
+	"html/template"
+	"io"
+	"net/http"
+	"time"
+
+	"herald/dashboard"
+	"herald/public"
+	"herald/respond"
+	"herald/store"
+)
+
+// postDoc is what a post's page shows of its stored document.
+type postDoc struct {
+	Type       string            `json:"type"`
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Content    string            `json:"content"`
+	ContentMap map[string]string `json:"contentMap"`
+	URL        any               `json:"url"`
+	Published  time.Time         `json:"published"`
+	Updated    time.Time         `json:"updated"`
+	Attachment []struct {
+		Type string `json:"type"`
+		URL  any    `json:"url"`
+		Name string `json:"name"`
+	} `json:"attachment"`
+}
+
+// writePostPage answers a browser's GET of a post (a Note or Article)
+// with its page: title, content, images with their alt text, dates, the
+// link to the article and the counts of likes, boosts and replies. It
+// returns false, having written nothing, when doc is not a post (an
+// activity), so the caller answers as before.
+func (s *Server) writePostPage(w http.ResponseWriter, r *http.Request, handle string, doc []byte) bool {
+	var p postDoc
+	if json.Unmarshal(doc, &p) != nil || (p.Type != "Note" && p.Type != "Article") || p.ID == "" {
+		return false
+	}
+	profile, err := s.o.Accounts.Profile(handle)
+	if err != nil {
+		respond.InternalError(w, s.o.Log, r, err)
+		return true
+	}
+	page := public.PostPage{Site: s.site(), Title: p.Name, Content: template.HTML(p.Content), // sanitised by package actor
+		Account: profile.Name, AccountURL: s.o.Render.Actor(handle), ArticleURL: firstURL(p.URL),
+		Published: p.Published, Updated: p.Updated}
+	if page.Title == "" {
+		page.Title = dashboard.PostTitle(p.Content)
+	}
+	if page.Account == "" {
+		page.Account = "@" + handle
+	}
+	for lang := range p.ContentMap {
+		page.Lang = lang
+	}
+	if page.Lang == "" && profile.Language != "" {
+		page.Lang = profile.Language
+	}
+	var images []string
+	for _, a := range p.Attachment {
+		if u := firstURL(a.URL); a.Type == "Image" && u != "" {
+			page.Images = append(page.Images, public.Image{URL: u, Alt: a.Name})
+			images = append(images, u)
+		}
+	}
+	counts := []*int{&page.Likes, &page.Boosts, &page.Replies}
+	for i, kind := range []string{store.KindLike, store.KindShare, store.KindReply} {
+		if _, *counts[i], err = s.o.Store.Interactions(p.ID, kind, 0); err != nil {
+			respond.InternalError(w, s.o.Log, r, err)
+			return true
+		}
+	}
+	w.Header().Set("Vary", "Accept") // the same URL answers ActivityPub clients with JSON
+	s.writePublicPage(w, r, func(w io.Writer) error { return s.o.Public.Post(w, page) }, images...)
+	return true
+}
