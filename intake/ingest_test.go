@@ -197,6 +197,7 @@ func TestTrashedPostDeleted(t *testing.T) {
 			t.Errorf("GET %s: HTTP %d %v, want 410 with the Tombstone", id, resp.StatusCode, body)
 		}
 	}
+	wantGoneForBrowser(t, p12)
 	entries, _, err := h.Store().Outbox("news", time.Time{}, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -263,5 +264,21 @@ func TestScheduleAndBackdate(t *testing.T) {
 		if d.Type() == "Create" && d.Object()["id"] != p20 {
 			t.Errorf("unexpected Create of %v (backdated items are not pushed)", d.Object()["id"])
 		}
+	}
+}
+
+// wantGoneForBrowser fails unless a browser, which gets a live post's
+// page, gets 410 for the post id.
+func wantGoneForBrowser(t *testing.T, id string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, id, nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusGone {
+		t.Errorf("browser GET %s: HTTP %d, want 410", id, resp.StatusCode)
 	}
 }

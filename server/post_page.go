@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"regexp"
 	"time"
 
 	"herald/dashboard"
@@ -30,6 +31,20 @@ type postDoc struct {
 	} `json:"attachment"`
 }
 
+// headingTag matches the opening and closing tags of headings.
+var headingTag = regexp.MustCompile(`<(/?)h([1-5])([\s>])`)
+
+// demoteHeadings moves the headings of a post's content one level down
+// (h1 to h2, ..., h5 to h6), so that the page's title stays its only h1
+// and the outline keeps its order. content is HTML sanitised by package
+// actor, whose tags carry no attributes on headings.
+func demoteHeadings(content string) string {
+	return headingTag.ReplaceAllStringFunc(content, func(tag string) string {
+		m := headingTag.FindStringSubmatch(tag)
+		return "<" + m[1] + "h" + string(rune(m[2][0]+1)) + m[3]
+	})
+}
+
 // writePostPage answers a browser's GET of a post (a Note or Article)
 // with its page: title, content, images with their alt text, dates, the
 // link to the article and the counts of likes, boosts and replies. It
@@ -45,7 +60,7 @@ func (s *Server) writePostPage(w http.ResponseWriter, r *http.Request, handle st
 		respond.InternalError(w, s.o.Log, r, err)
 		return true
 	}
-	page := public.PostPage{Site: s.site(), Title: p.Name, Content: template.HTML(p.Content), // sanitised by package actor
+	page := public.PostPage{Site: s.site(), Title: p.Name, Content: template.HTML(demoteHeadings(p.Content)), // sanitised by package actor
 		Account: profile.Name, AccountURL: s.o.Render.Actor(handle), ArticleURL: firstURL(p.URL),
 		Published: p.Published, Updated: p.Updated}
 	if page.Title == "" {
