@@ -105,3 +105,30 @@ func TestProfilePageRedirect(t *testing.T) {
 		t.Errorf("browser GET actor: HTTP %d to %q, want 303 to the site", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+// TestProfilePageOlder: a profile page with a full page of posts links the
+// next one, which holds the older posts and links back to the newest.
+func TestProfilePageOlder(t *testing.T) {
+	body := apptest.Fixture(t, "1-published.feed.rss.xml")
+	for i := range 20 {
+		body = apptest.WithItem(body, "extra-"+strconv.Itoa(i), "Extra bericht "+strconv.Itoa(i), "Tekst.")
+	}
+	feed := apptest.NewFeedServer(t, body)
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	h := apptest.Start(t, cfg, nil)
+	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
+	entries, _, err := h.Store().Outbox("news", time.Time{}, 100)
+	if err != nil || len(entries) != 25 {
+		t.Fatalf("outbox: %d entries, %v; want 25", len(entries), err)
+	}
+	actorURL := cfg.BaseURL + "/users/news"
+	_, first := get(t, actorURL, browserAccept)
+	older := `href="` + actorURL + "?before=" + strconv.FormatInt(entries[19].At.UnixNano(), 10) + `"`
+	if strings.Count(first, `href="`+actorURL+`/posts/`) != 20 || !strings.Contains(first, older) {
+		t.Errorf("first page: want 20 posts and the link %s:\n%s", older, first)
+	}
+	_, second := get(t, actorURL+"?before="+strconv.FormatInt(entries[19].At.UnixNano(), 10), browserAccept)
+	if strings.Count(second, `href="`+actorURL+`/posts/`) != 5 || !strings.Contains(second, "Newest posts") || strings.Contains(second, "Older posts") {
+		t.Errorf("second page: want the 5 older posts and a link to the newest:\n%s", second)
+	}
+}
