@@ -159,6 +159,9 @@ type ProfilePage struct {
 	// Newer is the URL of the first page when this is a later one, Older
 	// the URL of the next page of older posts; "" when there is none.
 	Newer, Older string
+	// ContentLang is the language of the account's own text (name, bio,
+	// post titles), marked on it; the page around it is in Site.Lang.
+	ContentLang string
 }
 
 // PostLink is one post in a profile's list.
@@ -196,6 +199,9 @@ type PostPage struct {
 	// was made (package actor keeps only text markup and links).
 	Title   string
 	Content template.HTML
+	// ContentLang is the language of the post (title, content, alt
+	// texts), marked on it; the page around it is in Site.Lang.
+	ContentLang string
 	// Account is the name of the account that posted it, AccountURL its
 	// page.
 	Account, AccountURL string

@@ -49,7 +49,7 @@ const auditJS = `(() => {
 })()`
 
 // TestPublicPagesInBrowser loads the server page, both policies, an
-// account's page and a post's page (in the feed's language) in a real headless Chromium, checks their content and basic accessibility
+// account's page and a post's page (their text marked in the feed's language) in a real headless Chromium, checks their content and basic accessibility
 // (lang, one h1, headings in order, link texts, no scripts, WCAG AA
 // contrast) and saves screenshots to artifacts/public-*.png.
 func TestPublicPagesInBrowser(t *testing.T) {
@@ -67,9 +67,9 @@ func TestPublicPagesInBrowser(t *testing.T) {
 		{"/about", "public-about.png", "en", "@news@" + cfg.Host()},
 		{"/about/privacy", "public-privacy.png", "en", "herald remote erase"},
 		{"/about/minimum-age", "public-minimum-age.png", "en", "under 13"},
-		{"/users/news", "public-profile.png", "nl-NL", "Kabinet investeert € 5 miljoen in waterveiligheid"},
+		{"/users/news", "public-profile.png", "en", "Kabinet investeert € 5 miljoen in waterveiligheid"},
 		{strings.TrimPrefix(actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4"), cfg.BaseURL),
-			"public-post.png", "nl", "0 boosts"},
+			"public-post.png", "en", "0 boosts"},
 	} {
 		t.Run(page.path, func(t *testing.T) {
 			if err := chromedp.Do(browserCtx, chromedp.Navigate(cfg.BaseURL+page.path), chromedp.WaitVisible(`footer`)); err != nil {

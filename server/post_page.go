@@ -70,10 +70,10 @@ func (s *Server) writePostPage(w http.ResponseWriter, r *http.Request, handle st
 		page.Account = "@" + handle
 	}
 	for lang := range p.ContentMap {
-		page.Lang = lang
+		page.ContentLang = lang
 	}
-	if page.Lang == "" && profile.Language != "" {
-		page.Lang = profile.Language
+	if page.ContentLang == "" {
+		page.ContentLang = profile.Language
 	}
 	var images []string
 	for _, a := range p.Attachment {

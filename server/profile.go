@@ -41,11 +41,7 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request, handl
 		respond.InternalError(w, s.o.Log, r, err)
 		return
 	}
-	site := s.site()
-	if p.Language != "" {
-		site.Lang = p.Language
-	}
-	page := public.ProfilePage{Site: site, Name: p.Name, Handle: "@" + handle + "@" + s.o.Config.HandleDomain(),
+	page := public.ProfilePage{Site: s.site(), ContentLang: p.Language, Name: p.Name, Handle: "@" + handle + "@" + s.o.Config.HandleDomain(),
 		IconURL: p.IconURL, Website: p.SiteURL, Bio: public.Blocks(p.Summary), Posts: postLinks(entries),
 		FollowURL: s.o.Render.Actor(handle) + "/follow"}
 	if page.Name == "" {

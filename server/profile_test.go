@@ -65,8 +65,8 @@ func TestProfilePage(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; img-src http://127.0.0.1:8081") {
 		t.Errorf("Content-Security-Policy %q, want images from the avatar's origin only", csp)
 	}
-	wantAll(t, "profile page", body, `<html lang="nl`, `<img class="avatar" src="http://127.0.0.1:8081/logo.png" alt="Avatar of Ministerie van Voorbeeldzaken"`, "<h1>Ministerie van Voorbeeldzaken</h1>",
-		`value="@news@`+cfg.HandleDomain()+`"`, "<p>Nieuws van het ministerie.</p>", "&lt;b&gt;met&lt;/b&gt;",
+	wantAll(t, "profile page", body, `<html lang="en"`, `<img class="avatar" src="http://127.0.0.1:8081/logo.png" alt="Avatar of Ministerie van Voorbeeldzaken"`, `<h1 lang="nl-NL">Ministerie van Voorbeeldzaken</h1>`,
+		`value="@news@`+cfg.HandleDomain()+`"`, `<div class="bio" lang="nl-NL"><p>Nieuws van het ministerie.</p>`, `<ul class="posts" lang="nl-NL">`, "&lt;b&gt;met&lt;/b&gt;",
 		`<a href="http://127.0.0.1:8081" rel="me">`, `href="`+actorURL+`/posts/`,
 		`href="http://127.0.0.1:8081/2026/11/26/hallo-wereld/"`, "Hallo wereld!",
 		`href="/about/privacy"`, `href="/about/minimum-age"`)
