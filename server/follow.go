@@ -11,12 +11,14 @@ import (
 	"herald/respond"
 )
 
-// handleFollow answers GET or POST /users/{handle}/follow?server=INPUT,
-// the profile page's "follow from your server" form: INPUT is the
-// visitor's handle or server, and the answer redirects to the page of
-// that server where they authorize the follow (package remotefollow),
-// looked up through the outbound client within fetch_timeout. Input that
-// names no server gets a 400 page that says what to type.
+// handleFollow answers POST /users/{handle}/follow with server=INPUT, the
+// profile page's "follow from your server" form: INPUT is the visitor's
+// handle or server, and the answer redirects to the page of that server
+// where they authorize the follow (package remotefollow), looked up
+// through the outbound client within fetch_timeout. Input that names no
+// server gets a 400 page that says what to type. Only the form's POST
+// redirects (a GET gets 405): a link on the government's domain must not
+// send readers to a server of the link's author's choosing.
 func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
 	handle, ok := s.knownHandle(r)
 	if !ok || !s.o.Accounts.Published(handle) {
@@ -24,11 +26,11 @@ func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acct := "acct:" + handle + "@" + s.o.Config.HandleDomain()
-	v, err := remotefollow.Parse(r.FormValue("server"))
+	v, err := remotefollow.Parse(r.PostFormValue("server"))
 	if err != nil {
 		page := public.MessagePage{Site: s.site(), Title: "Follow from your server",
 			Text: "To follow " + acct[len("acct:"):] + ", type your own handle (you@example.social) or your server's name (example.social). " +
-				"You typed " + quoteInput(r.FormValue("server")) + ", which is neither.",
+				"You typed " + quoteInput(r.PostFormValue("server")) + ", which is neither.",
 			Back: s.o.Render.Actor(handle), BackText: "Back to the account"}
 		s.writePublicPageStatus(w, r, http.StatusBadRequest, func(w io.Writer) error { return s.o.Public.Message(w, page) })
 		return

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,30 +33,46 @@ func TestFollowForm(t *testing.T) {
 	acct := url.QueryEscape("acct:news@" + h.Config().HandleDomain())
 
 	_, body := get(t, h.Config().BaseURL+"/users/news", browserAccept)
-	wantAll(t, "profile page", body, `<form class="follow" method="get" action="`+follow+`">`, `name="server"`)
+	wantAll(t, "profile page", body, `<form class="follow" method="post" action="`+follow+`">`, `name="server"`)
 
-	resp, _ := get(t, follow+"?server="+url.QueryEscape("@alice@"+host), browserAccept)
-	if want := "https://" + host + "/authorize-follow?acct=" + acct; resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
-		t.Errorf("follow as alice: HTTP %d to %q, want 303 to %q", resp.StatusCode, resp.Header.Get("Location"), want)
+	// A link cannot make Herald redirect: the form's POST only.
+	if resp, _ := get(t, follow+"?server="+url.QueryEscape("@alice@"+host), browserAccept); resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET of the follow form's target: HTTP %d, want 405 (no redirect from a link)", resp.StatusCode)
 	}
+	for input, want := range map[string]string{
+		"@alice@" + host: "https://" + host + "/authorize-follow?acct=" + acct,
+		host:             "https://" + host + "/authorize_interaction?uri=" + acct,
+	} {
+		if status, location := postFollow(t, follow, input); status != http.StatusSeeOther || location != want {
+			t.Errorf("follow from %q: HTTP %d to %q, want 303 to %q", input, status, location, want)
+		}
+	}
+	for _, junk := range []string{"", "mastodon", "https://evil.example/phish", "<script>x</script>"} {
+		resp, err := http.PostForm(follow, url.Values{"server": {junk}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(page), "neither") || strings.Contains(string(page), "<script>x") {
+			t.Errorf("follow from %q: HTTP %d %s, want a 400 page:\n%s", junk, resp.StatusCode, resp.Header.Get("Content-Type"), page)
+		}
+	}
+	if status, _ := postFollow(t, h.Config().BaseURL+"/users/nobody/follow", host); status != http.StatusNotFound {
+		t.Errorf("follow an unknown account: HTTP %d, want 404", status)
+	}
+}
+
+// postFollow submits the follow form at follow with input and returns the
+// status and the redirect's target.
+func postFollow(t *testing.T, follow, input string) (int, string) {
+	t.Helper()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	post, err := noRedirect.PostForm(follow, url.Values{"server": {host}})
+	resp, err := noRedirect.PostForm(follow, url.Values{"server": {input}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	post.Body.Close()
-	if want := "https://" + host + "/authorize_interaction?uri=" + acct; post.StatusCode != http.StatusSeeOther || post.Header.Get("Location") != want {
-		t.Errorf("follow from %s: HTTP %d to %q, want 303 to %q", host, post.StatusCode, post.Header.Get("Location"), want)
-	}
-
-	for _, junk := range []string{"", "mastodon", "https://evil.example/phish", "<script>x</script>"} {
-		resp, body := get(t, follow+"?server="+url.QueryEscape(junk), browserAccept)
-		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
-			!strings.Contains(body, "neither") || strings.Contains(body, "<script>x") {
-			t.Errorf("follow from %q: HTTP %d %s, want a 400 page:\n%s", junk, resp.StatusCode, resp.Header.Get("Content-Type"), body)
-		}
-	}
-	if resp, _ := get(t, h.Config().BaseURL+"/users/nobody/follow?server="+host, browserAccept); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("follow an unknown account: HTTP %d, want 404", resp.StatusCode)
-	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
 }

@@ -28,7 +28,6 @@ func (s *Server) routes() http.Handler {
 	// Documents: signed fetches only in authorized-fetch mode. The actor
 	// checks that itself: unsigned fetches get its key (see handleActor).
 	mux.HandleFunc("GET /users/{handle}", s.handleActor)
-	mux.HandleFunc("GET /users/{handle}/follow", s.handleFollow)
 	mux.HandleFunc("POST /users/{handle}/follow", s.handleFollow)
 	for pattern, h := range map[string]http.HandlerFunc{
 		"GET /users/{handle}/outbox":               s.handleOutbox,
