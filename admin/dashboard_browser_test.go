@@ -3,9 +3,6 @@ package admin_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,35 +11,20 @@ import (
 
 	"herald/actor"
 	"herald/apptest"
+	"herald/apptest/browser"
 	"herald/config"
 	"herald/fedtest"
 )
-
-// chromiumPath finds Debian's chromium. CI installs it (.ci/run), so there a
-// missing browser fails the test; elsewhere it is skipped with the reason.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no chromium on PATH: .ci/run must install Debian's chromium package")
-	}
-	t.Skip("no chromium on PATH (apt-get install chromium to run the browser test)")
-	return ""
-}
 
 // TestDashboardInBrowser signs in to the statistics pages in a real
 // headless Chromium, opens an account, checks that the page and its chart
 // render, and saves a screenshot to artifacts/dashboard-account.png.
 func TestDashboardInBrowser(t *testing.T) {
-	browser := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	browserCtx := browser.Start(ctx, t, 1000, 1400)
 	cfg := dashboardHerald(ctx, t)
-	p := browseDashboard(ctx, t, browser, cfg.BaseURL)
+	p := browseDashboard(browserCtx, t, cfg.BaseURL)
 	if !strings.Contains(p.loginError, "not valid") {
 		t.Errorf("wrong token: %q", p.loginError)
 	}
@@ -61,7 +43,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	if !strings.Contains(p.replies, "Goed nieuws voor de dijken!") {
 		t.Errorf("recent replies: %q", p.replies)
 	}
-	saveScreenshot(t, p.shot)
+	browser.SaveScreenshot(t, "dashboard-account.png", p.shot)
 }
 
 // dashboardHerald runs Herald with a publisher token for news, whose post
@@ -98,19 +80,11 @@ type dashboardPage struct {
 	shot                                               []byte // news's page, as PNG
 }
 
-// browseDashboard signs in at base's /admin/ in the Chromium at browser,
-// first with a wrong token, then with the publisher's, opens news's page
-// and reads it.
-func browseDashboard(ctx context.Context, t *testing.T, browser, base string) dashboardPage {
+// browseDashboard signs in at base's /admin/ in the browser of
+// browserCtx, first with a wrong token, then with the publisher's, opens
+// news's page and reads it.
+func browseDashboard(browserCtx context.Context, t *testing.T, base string) dashboardPage {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1400))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
 
 	do := func(steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -144,18 +118,4 @@ func browseDashboard(ctx context.Context, t *testing.T, browser, base string) da
 	}
 	return dashboardPage{loginError: loginError, heading: heading, followers: followers, posts: posts, top: top,
 		replies: replies, chartDesc: chartDesc, shot: shot}
-}
-
-// saveScreenshot writes shot to artifacts/dashboard-account.png.
-func saveScreenshot(t *testing.T, shot []byte) {
-	t.Helper()
-	dir := filepath.Join("..", "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "dashboard-account.png")
-	if err := os.WriteFile(path, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", path, len(shot))
 }

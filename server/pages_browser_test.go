@@ -2,9 +2,6 @@ package server_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +10,7 @@ import (
 
 	"herald/actor"
 	"herald/apptest"
+	"herald/apptest/browser"
 	"herald/config"
 )
 
@@ -53,7 +51,6 @@ const auditJS = `(() => {
 // (lang, one h1, headings in order, link texts, no scripts, WCAG AA
 // contrast) and saves screenshots to artifacts/public-*.png.
 func TestPublicPagesInBrowser(t *testing.T) {
-	browser := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
@@ -62,7 +59,7 @@ func TestPublicPagesInBrowser(t *testing.T) {
 	h := apptest.Start(t, cfg, nil)
 	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 
-	browserCtx := newBrowser(ctx, t, browser)
+	browserCtx := browser.Start(ctx, t, 1000, 1200)
 	for _, page := range []struct{ path, shot, lang, want string }{
 		{"/about", "public-about.png", "en", "@news@" + cfg.Host()},
 		{"/about/privacy", "public-privacy.png", "en", "herald remote erase"},
@@ -84,7 +81,7 @@ func TestPublicPagesInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			saveArtifact(t, page.shot, shot)
+			browser.SaveScreenshot(t, page.shot, shot)
 		})
 	}
 }
@@ -106,48 +103,4 @@ func checkAudit(t *testing.T, a audit, lang, want string) {
 			t.Errorf("page text lacks %q", w)
 		}
 	}
-}
-
-// newBrowser starts the headless Chromium at browser for the test.
-func newBrowser(ctx context.Context, t *testing.T, browser string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1200))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	return browserCtx
-}
-
-// chromiumPath finds Debian's chromium. CI installs it (.ci/run), so there a
-// missing browser fails the test; elsewhere it is skipped with the reason.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no chromium on PATH: .ci/run must install Debian's chromium package")
-	}
-	t.Skip("no chromium on PATH (apt-get install chromium to run the browser test)")
-	return ""
-}
-
-// saveArtifact writes data to artifacts/name at the repository's root.
-func saveArtifact(t *testing.T, name string, data []byte) {
-	t.Helper()
-	dir := filepath.Join("..", "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", path, len(data))
 }
