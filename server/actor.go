@@ -27,12 +27,12 @@ func (s *Server) handleActor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if respond.WantsHTML(r) {
-		if s.o.Config.RedirectBrowsersToSite && profile.SiteURL != "" {
-			http.Redirect(w, r, profile.SiteURL, http.StatusSeeOther)
-			return
-		}
-		if !s.o.Config.RedirectBrowsersToSite {
+		switch {
+		case !s.o.Config.RedirectBrowsersToSite:
 			s.handleProfilePage(w, r, handle, profile)
+			return
+		case profile.SiteURL != "":
+			http.Redirect(w, r, profile.SiteURL, http.StatusSeeOther)
 			return
 		}
 	}

@@ -39,14 +39,9 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		respond.Document(w, doc)
 		return
 	}
-	var before time.Time
-	if v := q.Get("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			respond.Error(w, http.StatusBadRequest, "before must be a positive integer")
-			return
-		}
-		before = time.Unix(0, n)
+	before, ok := pageBefore(w, r)
+	if !ok {
+		return
 	}
 	s.writeOutboxPage(w, r, handle, before)
 }
@@ -141,4 +136,20 @@ func (s *Server) writeFollowerList(w http.ResponseWriter, r *http.Request, handl
 		return
 	}
 	respond.Document(w, doc)
+}
+
+// pageBefore reads ?before=UNIXNANO, where a page of the outbox (or of an
+// account's page) continues after the previous one: zero when absent. A
+// value that is not a positive integer is answered 400, and ok is false.
+func pageBefore(w http.ResponseWriter, r *http.Request) (before time.Time, ok bool) {
+	v := r.URL.Query().Get("before")
+	if v == "" {
+		return time.Time{}, true
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		respond.Error(w, http.StatusBadRequest, "before must be a positive integer")
+		return time.Time{}, false
+	}
+	return time.Unix(0, n), true
 }

@@ -19,22 +19,18 @@ import (
 const profilePageSize = 20
 
 // handleProfilePage answers a browser's GET /users/{handle}: the account's
-// page with its name, avatar, bio, website, handle and newest posts, in
-// the account's language. ?before=UNIXNANO pages as the outbox does. An
+// page with its name, avatar, bio, website, handle and newest posts (the
+// page in operator.language, the account's text marked with its own).
+// ?before=UNIXNANO pages as the outbox does. An
 // account not yet published (ownership) is not found, as for WebFinger.
 func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request, handle string, p actor.Profile) {
 	if !s.o.Accounts.Published(handle) {
 		respond.Error(w, http.StatusNotFound, "no such account")
 		return
 	}
-	var before time.Time
-	if v := r.URL.Query().Get("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			respond.Error(w, http.StatusBadRequest, "before must be a positive integer")
-			return
-		}
-		before = time.Unix(0, n)
+	before, ok := pageBefore(w, r)
+	if !ok {
+		return
 	}
 	entries, _, err := s.o.Store.Outbox(handle, before, profilePageSize)
 	if err != nil {
