@@ -2,7 +2,6 @@ package accounts_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +29,7 @@ func TestRotateKeyWithoutRefollow(t *testing.T) {
 	alice := apptest.NewPeer(t)
 	alice.CacheKeys = true // like Mastodon
 	urls := actor.URLs{Base: cfg.BaseURL}
-	apptest.PostStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
 	oldKey := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")["publicKey"].(map[string]any)["publicKeyPem"]
 	apptest.QueueDrained(t, h)
 	h.Stop()

@@ -115,8 +115,7 @@ func startAdminHerald(t *testing.T) (*config.Config, *apptest.Herald, *fedtest.S
 	}
 	h := apptest.Start(t, cfg, nil)
 	alice := apptest.NewPeer(t)
-	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
 	apptest.Eventually(t, 5*time.Second, "first polls", func() bool {
 		a, _ := h.Store().FeedState("news")
 		b, _ := h.Store().FeedState("weather")

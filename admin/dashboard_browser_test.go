@@ -13,7 +13,6 @@ import (
 	"herald/apptest"
 	"herald/apptest/browser"
 	"herald/config"
-	"herald/fedtest"
 )
 
 // TestDashboardInBrowser signs in to the statistics pages in a real
@@ -55,8 +54,7 @@ func dashboardHerald(ctx context.Context, t *testing.T) *config.Config {
 	cfg.AdminTokens = []config.AdminToken{{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}}}
 	h := apptest.Start(t, cfg, nil)
 	alice := apptest.NewPeer(t)
-	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
 	apptest.Eventually(t, 5*time.Second, "first poll", func() bool { st, _ := h.Store().FeedState("news"); return st.Initialised })
 	post := actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4")
 	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/inbox", map[string]any{

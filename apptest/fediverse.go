@@ -38,9 +38,18 @@ func Followed(ctx context.Context, t testing.TB, tweak func(*app.Options)) (*Her
 		return st.Initialised
 	})
 	alice := NewPeer(t)
-	PostStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	Follow(ctx, t, cfg.BaseURL, alice)
 	return h, feed, alice, urls
+}
+
+// Follow has s's alice follow the news account of the Herald at base (its
+// base_url), at its personal inbox, and returns once alice has a verified
+// Accept.
+func Follow(ctx context.Context, t testing.TB, base string, s *fedtest.Server) {
+	t.Helper()
+	urls := actor.URLs{Base: base}
+	PostStatus(ctx, t, s, urls.Inbox("news"), s.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
+	WaitVerified(ctx, t, s, "Accept", func(fedtest.Delivery) bool { return true })
 }
 
 // PostStatus has s POST activity, signed, to inbox and fails the test

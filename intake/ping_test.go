@@ -59,8 +59,7 @@ func TestWordPressPingDelivers(t *testing.T) {
 	defer cancel()
 	h, feed, cfg := pingHerald(t, time.Second)
 	alice := apptest.NewPeer(t)
-	apptest.PostStatus(ctx, t, alice, cfg.BaseURL+"/users/news/inbox", alice.Follow(cfg.BaseURL+"/users/news", "1"), http.StatusAccepted)
-	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
 
 	feed.Set(apptest.WithItem(apptest.Fixture(t, "1-published.feed.rss.xml"), "501", "Gepingd", "Via de pingdienst."))
 	body, err := os.ReadFile("../xmlrpc/testdata/wordpress-extendedPing.xml")

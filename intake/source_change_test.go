@@ -3,14 +3,12 @@ package intake_test
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
 	"herald/actor"
 	"herald/apptest"
 	"herald/config"
-	"herald/fedtest"
 )
 
 // TestNewSourceSendsOnlyNewItems: when a feed's configured URL changes to
@@ -32,8 +30,7 @@ func TestNewSourceSendsOnlyNewItems(t *testing.T) {
 		return st.Initialised
 	})
 	alice := apptest.NewPeer(t)
-	apptest.PostStatus(ctx, t, alice, urls.Inbox("news"), alice.Follow(urls.Actor("news"), "1"), http.StatusAccepted)
-	apptest.WaitVerified(ctx, t, alice, "Accept", func(fedtest.Delivery) bool { return true })
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
 	h.Stop()
 
 	renamed := bytes.ReplaceAll(apptest.Fixture(t, "1-published.feed.rss.xml"), []byte("/?p="), []byte("/?post="))
