@@ -153,8 +153,12 @@ func (r *Registry) InstanceKey() (keyID string, key *rsa.PrivateKey, publicPEM s
 
 // SigningKey returns the key that signs handle's deliveries: the id peers
 // know it by and the private key stored under keyName (handle itself, or
-// the previous key of handle while a rotation's Update goes out).
+// the previous key of handle while a rotation's Update goes out). The
+// relay actor (store.RelayHandle) signs with the instance key.
 func (r *Registry) SigningKey(handle, keyName string) (keyID string, key *rsa.PrivateKey, err error) {
+	if handle == store.RelayHandle {
+		return r.render.RelayKeyID(), r.keys.instance.private, nil
+	}
 	k, ok := r.keys.actors[handle]
 	if !ok {
 		return "", nil, fmt.Errorf("no key for actor %q", handle)

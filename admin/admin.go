@@ -61,6 +61,7 @@ type Options struct {
 	Pages    *dashboard.Pages
 	Metrics  *metrics.Metrics
 	Editor   ConfigEditor
+	Relays   Relays
 	Log      *slog.Logger
 	Now      func() time.Time
 }
@@ -73,8 +74,8 @@ type Admin struct {
 // New returns an Admin.
 func New(o Options) (*Admin, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Intake == nil || o.Render == nil ||
-		o.Pages == nil || o.Metrics == nil || o.Log == nil || o.Now == nil {
-		return nil, errors.New("admin: Config, Store, Accounts, Intake, Render, Pages, Metrics, Log and Now are required")
+		o.Pages == nil || o.Metrics == nil || o.Relays == nil || o.Log == nil || o.Now == nil {
+		return nil, errors.New("admin: Config, Store, Accounts, Intake, Render, Pages, Metrics, Relays, Log and Now are required")
 	}
 	return &Admin{o: o}, nil
 }

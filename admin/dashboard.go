@@ -115,6 +115,13 @@ func (a *Admin) handleOverview(w http.ResponseWriter, r *http.Request, tok confi
 		}
 		page.Accounts = append(page.Accounts, account)
 	}
+	if tok.Role == config.RoleOperator {
+		var err error
+		if page.Relays, err = a.dashboardRelays(); err != nil {
+			respond.InternalError(w, a.o.Log, r, err)
+			return
+		}
+	}
 	a.renderPage(w, r, func() error { return a.o.Pages.Overview(w, page) })
 }
 

@@ -29,6 +29,7 @@ import (
 	"herald/outbound"
 	"herald/ownership"
 	"herald/public"
+	"herald/relays"
 	"herald/remote"
 	"herald/server"
 	"herald/store"
@@ -82,6 +83,7 @@ type App struct {
 	delivery *delivery.Deliverer
 	intake   *intake.Poller
 	inbox    *inbox.Inbox
+	relays   *relays.Manager
 	server   *server.Server
 }
 
@@ -106,7 +108,8 @@ func New(opts Options) (*App, error) {
 	keyID, key, _ := a.accounts.InstanceKey()
 	a.remote = remote.New(remote.Options{Store: opts.Store, Client: opts.Client, SignerKeyID: keyID, SignerKey: key,
 		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, Now: opts.Now, Log: opts.Logger})
-	m := metrics.New(storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now})
+	gauges := &storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now}
+	m := metrics.New(gauges)
 	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
 		Workers: opts.Workers, PerHost: opts.PerHost, RetryDelay: opts.RetryDelay, Metrics: m})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: outbound.UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
@@ -114,8 +117,13 @@ func New(opts Options) (*App, error) {
 		Deliveries: a.delivery, Metrics: m, Log: opts.Logger, Now: opts.Now, PingInterval: opts.PingInterval}); err != nil {
 		return nil, err
 	}
+	if a.relays, err = relays.New(relays.Options{Config: opts.Config, Store: opts.Store, Render: render, Remote: a.remote,
+		Deliveries: a.delivery, Log: opts.Logger, Now: opts.Now}); err != nil {
+		return nil, err
+	}
+	gauges.relays = a.relays
 	if a.inbox, err = inbox.New(inbox.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Remote: a.remote,
-		Deliveries: a.delivery, Client: opts.Client, Metrics: m, Log: opts.Logger, Now: opts.Now}); err != nil {
+		Deliveries: a.delivery, Relays: a.relays, Client: opts.Client, Metrics: m, Log: opts.Logger, Now: opts.Now}); err != nil {
 		return nil, err
 	}
 	if a.server, err = newServer(opts, a, render, m); err != nil {
@@ -131,7 +139,7 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 		return nil, err
 	}
 	adm, err := admin.New(admin.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Intake: a.intake, Render: render,
-		Pages: pages, Metrics: m, Editor: opts.Editor, Log: opts.Logger, Now: opts.Now})
+		Pages: pages, Metrics: m, Editor: opts.Editor, Relays: a.relays, Log: opts.Logger, Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +180,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() { a.accounts.RecordFollowerHistory(workCtx) })
 	wg.Go(func() { a.accounts.RunOwnership(workCtx, &ownership.Checker{Client: a.client}) })
 	wg.Go(func() { a.inbox.RunBlocklist(workCtx) })
+	wg.Go(func() { a.relays.Run(workCtx) })
 	a.log.Info("herald started", "listen", ln.Addr().String(), "base_url", a.cfg.BaseURL, "feeds", len(a.cfg.Feeds))
 
 	var err error

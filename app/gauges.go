@@ -5,6 +5,7 @@ import (
 
 	"herald/config"
 	"herald/metrics"
+	"herald/relays"
 	"herald/store"
 )
 
@@ -23,22 +24,37 @@ type storeGauges struct {
 	st  gaugeStore
 	cfg *config.Config
 	now func() time.Time
+	// relays tells the relays' states; set once the manager is built.
+	relays *relays.Manager
+}
+
+// Relays returns each relay subscription's state, as the admin API shows it.
+func (g *storeGauges) Relays() ([]metrics.RelayState, error) {
+	if g.relays == nil {
+		return nil, nil
+	}
+	statuses, err := g.relays.Statuses()
+	out := make([]metrics.RelayState, len(statuses))
+	for i, s := range statuses {
+		out[i] = metrics.RelayState{URL: s.URL, Flavour: s.Flavour, State: s.State}
+	}
+	return out, err
 }
 
 // QueueDepth is the number of queued delivery jobs.
-func (g storeGauges) QueueDepth() (int, error) { return g.st.PendingJobs() }
+func (g *storeGauges) QueueDepth() (int, error) { return g.st.PendingJobs() }
 
 // DatabaseBytes is the size of the database file.
-func (g storeGauges) DatabaseBytes() (int64, error) { return g.st.Size() }
+func (g *storeGauges) DatabaseBytes() (int64, error) { return g.st.Size() }
 
 // OldestPending is how long the oldest queued job has waited.
-func (g storeGauges) OldestPending() (time.Duration, error) {
+func (g *storeGauges) OldestPending() (time.Duration, error) {
 	q, err := g.st.QueueStats(g.now())
 	return q.OldestAge(g.now()), err
 }
 
 // HostStates counts the hosts that failed at least once by breaker state.
-func (g storeGauges) HostStates() (map[string]int, error) {
+func (g *storeGauges) HostStates() (map[string]int, error) {
 	hosts, err := g.st.Hosts()
 	if err != nil {
 		return nil, err
@@ -51,7 +67,7 @@ func (g storeGauges) HostStates() (map[string]int, error) {
 }
 
 // Accounts counts each account's followers and posts.
-func (g storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
+func (g *storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
 	out := map[string]metrics.AccountCounts{}
 	for _, f := range g.cfg.Feeds {
 		followers, err := g.st.FollowerCount(f.Handle)

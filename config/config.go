@@ -78,6 +78,9 @@ type Config struct {
 	// Operator says who runs the service and holds its policies
 	// (operator.go).
 	Operator Operator `yaml:"operator"`
+	// Relays are the relays (inbox or actor URLs) every feed's public
+	// posts go to, unless a feed opts out (relays.go).
+	Relays []string `yaml:"relays"`
 }
 
 // Feed is one feed served as one fediverse account.
@@ -104,6 +107,9 @@ type Feed struct {
 	// PreferFormat picks the feed when URL is a website that links to
 	// several: "rss" (the default), "atom" or "json".
 	PreferFormat string `yaml:"prefer_format"`
+	// Relays holds the feed's own relays and whether it uses the
+	// server-wide ones (relays.go).
+	Relays `yaml:",inline"`
 }
 
 // Values of Config.SignedFetch.

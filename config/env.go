@@ -48,6 +48,7 @@ func envKeys(cfg *Config) []envKey {
 		{"HERALD_BLOCKED_DOMAINS", setList(&cfg.Inbox.BlockedDomains)},
 		{"HERALD_BLOCKLIST_URL", setString(&cfg.Inbox.BlocklistURL)},
 		{"HERALD_BLOCKED_ACTORS", setList(&cfg.Inbox.BlockedActors)},
+		{"HERALD_RELAYS", setList(&cfg.Relays)},
 		{"HERALD_OPERATOR_NAME", setString(&cfg.Operator.Name)},
 		{"HERALD_OPERATOR_CONTACT", setString(&cfg.Operator.Contact)},
 		{"HERALD_OPERATOR_LANGUAGE", setString(&cfg.Operator.Language)},

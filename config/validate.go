@@ -32,6 +32,7 @@ func (c *Config) Validate() error {
 		c.Ownership.validate,
 		c.Operator.validate,
 		c.validateKeyEncryptionKey,
+		c.validateRelays,
 		c.validateFeeds,
 	} {
 		if err := check(); err != nil {
@@ -153,6 +154,9 @@ func (f Feed) validate() error {
 	}
 	if f.PollInterval.Std() < time.Second {
 		return fmt.Errorf("poll_interval: %s is shorter than 1s", f.PollInterval.Std())
+	}
+	if err := checkRelayURLs("relays", f.Relays.Relays); err != nil {
+		return err
 	}
 	switch f.PreferFormat {
 	case "", "rss", "atom", "json":

@@ -119,6 +119,15 @@ type AccountPage struct {
 type OverviewPage struct {
 	Now      time.Time
 	Accounts []Account
+	// Relays are shown to operators only (nil for publishers).
+	Relays []Relay
+}
+
+// Relay is one relay subscription on the overview.
+type Relay struct {
+	URL, Flavour, State, LastError string
+	Since                          time.Time
+	Feeds                          []string
 }
 
 // TagPost is one post on a hashtag page.

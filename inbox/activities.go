@@ -23,7 +23,12 @@ func (in *Inbox) handleActivity(ctx context.Context, a actor.Activity, body []by
 	case "Like":
 		return in.handleReaction(a, store.KindLike)
 	case "Announce":
+		if in.o.Relays.IsRelay(a.Actor) {
+			return http.StatusAccepted, "" // a relay passing posts on, not a boost
+		}
 		return in.handleReaction(a, store.KindShare)
+	case "Accept", "Reject":
+		return in.handleRelayAnswer(a)
 	case "Create", "Update", "Delete", "Move", "Flag":
 		d, err := actor.ParseDetails(body)
 		if err != nil {
@@ -60,6 +65,9 @@ func (in *Inbox) handleWithDetails(ctx context.Context, a actor.Activity, d acto
 func (in *Inbox) handleFollow(ctx context.Context, a actor.Activity) (int, string) {
 	if a.ID == "" {
 		return http.StatusBadRequest, "Follow without id"
+	}
+	if a.ObjectID == in.o.Render.RelayActor() {
+		return in.o.Relays.FollowedBack(ctx, a.ID, a.Actor)
 	}
 	handle, ok := in.o.Accounts.LocalHandle(a.ObjectID)
 	if !ok {
@@ -176,4 +184,10 @@ func (in *Inbox) removeEverywhere(actorID string) {
 			in.o.Log.Info("follower removed", "handle", handle, "follower", actorID)
 		}
 	}
+}
+
+// handleRelayAnswer takes a relay's Accept or Reject of the relay actor's
+// Follow; other Accepts and Rejects (Herald waits for none) are ignored.
+func (in *Inbox) handleRelayAnswer(a actor.Activity) (int, string) {
+	return in.o.Relays.Answered(a.Type == "Accept", a.ObjectID, a.Actor)
 }

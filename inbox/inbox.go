@@ -66,6 +66,13 @@ type Deliveries interface {
 	Notify()
 }
 
+// Relays takes what relays send the relay actor (relays.Manager does).
+type Relays interface {
+	IsRelay(actorID string) bool
+	Answered(accepted bool, followID, relayActor string) (status int, msg string)
+	FollowedBack(ctx context.Context, followID, follower string) (status int, msg string)
+}
+
 // Options are what an Inbox needs; all are required but Now (nil means
 // time.Now).
 type Options struct {
@@ -75,6 +82,7 @@ type Options struct {
 	Render     *actor.Renderer
 	Remote     Remote
 	Deliveries Deliveries
+	Relays     Relays
 	// Client fetches the subscribed blocklist.
 	Client  *http.Client
 	Metrics *metrics.Metrics
@@ -95,8 +103,8 @@ type Inbox struct {
 // followers that never post again.
 func New(o Options) (*Inbox, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Remote == nil ||
-		o.Deliveries == nil || o.Client == nil || o.Metrics == nil || o.Log == nil {
-		return nil, errors.New("inbox: Config, Store, Accounts, Render, Remote, Deliveries, Client, Metrics and Log are required")
+		o.Deliveries == nil || o.Relays == nil || o.Client == nil || o.Metrics == nil || o.Log == nil {
+		return nil, errors.New("inbox: Config, Store, Accounts, Render, Remote, Deliveries, Relays, Client, Metrics and Log are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now

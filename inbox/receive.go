@@ -32,8 +32,9 @@ import (
 //     has not been seen before within its Date window (401);
 //  4. the verified sending host is within its rate (429);
 //  5. the body is JSON of a sane shape (depth, array sizes) and an activity
-//     (400) whose actor owns the signing key (401) and is not blocked (403,
-//     and a blocked follower is removed).
+//     (400) whose actor owns the signing key (401; a subscribed relay's
+//     forwarding of another server's activity is taken with 202 and
+//     dropped) and is not blocked (403, and a blocked follower is removed).
 //
 // Accepted activities get 202 once their effect is committed.
 func (in *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -145,6 +146,13 @@ func (in *Inbox) decodeInbox(w http.ResponseWriter, body []byte, verified signat
 	activity, err := actor.ParseActivity(body)
 	if err != nil {
 		respond.Error(w, http.StatusBadRequest, "not an activity")
+		return actor.Activity{}, false
+	}
+	if activity.Actor != verified.Owner && in.o.Relays.IsRelay(verified.Owner) {
+		// What a relay forwards from its other subscribers: Herald's relay
+		// actor subscribes to send, not to read, so it is taken and dropped.
+		metrics.Count(in.o.Metrics.Inbox, typeLabel(activity.Type), "relayed")
+		w.WriteHeader(http.StatusAccepted)
 		return actor.Activity{}, false
 	}
 	if activity.Actor != verified.Owner {

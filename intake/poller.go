@@ -262,6 +262,9 @@ func (p *Poller) applyPush(ctx context.Context, f config.Feed, body []byte) erro
 // commit stores what a poll or push changed and wakes the deliveries.
 func (p *Poller) commit(f config.Feed, st store.FeedState, c store.PollCommit, now time.Time) error {
 	c.State = st
+	if err := p.addRelays(f, &c); err != nil {
+		return err
+	}
 	queued, err := p.o.Store.CommitPoll(f.Handle, c, now)
 	if err != nil {
 		return err

@@ -47,7 +47,19 @@ type Gauges interface {
 	DatabaseBytes() (int64, error)
 	// Accounts returns followers and posts per handle.
 	Accounts() (map[string]AccountCounts, error)
+	// Relays returns each relay subscription's state.
+	Relays() ([]RelayState, error)
 }
+
+// RelayState is one relay subscription's gauge.
+type RelayState struct {
+	// URL is the relay as configured; Flavour mastodon or litepub; State
+	// pending, accepted, refused or failing.
+	URL, Flavour, State string
+}
+
+// relayStates are the states herald_relays counts, zero or not.
+var relayStates = []string{"pending", "accepted", "refused", "failing"}
 
 // AccountCounts are one account's gauges.
 type AccountCounts struct {
@@ -96,6 +108,8 @@ var (
 	dbDesc        = prometheus.NewDesc("herald_database_bytes", "Size of the bbolt database.", nil, nil)
 	followersDesc = prometheus.NewDesc("herald_followers", "Followers per account.", []string{"handle"}, nil)
 	postsDesc     = prometheus.NewDesc("herald_posts", "Posts (outbox activities) per account.", []string{"handle"}, nil)
+	relaysDesc    = prometheus.NewDesc("herald_relays", "Relay subscriptions by state.", []string{"state"}, nil)
+	relayDesc     = prometheus.NewDesc("herald_relay_info", "One per relay subscription, labelled with its state.", []string{"relay", "flavour", "state"}, nil)
 )
 
 // gaugeCollector reads the store at scrape time.
@@ -108,6 +122,8 @@ func (c *gaugeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- dbDesc
 	ch <- followersDesc
 	ch <- postsDesc
+	ch <- relaysDesc
+	ch <- relayDesc
 }
 
 func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -133,6 +149,7 @@ func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		ch <- prometheus.NewInvalidMetric(dbDesc, err)
 	}
+	c.collectRelays(ch)
 	accounts, err := c.g.Accounts()
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(followersDesc, err)
@@ -141,5 +158,23 @@ func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
 	for handle, a := range accounts {
 		ch <- prometheus.MustNewConstMetric(followersDesc, prometheus.GaugeValue, float64(a.Followers), handle)
 		ch <- prometheus.MustNewConstMetric(postsDesc, prometheus.GaugeValue, float64(a.Posts), handle)
+	}
+}
+
+// collectRelays reports the relay subscriptions: a count per state and a
+// line per relay.
+func (c *gaugeCollector) collectRelays(ch chan<- prometheus.Metric) {
+	relays, err := c.g.Relays()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(relaysDesc, err)
+		return
+	}
+	counts := map[string]int{}
+	for _, r := range relays {
+		counts[r.State]++
+		ch <- prometheus.MustNewConstMetric(relayDesc, prometheus.GaugeValue, 1, r.URL, r.Flavour, r.State)
+	}
+	for _, state := range relayStates {
+		ch <- prometheus.MustNewConstMetric(relaysDesc, prometheus.GaugeValue, float64(counts[state]), state)
 	}
 }

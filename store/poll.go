@@ -52,6 +52,9 @@ type PollCommit struct {
 	// Records replace item records without publishing anything (a new
 	// baseline hash, when the WordPress REST API first describes an item).
 	Records []SeenItem
+	// Relays are the relays (by URL) the feed's public posts go to; only
+	// those whose subscription is accepted get them (see queueRelays).
+	Relays []string
 }
 
 // CommitPoll records one poll in a single transaction: everything of
@@ -72,16 +75,8 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 		if err := putRecords(tx, handle, c.Records); err != nil {
 			return err
 		}
-		var inboxes []string
-		if c.Deliver && len(c.Posts)+len(c.Deletions) > 0 {
-			var err error
-			if inboxes, err = deliveryInboxes(tx, handle); err != nil {
-				return err
-			}
-		}
-		queue := func(activityID string) error {
-			n, err := putJobs(tx, Job{ActivityID: activityID, Handle: handle, NextAttempt: now, Created: now}, inboxes)
-			queued += n
+		q, err := newPollQueue(tx, handle, c, now)
+		if err != nil {
 			return err
 		}
 		for _, p := range c.Posts {
@@ -89,7 +84,7 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 				return err
 			}
 			if !p.Silent {
-				if err := queue(p.Activity.ID); err != nil {
+				if err := q.post(p); err != nil {
 					return err
 				}
 			}
@@ -98,10 +93,11 @@ func (s *Store) CommitPoll(handle string, c PollCommit, now time.Time) (queued i
 			if err := putDeletion(tx, handle, d); err != nil {
 				return err
 			}
-			if err := queue(d.Delete.ID); err != nil {
+			if err := q.activity(d.Delete.ID); err != nil {
 				return err
 			}
 		}
+		queued = q.queued
 		return nil
 	})
 	if err != nil {

@@ -49,6 +49,9 @@ type Post struct {
 	// Silent posts are recorded (item, object, outbox) but queue no
 	// deliveries: backdated items, and everything on a first poll.
 	Silent bool
+	// RelayAnnounce, set for a new public post, is the relay actor's
+	// Announce of it, which LitePub relays get instead of the Create.
+	RelayAnnounce *Document
 }
 
 // ApplyPoll records the outcome of one successful poll in a single

@@ -43,7 +43,7 @@ var (
 	bucketScheduled     = []byte("scheduled")     // per actor: item key → Scheduled JSON
 	bucketTombstones    = []byte("tombstones")    // deleted object id → Tombstone JSON; its activities' ids → "@" + object id
 	bucketWebSub        = []byte("websub")        // handle → Subscription JSON
-	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones, bucketWebSub}
+	topLevelBuckets     = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketOutbox, bucketFollowers, bucketDeliveries, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketTombstones, bucketWebSub, bucketRelays}
 	errBucketNotCreated = errors.New("bucket missing")
 )
 

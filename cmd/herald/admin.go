@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"herald/config"
 	"herald/delivery"
+	"herald/relays"
 )
 
 // adminFlags are the flags every admin command takes.
@@ -36,13 +38,13 @@ func (f *adminFlags) open() (source, error) {
 	return openDir(cfg)
 }
 
-// adminCommand runs followers, stats, deliveries and backup.
+// adminCommand runs followers, stats, deliveries, relays and backup.
 func adminCommand(cmd string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var flags adminFlags
 	flags.register(fs)
-	wantArgs := map[string]string{"followers": "HANDLE", "stats": "HANDLE", "backup": "FILE", "deliveries": ""}[cmd]
+	wantArgs := map[string]string{"followers": "HANDLE", "stats": "HANDLE", "backup": "FILE", "deliveries": "", "relays": ""}[cmd]
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: herald %s [flags] %s\n", cmd, wantArgs)
 		fs.PrintDefaults()
@@ -78,6 +80,12 @@ func runAdmin(cmd, arg string, src source, stdout io.Writer) error {
 		}
 		printStatus(stdout, s)
 		return nil
+	case "relays":
+		rs, err := src.Relays()
+		if err != nil {
+			return err
+		}
+		return printRelays(stdout, rs)
 	case "deliveries":
 		q, err := src.Queue()
 		if err != nil {
@@ -147,4 +155,18 @@ func printQueue(w io.Writer, q delivery.QueueStatus) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", h.Host, h.State, h.Failures, when(h.HeldUntil), h.LastError)
 	}
 	_ = tw.Flush()
+}
+
+// printRelays lists the relay subscriptions, one line each.
+func printRelays(w io.Writer, rs []relays.Status) error {
+	if len(rs) == 0 {
+		_, err := fmt.Fprintln(w, "no relays (add some under relays: in the config)")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RELAY\tFLAVOUR\tSTATE\tSINCE\tACCOUNTS\tLAST ERROR")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.URL, r.Flavour, r.State, when(r.Since), strings.Join(r.Feeds, ","), r.LastError)
+	}
+	return tw.Flush()
 }

@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serveCommand(rest, stderr)
 	case "feeds":
 		return feedsCommand(rest, stdout, stderr)
-	case "followers", "stats", "deliveries", "backup":
+	case "followers", "stats", "deliveries", "relays", "backup":
 		return adminCommand(cmd, rest, stdout, stderr)
 	case "verify":
 		return verifyCommand(rest, stdout, stderr)
@@ -94,6 +94,7 @@ Usage:
   herald followers HANDLE             list an account's followers
   herald stats HANDLE                 show an account's feed health and counts
   herald deliveries                   show the delivery queue
+  herald relays                       show the relay subscriptions
   herald backup FILE                  write a consistent copy of the database
   herald restore --config FILE BACKUP put a backup in place (Herald stopped; the old database is kept as .bak)
   herald verify --config FILE HANDLE  check the site links back to the account (rel="me", fediverse:creator)
@@ -109,7 +110,7 @@ Usage:
                                       a new key, announced signed with the old one (Herald stopped)
   herald version                      print the version
 
-followers, stats, deliveries, backup and feeds list read the data directory
+followers, stats, deliveries, relays, backup and feeds list read the data directory
 of a stopped server (--config FILE), or ask a running one through its admin
 API (--server URL with --token TOKEN or HERALD_ADMIN_TOKEN). Run any command
 with --help for its flags. Exit status: 0 success, 1 failure, 2 usage or

@@ -12,6 +12,7 @@ import (
 	"herald/admin"
 	"herald/config"
 	"herald/delivery"
+	"herald/relays"
 	"herald/store"
 )
 
@@ -22,6 +23,7 @@ type source interface {
 	Actor(handle string) (admin.ActorStatus, error)
 	Followers(handle string) ([]store.Follower, error)
 	Queue() (delivery.QueueStatus, error)
+	Relays() ([]relays.Status, error)
 	Backup(w io.Writer) error
 	Close() error
 }
@@ -73,6 +75,10 @@ func (d *dirSource) Followers(handle string) ([]store.Follower, error) {
 
 func (d *dirSource) Queue() (delivery.QueueStatus, error) {
 	return delivery.ReadQueueStatus(d.store, time.Now())
+}
+
+func (d *dirSource) Relays() ([]relays.Status, error) {
+	return relays.ReadStatuses(d.store, d.cfg)
 }
 
 func (d *dirSource) Backup(w io.Writer) error {
@@ -133,6 +139,12 @@ func (a *apiSource) Followers(handle string) (out []store.Follower, err error) {
 
 func (a *apiSource) Queue() (q delivery.QueueStatus, err error) {
 	return q, a.getJSON("/deliveries", &q)
+}
+
+func (a *apiSource) Relays() ([]relays.Status, error) {
+	var out admin.RelaysStatus
+	err := a.getJSON("/relays", &out)
+	return out.Relays, err
 }
 
 func (a *apiSource) Backup(w io.Writer) error {
