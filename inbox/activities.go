@@ -144,8 +144,8 @@ func (in *Inbox) handleUndo(ctx context.Context, a actor.Activity) (int, string)
 			return status, "internal error"
 		}
 	}
-	for _, handle := range in.o.Accounts.Handles() {
-		if inner != nil && in.o.Render.Actor(handle) != inner.ObjectID {
+	for _, handle := range append(in.o.Accounts.Handles(), store.RelayHandle) {
+		if inner != nil && in.localActor(handle) != inner.ObjectID {
 			continue
 		}
 		if inner == nil && !in.followedWith(handle, a.Actor, a.ObjectID) {
@@ -158,6 +158,15 @@ func (in *Inbox) handleUndo(ctx context.Context, a actor.Activity) (int, string)
 		in.o.Log.Info("follower removed", "handle", handle, "follower", a.Actor)
 	}
 	return http.StatusAccepted, ""
+}
+
+// localActor returns the actor id of handle, the relay actor's for
+// store.RelayHandle (a LitePub relay that follows it back may undo that).
+func (in *Inbox) localActor(handle string) string {
+	if handle == store.RelayHandle {
+		return in.o.Render.RelayActor()
+	}
+	return in.o.Render.Actor(handle)
 }
 
 // followedWith reports whether actorID follows handle through the Follow followID.
