@@ -10,6 +10,7 @@ package intake
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"log/slog"
 	"sync"
@@ -39,6 +40,9 @@ type Store interface {
 type Accounts interface {
 	Feed(handle string) config.Feed
 	Style(handle string) actor.Style
+	// SigningKey gives the key that LD-signs activities for
+	// Mastodon-style relays.
+	SigningKey(handle, keyName string) (keyID string, key *rsa.PrivateKey, err error)
 }
 
 // Deliveries is told when a commit queued delivery jobs
