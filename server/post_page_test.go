@@ -31,7 +31,7 @@ func TestPostPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" || resp.Header.Get("Vary") != "Accept" {
 		t.Fatalf("browser GET post: HTTP %d %s, Vary %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Vary"))
 	}
-	wantAll(t, "post page", body, `<html lang="en"`, `<article lang="nl">`, "Kabinet investeert € 5 miljoen in waterveiligheid</h1>",
+	wantAll(t, "post page", body, `<html lang="en"`, `<h1 lang="nl">Kabinet investeert € 5 miljoen in waterveiligheid</h1>`,
 		`<time datetime="`, `<a href="http://127.0.0.1:8081/2026/11/26/kabinet-investeert-e-5-miljoen-in-waterveiligheid/">`,
 		"<li>1 like</li>", "<li>0 boosts</li>", "<li>0 replies</li>", `href="`+urls.Actor("news")+`"`,
 		`href="/about/privacy"`, `href="/about/minimum-age"`)

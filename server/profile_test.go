@@ -66,7 +66,7 @@ func TestProfilePage(t *testing.T) {
 		t.Errorf("Content-Security-Policy %q, want images from the avatar's origin only", csp)
 	}
 	wantAll(t, "profile page", body, `<html lang="en"`, `<img class="avatar" src="http://127.0.0.1:8081/logo.png" alt="Avatar of Ministerie van Voorbeeldzaken"`, `<h1 lang="nl-NL">Ministerie van Voorbeeldzaken</h1>`,
-		`value="@news@`+cfg.HandleDomain()+`"`, `<div class="bio" lang="nl-NL"><p>Nieuws van het ministerie.</p>`, `<ul class="posts" lang="nl-NL">`, "&lt;b&gt;met&lt;/b&gt;",
+		`value="@news@`+cfg.HandleDomain()+`"`, `<div class="bio" lang="nl-NL"><p>Nieuws van het ministerie.</p>`, ` lang="nl-NL">Hallo wereld!</a>`, "&lt;b&gt;met&lt;/b&gt;",
 		`<a href="http://127.0.0.1:8081" rel="me">`, `href="`+actorURL+`/posts/`,
 		`href="http://127.0.0.1:8081/2026/11/26/hallo-wereld/"`, "Hallo wereld!",
 		`href="/about/privacy"`, `href="/about/minimum-age"`)
