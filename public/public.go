@@ -4,10 +4,12 @@
 // follow form's error page. The pages are server-side HTML (html/template,
 // one embedded stylesheet), without JavaScript, and every page links both
 // policies. Their fixed text comes from a small catalogue (messages.go) in
-// the language of Site.Lang, English when the catalogue lacks it. The
-// operator's own policy text replaces the default; it is shown as escaped
-// paragraphs and headings (see Blocks), never as raw HTML. Package public
-// renders view models and does no I/O beyond writing the page.
+// the language of Site.Lang, English when the catalogue lacks it: the
+// server's pages are in the operator's language, an account's pages in
+// the account's (see Language). The operator's own policy text replaces
+// the default; it is shown as escaped paragraphs and headings (see
+// Blocks), never as raw HTML. Package public renders view models and does
+// no I/O beyond writing the page.
 package public
 
 import (

@@ -39,9 +39,15 @@ func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeFollowError answers 400 with the page that tells the visitor what
-// to type in the follow form of handle (whose handle is addr).
+// to type in the follow form of handle (whose handle is addr), in the
+// account's language as its page is.
 func (s *Server) writeFollowError(w http.ResponseWriter, r *http.Request, handle, addr string) {
-	page := public.FollowErrorPage{Site: s.site(), Handle: addr,
+	profile, err := s.o.Accounts.Profile(handle)
+	if err != nil {
+		respond.InternalError(w, s.o.Log, r, err)
+		return
+	}
+	page := public.FollowErrorPage{Site: s.accountSite(profile), Handle: addr,
 		Typed: cutInput(r.PostFormValue("server")), Back: s.o.Render.Actor(handle)}
 	s.writePublicPageStatus(w, r, http.StatusBadRequest, func(w io.Writer) error { return s.o.Public.FollowError(w, page) })
 }

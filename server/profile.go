@@ -19,10 +19,11 @@ import (
 const profilePageSize = 20
 
 // handleProfilePage answers a browser's GET /users/{handle}: the account's
-// page with its name, avatar, bio, website, handle and newest posts (the
-// page in operator.language, the account's text marked with its own).
-// ?before=UNIXNANO pages as the outbox does. An
-// account not yet published (ownership) is not found, as for WebFinger.
+// page with its name, avatar, bio, website, handle and newest posts,
+// worded in the account's language (public.Language: else
+// operator.language, else English), the account's own text marked with
+// its language. ?before=UNIXNANO pages as the outbox does. An account not
+// yet published (ownership) is not found, as for WebFinger.
 func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request, handle string, p actor.Profile) {
 	if !s.o.Accounts.Published(handle) {
 		respond.Error(w, http.StatusNotFound, "no such account")
@@ -37,7 +38,7 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request, handl
 		respond.InternalError(w, s.o.Log, r, err)
 		return
 	}
-	page := public.ProfilePage{Site: s.site(), ContentLang: p.Language, Name: p.Name, Handle: "@" + handle + "@" + s.o.Config.HandleDomain(),
+	page := public.ProfilePage{Site: s.accountSite(p), ContentLang: p.Language, Name: p.Name, Handle: "@" + handle + "@" + s.o.Config.HandleDomain(),
 		IconURL: p.IconURL, Website: p.SiteURL, Bio: public.Blocks(p.Summary), Posts: postLinks(entries),
 		FollowURL: s.o.Render.Actor(handle) + "/follow"}
 	if page.Name == "" {
