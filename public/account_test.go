@@ -6,12 +6,19 @@ import (
 	"time"
 )
 
-// profile is an account page in the language lang.
+// profile is an account page with every part set: banner, fields (a
+// verified link, another link, and text with markup), pinned posts.
 func profile(lang string) ProfilePage {
 	published := time.Date(2026, time.December, 7, 10, 0, 0, 0, time.UTC)
 	return ProfilePage{
 		Site: Site{Lang: lang, Host: "news.example"}, ContentLang: "nl", Name: "Ministerie", Handle: "@news@news.example",
-		Website:   "https://www.example.nl",
+		HeaderURL: "https://cdn.example/banner.jpg", Website: "https://www.example.nl",
+		Fields: []Field{
+			{Name: "Contact", Value: "https://www.example.nl/contact", URL: "https://www.example.nl/contact", Me: true},
+			{Name: "Elders", Value: "https://elders.example/", URL: "https://elders.example/"},
+			{Name: "Let op", Value: `<script>alert("x")</script> & meer`},
+		},
+		Pinned:    []PostLink{{Title: "Vast bericht", URL: "https://news.example/users/news/posts/1", Published: published}},
 		Posts:     []PostLink{{Title: "Nieuw bericht", URL: "https://news.example/users/news/posts/2", Published: published}},
 		FollowURL: "https://news.example/users/news/follow",
 	}
@@ -54,17 +61,47 @@ func TestProfileWording(t *testing.T) {
 		want []string
 	}{
 		{"nl", []string{`<html lang="nl">`, "<h2>Volg vanaf je eigen server</h2>", ">Volgen</button>", "<h2>Berichten</h2>",
-			"7 december 2026", "<dt>Website</dt>", "Privacyverklaring", `<h1>Ministerie</h1>`}},
+			"<h2>Vastgezet</h2>", "7 december 2026", "<dt>Website</dt>", "Privacyverklaring", `<h1>Ministerie</h1>`}},
 		{"nl-BE", []string{`<html lang="nl-BE">`, ">Volgen</button>", `<h1 lang="nl">Ministerie</h1>`}},
 		{"de", []string{`<html lang="de">`, ">Folgen</button>", "<h2>Beiträge</h2>", "7. Dezember 2026", `<a href="https://news.example/users/news/posts/2" lang="nl">`}},
 		{"fr", []string{`<html lang="fr">`, ">Suivre</button>", "7 décembre 2026"}},
-		{"en", []string{`<html lang="en">`, ">Follow</button>", "<h2>Posts</h2>", "7 December 2026"}},
+		{"en", []string{`<html lang="en">`, ">Follow</button>", "<h2>Posts</h2>", "<h2>Pinned</h2>", "7 December 2026"}},
 		{"sv", []string{`<html lang="sv">`, ">Follow</button>", "<h2>Posts</h2>"}},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			html := render(t, func(b *strings.Builder) error { return p.Profile(b, profile(c.lang)) })
 			wantIn(t, html, c.want...)
 		})
+	}
+}
+
+// TestProfileDetails: the banner is decorative, the fields a list whose
+// links to the site carry rel="me" and whose text is escaped, and the
+// pinned posts come before the newest.
+func TestProfileDetails(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := render(t, func(b *strings.Builder) error { return p.Profile(b, profile("en")) })
+	wantIn(t, html, `<img class="banner" src="https://cdn.example/banner.jpg" alt="">`,
+		`<dt>Website</dt><dd><a href="https://www.example.nl" rel="me">`,
+		`<div lang="nl"><dt>Contact</dt><dd><a href="https://www.example.nl/contact" rel="me">https://www.example.nl/contact</a></dd></div>`,
+		`<dd><a href="https://elders.example/">https://elders.example/</a></dd>`,
+		`<dd>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; meer</dd>`)
+	if strings.Contains(html, "<script") {
+		t.Error("a field's markup is not escaped")
+	}
+	if pinned, posts := strings.Index(html, "Vast bericht"), strings.Index(html, "<h2>Posts</h2>"); pinned < 0 || pinned > posts {
+		t.Errorf("pinned post at %d, posts heading at %d: want the pinned post first", pinned, posts)
+	}
+	bare := render(t, func(b *strings.Builder) error {
+		return p.Profile(b, ProfilePage{Site: Site{Lang: "en", Host: "news.example"}, Name: "News", Handle: "@news@news.example"})
+	})
+	for _, absent := range []string{"banner", "<dl", "Pinned", "Older posts"} {
+		if strings.Contains(bare, absent) {
+			t.Errorf("a bare profile shows %q", absent)
+		}
 	}
 }
 

@@ -162,11 +162,15 @@ type ProfilePage struct {
 	Site
 	// Name is the display name; Handle the full handle (@news@example.org).
 	Name, Handle string
-	// IconURL is the avatar, "" for none; Website the site whose feed the
-	// account publishes.
-	IconURL, Website string
+	// IconURL is the avatar, HeaderURL the banner, "" for none; Website
+	// the site whose feed the account publishes.
+	IconURL, HeaderURL, Website string
 	// Bio is the account's summary, as paragraphs of plain text.
 	Bio []Block
+	// Fields are the profile's name/value table.
+	Fields []Field
+	// Pinned are the account's pinned posts, shown above the newest.
+	Pinned []PostLink
 	// Posts are the newest posts, newest first.
 	Posts []PostLink
 	// FollowURL is where the "follow from your server" form goes.
@@ -175,8 +179,17 @@ type ProfilePage struct {
 	// the URL of the next page of older posts; "" when there is none.
 	Newer, Older string
 	// ContentLang is the language of the account's own text (name, bio,
-	// post titles), marked on it; the page around it is in Site.Lang.
+	// fields, post titles), marked on it; the page around it is in
+	// Site.Lang.
 	ContentLang string
+}
+
+// Field is one row of a profile's table. Value is shown as text; URL,
+// when set, makes it a link, with rel="me" when Me is set (the link that
+// Mastodon shows as verified).
+type Field struct {
+	Name, Value, URL string
+	Me               bool
 }
 
 // PostLink is one post in a profile's list.

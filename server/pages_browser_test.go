@@ -3,6 +3,11 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"image"
+	"image/color"
+	pngenc "image/png"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +68,9 @@ func TestPublicPagesInBrowser(t *testing.T) {
 	feed := apptest.NewFeedServer(t, bytes.Replace(fixture, []byte("<language>nl-NL</language>"), nil, 1))
 	nieuws := apptest.NewFeedServer(t, fixture)
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL},
-		config.Feed{Handle: "nieuws", URL: nieuws.URL, Posts: config.Posts{Language: "nl"}})
+		config.Feed{Handle: "nieuws", URL: nieuws.URL, Posts: config.Posts{Language: "nl"}, Profile: config.Profile{
+			Header: bannerServer(t) + "/banner.png", Fields: []config.ProfileField{{Name: "Contact", Value: "http://127.0.0.1:8081/contact"}},
+			Featured: []string{"http://127.0.0.1:8081/2026/11/26/hallo-wereld/"}}})
 	cfg.Operator = config.Operator{Name: "Ministerie van Voorbeeldzaken", Contact: "privacy@example.org"}
 	h := apptest.Start(t, cfg, nil)
 	apptest.Eventually(t, 5*time.Second, "first polls", func() bool {
@@ -83,8 +90,8 @@ func TestPublicPagesInBrowser(t *testing.T) {
 		{"/users/news", "public-profile.png", "en", append([]string{"Kabinet investeert € 5 miljoen in waterveiligheid", "Follow"}, englishLinks...)},
 		{strings.TrimPrefix(actor.URLs{Base: cfg.BaseURL}.Object("news", "http://127.0.0.1:8081/?p=4"), cfg.BaseURL),
 			"public-post.png", "en", append([]string{"0 boosts"}, englishLinks...)},
-		{"/users/nieuws", "public-profile-nl.png", "nl", []string{"Kabinet investeert € 5 miljoen in waterveiligheid",
-			"Volg vanaf je eigen server", "Volgen", "Berichten", "Privacyverklaring", "Beleid minimumleeftijd", "Over deze server"}},
+		{"/users/nieuws", "public-profile-nl.png", "nl", []string{"Kabinet investeert € 5 miljoen in waterveiligheid", "Contact",
+			"Volg vanaf je eigen server", "Volgen", "Vastgezet", "Berichten", "Privacyverklaring", "Beleid minimumleeftijd", "Over deze server"}},
 	} {
 		t.Run(page.path, func(t *testing.T) {
 			if err := chromedp.Do(browserCtx, chromedp.Navigate(cfg.BaseURL+page.path), chromedp.WaitVisible(`footer`)); err != nil {
@@ -120,4 +127,25 @@ func checkAudit(t *testing.T, a audit, lang string, want []string) {
 			t.Errorf("page text lacks %q", w)
 		}
 	}
+}
+
+// bannerServer serves a banner image, a blue gradient, at /banner.png and
+// returns its base URL.
+func bannerServer(t *testing.T) string {
+	img := image.NewRGBA(image.Rect(0, 0, 900, 200))
+	for x := range 900 {
+		for y := range 200 {
+			img.Set(x, y, color.RGBA{R: 26, G: uint8(60 + x/10), B: uint8(140 + y/4), A: 255})
+		}
+	}
+	var png bytes.Buffer
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(png.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

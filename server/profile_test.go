@@ -177,3 +177,37 @@ func TestAccountPagesLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestProfilePageDetails: the account's page shows its banner (decorative,
+// its origin allowed), its fields (a link to the site with rel="me" as in
+// the actor document, other links without, markup escaped) and, on the
+// first page only, its pinned posts above the newest.
+func TestProfilePageDetails(t *testing.T) {
+	h := startAccount(t, config.Feed{Profile: config.Profile{Header: "http://127.0.0.1:8082/banner.jpg",
+		Fields: []config.ProfileField{{Name: "Contact", Value: "http://127.0.0.1:8081/contact"},
+			{Name: "Elders", Value: "https://elders.example/"}, {Name: "Let op", Value: `<script>alert("x")</script>`}},
+		Featured: []string{"http://127.0.0.1:8081/2026/11/26/hallo-wereld/"}}}, config.Operator{})
+	actorURL := h.Config().BaseURL + "/users/news"
+	resp, body := get(t, actorURL, browserAccept)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "; img-src http://127.0.0.1:8082") {
+		t.Errorf("Content-Security-Policy %q, want images from the banner's origin", csp)
+	}
+	wantAll(t, "profile page", body, `<img class="banner" src="http://127.0.0.1:8082/banner.jpg" alt="">`,
+		`<dt>Contact</dt><dd><a href="http://127.0.0.1:8081/contact" rel="me">http://127.0.0.1:8081/contact</a></dd>`,
+		`<dt>Elders</dt><dd><a href="https://elders.example/">https://elders.example/</a></dd>`,
+		`<dt>Let op</dt><dd>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</dd>`)
+	if strings.Contains(body, "<script") {
+		t.Errorf("a field's markup is not escaped:\n%s", body)
+	}
+	pinned, hallo, posts := strings.Index(body, "<h2>Vastgezet</h2>"), strings.Index(body, "Hallo wereld!"), strings.Index(body, "<h2>Berichten</h2>")
+	if pinned < 0 || hallo < pinned || posts < hallo {
+		t.Errorf("pinned heading at %d, pinned post at %d, posts at %d: want the pinned post under its heading above the posts:\n%s", pinned, hallo, posts, body)
+	}
+	entries, _, err := h.Store().Outbox("news", time.Time{}, 100)
+	if err != nil || len(entries) < 2 {
+		t.Fatalf("outbox: %d entries, %v", len(entries), err)
+	}
+	if _, later := get(t, actorURL+"?before="+strconv.FormatInt(entries[0].At.UnixNano(), 10), browserAccept); strings.Contains(later, "Vastgezet") {
+		t.Errorf("a later page lists the pinned posts:\n%s", later)
+	}
+}
