@@ -42,13 +42,14 @@ func primary(tag string) string {
 	return strings.ToLower(strings.TrimSpace(base))
 }
 
-// wordingOf returns the code and wording of the language the lang
-// attribute lang names, English when the pages do not speak it.
-func wordingOf(lang string) (string, wording) {
-	if w, ok := catalogue[primary(lang)]; ok {
-		return primary(lang), w
+// wordedIn returns the code of the language in which a page whose lang
+// attribute is lang is worded: its primary language, English when the
+// pages do not speak it.
+func wordedIn(lang string) string {
+	if _, ok := catalogue[primary(lang)]; ok {
+		return primary(lang)
 	}
-	return fallback, catalogue[fallback]
+	return fallback
 }
 
 // message returns the text of key in w, English when w lacks it (a test

@@ -132,8 +132,7 @@ func New() (*Pages, error) {
 // execute writes the page name with data, worded in the language of
 // site.Lang (English when the pages do not speak it).
 func (p *Pages) execute(w io.Writer, name string, site Site, data any) error {
-	code, _ := wordingOf(site.Lang)
-	return p.byLang[code].ExecuteTemplate(w, name, data)
+	return p.byLang[wordedIn(site.Lang)].ExecuteTemplate(w, name, data)
 }
 
 // CSS returns the stylesheet served at CSSPath.
