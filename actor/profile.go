@@ -192,9 +192,9 @@ func propertyValues(fields []Field, siteURL string) []map[string]string {
 	out := make([]map[string]string, 0, len(fields))
 	for _, f := range fields {
 		value := escapeText(f.Value)
-		if link := httpURL(f.Value); link != "" {
+		if link, me := FieldLink(f.Value, siteURL); link != "" {
 			rel := "nofollow noopener"
-			if sameSite(link, siteURL) {
+			if me {
 				rel = "me " + rel
 			}
 			value = `<a href="` + escapeText(link) + `" rel="` + rel + `" target="_blank">` + escapeText(displayURL(link)) + `</a>`
@@ -202,6 +202,15 @@ func propertyValues(fields []Field, siteURL string) []map[string]string {
 		out = append(out, map[string]string{"type": "PropertyValue", "name": f.Name, "value": value})
 	}
 	return out
+}
+
+// FieldLink returns the link a profile field's value makes, "" when the
+// value is no http(s) URL, and whether the link carries rel="me": it does
+// when it is on the host of the site (siteURL), as the actor document
+// marks it for Mastodon to verify.
+func FieldLink(value, siteURL string) (link string, me bool) {
+	link = httpURL(value)
+	return link, link != "" && sameSite(link, siteURL)
 }
 
 // sameSite reports whether link is on the host of siteURL.

@@ -1,11 +1,15 @@
-// Package public renders the public pages about the server itself: the
-// server page (who runs it, how to reach them, the accounts it serves), the
-// privacy policy and the minimum-age policy. The pages are server-side
-// HTML (html/template, one embedded stylesheet), without JavaScript, in the
-// operator's language, and every page links both policies. The operator's
-// own policy text replaces the default; it is shown as escaped paragraphs
-// and headings (see Blocks), never as raw HTML. Package public renders view
-// models and does no I/O beyond writing the page.
+// Package public renders the public pages: the server page (who runs it,
+// how to reach them, the accounts it serves), the privacy policy, the
+// minimum-age policy, and each account's page, its posts' pages and its
+// follow form's error page. The pages are server-side HTML (html/template,
+// one embedded stylesheet), without JavaScript, and every page links both
+// policies. Their fixed text comes from a small catalogue (messages.go) in
+// the language of Site.Lang, English when the catalogue lacks it: the
+// server's pages are in the operator's language, an account's pages in
+// the account's (see Language). The operator's own policy text replaces
+// the default; it is shown as escaped paragraphs and headings (see
+// Blocks), never as raw HTML. Package public renders view models and does
+// no I/O beyond writing the page.
 package public
 
 import (
@@ -35,7 +39,8 @@ type Site struct {
 	ContactEmail, ContactURL string
 }
 
-// Runner names who runs the server: the operator, or the host's operator.
+// Runner names who runs the server, in English for the default policy
+// texts: the operator, or the host's operator.
 func (s Site) Runner() string {
 	if s.Operator != "" {
 		return s.Operator
@@ -105,20 +110,29 @@ type head struct {
 
 // Pages renders the public pages. It is safe for concurrent use.
 type Pages struct {
-	t *template.Template
+	// byLang holds the templates worded in each language of the
+	// catalogue, keyed by its code.
+	byLang map[string]*template.Template
 }
 
-// New parses the embedded templates.
+// New parses the embedded templates once for each language of the
+// catalogue.
 func New() (*Pages, error) {
-	t, err := template.New("").Funcs(template.FuncMap{
-		"page":    func(title string, s Site) head { return head{Title: title, Site: s} },
-		"date":    func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"isodate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	}).ParseFS(files, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("public templates: %w", err)
+	p := &Pages{byLang: make(map[string]*template.Template, len(catalogue))}
+	for code, w := range catalogue {
+		t, err := template.New("").Funcs(w.funcs(code)).ParseFS(files, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("public templates: %w", err)
+		}
+		p.byLang[code] = t
 	}
-	return &Pages{t: t}, nil
+	return p, nil
+}
+
+// execute writes the page name with data, worded in the language of
+// site.Lang (English when the pages do not speak it).
+func (p *Pages) execute(w io.Writer, name string, site Site, data any) error {
+	return p.byLang[wordedIn(site.Lang)].ExecuteTemplate(w, name, data)
 }
 
 // CSS returns the stylesheet served at CSSPath.
@@ -129,17 +143,17 @@ func CSS() []byte {
 
 // About writes the server page.
 func (p *Pages) About(w io.Writer, page AboutPage) error {
-	return p.t.ExecuteTemplate(w, "about.html", page)
+	return p.execute(w, "about.html", page.Site, page)
 }
 
 // Privacy writes the privacy policy.
 func (p *Pages) Privacy(w io.Writer, page PolicyPage) error {
-	return p.t.ExecuteTemplate(w, "privacy.html", page)
+	return p.execute(w, "privacy.html", page.Site, page)
 }
 
 // MinimumAge writes the minimum-age policy.
 func (p *Pages) MinimumAge(w io.Writer, page PolicyPage) error {
-	return p.t.ExecuteTemplate(w, "minimum_age.html", page)
+	return p.execute(w, "minimum_age.html", page.Site, page)
 }
 
 // ProfilePage is an account's page: its profile and its newest posts.
@@ -147,11 +161,15 @@ type ProfilePage struct {
 	Site
 	// Name is the display name; Handle the full handle (@news@example.org).
 	Name, Handle string
-	// IconURL is the avatar, "" for none; Website the site whose feed the
-	// account publishes.
-	IconURL, Website string
+	// IconURL is the avatar, HeaderURL the banner, "" for none; Website
+	// the site whose feed the account publishes.
+	IconURL, HeaderURL, Website string
 	// Bio is the account's summary, as paragraphs of plain text.
 	Bio []Block
+	// Fields are the profile's name/value table.
+	Fields []Field
+	// Pinned are the account's pinned posts, shown above the newest.
+	Pinned []PostLink
 	// Posts are the newest posts, newest first.
 	Posts []PostLink
 	// FollowURL is where the "follow from your server" form goes.
@@ -160,8 +178,17 @@ type ProfilePage struct {
 	// the URL of the next page of older posts; "" when there is none.
 	Newer, Older string
 	// ContentLang is the language of the account's own text (name, bio,
-	// post titles), marked on it; the page around it is in Site.Lang.
+	// fields, post titles), marked on it; the page around it is in
+	// Site.Lang.
 	ContentLang string
+}
+
+// Field is one row of a profile's table. Value is shown as text; URL,
+// when set, makes it a link, with rel="me" when Me is set (the link that
+// Mastodon shows as verified).
+type Field struct {
+	Name, Value, URL string
+	Me               bool
 }
 
 // PostLink is one post in a profile's list.
@@ -173,23 +200,29 @@ type PostLink struct {
 	Published time.Time
 }
 
-// Profile writes an account's page.
+// Profile writes an account's page. The account's text is marked with
+// ContentLang where that differs from the page's language.
 func (p *Pages) Profile(w io.Writer, page ProfilePage) error {
-	return p.t.ExecuteTemplate(w, "profile.html", page)
+	if strings.EqualFold(page.ContentLang, page.Lang) {
+		page.ContentLang = ""
+	}
+	return p.execute(w, "profile.html", page.Site, page)
 }
 
-// MessagePage is a page that tells the visitor one thing, such as what
-// was wrong with what they typed in a form.
-type MessagePage struct {
+// FollowErrorPage tells a visitor that what they typed in an account's
+// follow form names no server, and what to type.
+type FollowErrorPage struct {
 	Site
-	Title, Text string
-	// Back is the URL of the page to go back to, BackText its link text.
-	Back, BackText string
+	// Handle is the account's handle without "@" (news@example.org);
+	// Typed what the visitor typed, already cut short.
+	Handle, Typed string
+	// Back is the account's page.
+	Back string
 }
 
-// Message writes a message page.
-func (p *Pages) Message(w io.Writer, page MessagePage) error {
-	return p.t.ExecuteTemplate(w, "message.html", page)
+// FollowError writes the follow form's error page.
+func (p *Pages) FollowError(w io.Writer, page FollowErrorPage) error {
+	return p.execute(w, "follow_error.html", page.Site, page)
 }
 
 // PostPage is a post's page.
@@ -222,7 +255,11 @@ type Image struct {
 	URL, Alt string
 }
 
-// Post writes a post's page.
+// Post writes a post's page. The post is marked with ContentLang where
+// that differs from the page's language.
 func (p *Pages) Post(w io.Writer, page PostPage) error {
-	return p.t.ExecuteTemplate(w, "post.html", page)
+	if strings.EqualFold(page.ContentLang, page.Lang) {
+		page.ContentLang = ""
+	}
+	return p.execute(w, "post.html", page.Site, page)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"herald/actor"
 	"herald/public"
 	"herald/respond"
 )
@@ -36,6 +37,16 @@ func (s *Server) site() public.Site {
 	op := s.o.Config.Operator
 	return public.Site{Lang: op.Lang(), Host: s.o.Config.Host(), Operator: op.Name,
 		ContactEmail: op.ContactEmail(), ContactURL: op.ContactURL()}
+}
+
+// accountSite returns what an account's pages show of the server, worded
+// in the account's language (p.Language, the configured language else
+// the feed's) when the pages speak it, else in operator.language's, else
+// in English.
+func (s *Server) accountSite(p actor.Profile) public.Site {
+	site := s.site()
+	site.Lang = public.Language(p.Language, site.Lang)
+	return site
 }
 
 // writePublicPage answers with the HTML page render writes, under the

@@ -92,7 +92,8 @@ func TestServerPages(t *testing.T) {
 }
 
 // TestOperatorPolicies: the operator's policy files replace the default
-// texts, escaped, in the configured language.
+// texts, escaped, in the configured language, which the server page's
+// wording follows.
 func TestOperatorPolicies(t *testing.T) {
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
@@ -122,5 +123,6 @@ func TestOperatorPolicies(t *testing.T) {
 		t.Errorf("/about/minimum-age shows the default text")
 	}
 	_, _, body = getPage(t, cfg.BaseURL+"/about")
-	wantAll(t, "/about", body, `href="https://example.org/contact"`, "the operator of "+cfg.Host())
+	wantAll(t, "/about", body, `href="https://example.org/contact"`, "<h1>Over "+cfg.Host()+"</h1>",
+		"Deze server wordt beheerd door de beheerder van "+cfg.Host()+".")
 }

@@ -28,11 +28,7 @@ func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
 	acct := "acct:" + handle + "@" + s.o.Config.HandleDomain()
 	v, err := remotefollow.Parse(r.PostFormValue("server"))
 	if err != nil {
-		page := public.MessagePage{Site: s.site(), Title: "Follow from your server",
-			Text: "To follow " + acct[len("acct:"):] + ", type your own handle (you@example.social) or your server's name (example.social). " +
-				"You typed " + quoteInput(r.PostFormValue("server")) + ", which is neither.",
-			Back: s.o.Render.Actor(handle), BackText: "Back to the account"}
-		s.writePublicPageStatus(w, r, http.StatusBadRequest, func(w io.Writer) error { return s.o.Public.Message(w, page) })
+		s.writeFollowError(w, r, handle, acct[len("acct:"):])
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.o.Config.FetchTimeout.Std())
@@ -42,10 +38,24 @@ func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// quoteInput returns what the visitor typed, quoted and cut to 100 bytes.
-func quoteInput(in string) string {
+// writeFollowError answers 400 with the page that tells the visitor what
+// to type in the follow form of handle (whose handle is addr), in the
+// account's language as its page is.
+func (s *Server) writeFollowError(w http.ResponseWriter, r *http.Request, handle, addr string) {
+	profile, err := s.o.Accounts.Profile(handle)
+	if err != nil {
+		respond.InternalError(w, s.o.Log, r, err)
+		return
+	}
+	page := public.FollowErrorPage{Site: s.accountSite(profile), Handle: addr,
+		Typed: cutInput(r.PostFormValue("server")), Back: s.o.Render.Actor(handle)}
+	s.writePublicPageStatus(w, r, http.StatusBadRequest, func(w io.Writer) error { return s.o.Public.FollowError(w, page) })
+}
+
+// cutInput returns what the visitor typed, cut to 100 bytes.
+func cutInput(in string) string {
 	if len(in) > 100 {
 		in = strings.ToValidUTF8(in[:100], "") + "…"
 	}
-	return "“" + in + "”"
+	return in
 }

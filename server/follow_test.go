@@ -15,7 +15,7 @@ import (
 // TestFollowForm: the profile page's form sends the visitor to their
 // server's authorize-interaction page: the template of their WebFinger
 // document's subscribe link, or Mastodon's path for a bare server name;
-// input naming no server gets a 400 page.
+// input naming no server gets a 400 page, in the account's language.
 func TestFollowForm(t *testing.T) {
 	their := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("resource") != "acct:alice@"+r.Host {
@@ -55,7 +55,7 @@ func TestFollowForm(t *testing.T) {
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
-			!strings.Contains(string(page), "neither") || strings.Contains(string(page), "<script>x") {
+			!strings.Contains(string(page), "geen van beide") || strings.Contains(string(page), "<script>x") {
 			t.Errorf("follow from %q: HTTP %d %s, want a 400 page:\n%s", junk, resp.StatusCode, resp.Header.Get("Content-Type"), page)
 		}
 	}

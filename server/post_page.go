@@ -47,7 +47,8 @@ func demoteHeadings(content string) string {
 
 // writePostPage answers a browser's GET of a post (a Note or Article)
 // with its page: title, content, images with their alt text, dates, the
-// link to the article and the counts of likes, boosts and replies. It
+// link to the article and the counts of likes, boosts and replies,
+// worded in the account's language as its page is (accountSite). It
 // returns false, having written nothing, when doc is not a post (an
 // activity), so the caller answers as before.
 func (s *Server) writePostPage(w http.ResponseWriter, r *http.Request, handle string, doc []byte) bool {
@@ -60,7 +61,7 @@ func (s *Server) writePostPage(w http.ResponseWriter, r *http.Request, handle st
 		respond.InternalError(w, s.o.Log, r, err)
 		return true
 	}
-	page := public.PostPage{Site: s.site(), Title: p.Name, Content: template.HTML(demoteHeadings(p.Content)), // sanitised by package actor
+	page := public.PostPage{Site: s.accountSite(profile), Title: p.Name, Content: template.HTML(demoteHeadings(p.Content)), // sanitised by package actor
 		Account: profile.Name, AccountURL: s.o.Render.Actor(handle), ArticleURL: firstURL(p.URL),
 		Published: p.Published, Updated: p.Updated}
 	if page.Title == "" {

@@ -13,8 +13,8 @@ import (
 
 // TestPostPage: a browser opening a post's id gets its page (title,
 // content, dates, the article link, the counts of its interactions, the
-// account and the policies); ActivityPub clients get the stored JSON as
-// before; a withdrawn post still answers 410.
+// account and the policies), worded in the account's language (the
+// feed's, nl-NL); ActivityPub clients get the stored JSON as before.
 func TestPostPage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -31,10 +31,10 @@ func TestPostPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" || resp.Header.Get("Vary") != "Accept" {
 		t.Fatalf("browser GET post: HTTP %d %s, Vary %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Vary"))
 	}
-	wantAll(t, "post page", body, `<html lang="en"`, `<article lang="nl">`, "Kabinet investeert € 5 miljoen in waterveiligheid</h1>",
-		`<time datetime="`, `<a href="http://127.0.0.1:8081/2026/11/26/kabinet-investeert-e-5-miljoen-in-waterveiligheid/">`,
-		"<li>1 like</li>", "<li>0 boosts</li>", "<li>0 replies</li>", `href="`+urls.Actor("news")+`"`,
-		`href="/about/privacy"`, `href="/about/minimum-age"`)
+	wantAll(t, "post page", body, `<html lang="nl-NL"`, `<h1 lang="nl">Kabinet investeert € 5 miljoen in waterveiligheid</h1>`,
+		`Gepubliceerd op <time datetime="`, `<a href="http://127.0.0.1:8081/2026/11/26/kabinet-investeert-e-5-miljoen-in-waterveiligheid/">Lees het artikel op de website</a>`,
+		"<li>1 favoriet</li>", "<li>0 boosts</li>", "<li>0 reacties</li>", `href="`+urls.Actor("news")+`"`,
+		`href="/about/privacy">Privacyverklaring</a>`, `href="/about/minimum-age"`)
 	if strings.Contains(body, "<script") {
 		t.Errorf("post page has a script:\n%s", body)
 	}
