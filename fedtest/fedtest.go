@@ -59,6 +59,16 @@ type Delivery struct {
 	// would not show it (or not all of it) to its users: a document check
 	// of that server failed. "" means it shows.
 	Hidden string
+	// RelayedBy, set by a Peer, is the relay actor the activity came
+	// through: the HTTP signer when it is not the activity's actor (a relay
+	// forwarding it unchanged; Verified then covers the relay's signature,
+	// and Hidden says whether the activity itself was authenticated, by an
+	// LD signature), or the actor of an Announce from a relay the peer
+	// subscribed to.
+	RelayedBy string
+	// Announced is the object an Announce named, as the peer fetched it
+	// from its origin (nil when not fetched).
+	Announced map[string]any
 }
 
 // Type returns the activity's type.
