@@ -175,9 +175,11 @@ func (r *Relay) ActorID() string { return r.URL + "/actor" }
 // Inbox is the relay's inbox, BASE/inbox, what a Mastodon admin types.
 func (r *Relay) Inbox() string { return r.URL + "/inbox" }
 
-// SubscribeURL is what each software's documentation tells an admin to
-// configure: Activity-Relay's inbox (README: "add ... /inbox"), the
-// LitePub relay's actor (a Pleroma admin runs "relay follow" with it).
+// SubscribeURL is the URL an admin configures for the relay's own
+// protocol: Activity-Relay's inbox (its landing page, api/templates/
+// landing.html, lists "Mastodon: BASE/inbox" and "Pleroma: BASE/actor"),
+// the LitePub relay's actor (what a Pleroma admin gives "relay follow").
+// Inbox and ActorID give the other one.
 func (r *Relay) SubscribeURL() string {
 	if r.opts.Software == ActivityRelay {
 		return r.Inbox()
