@@ -15,7 +15,9 @@ import (
 // relay actor) and, unless the relay accepts manually, waits until p got
 // the relay's Accept; a Reject is an error. Only Mastodon and Akkoma
 // styles subscribe. p then receives what the relay relays, and tells
-// relayed activities apart (Delivery.RelayedBy).
+// relayed activities apart (Delivery.RelayedBy). An Akkoma peer refuses
+// Activity-Relay's Accept (its keyId is no key id), so with Activity-Relay
+// the call fails when ctx ends, as the subscription never completes there.
 func (r *Relay) AddSubscriber(ctx context.Context, p *Peer) error {
 	follow, err := p.subscribeRelay(ctx, r.Inbox(), r.ActorID())
 	if err != nil || r.opts.ManuallyAccept {

@@ -154,6 +154,7 @@ func (r *Relay) lpFollow(ctx context.Context, d *Delivery, actor map[string]any)
 	if objectIs(d.Activity["object"], publicCollection) {
 		sub.Protocol = "mastodon"
 	}
+	r.dropSub(sub.Host, "") // put_inbox keeps one row per domain, updated by a new Follow
 	if r.opts.ManuallyAccept {
 		r.putSub(sub)
 		d.Hidden = "pending: the admin must accept it"
