@@ -31,11 +31,13 @@ type Directory struct {
 	// URL is the server's origin.
 	URL string
 
-	srv    *httptest.Server
-	client *http.Client
-	mu     sync.Mutex
-	accts  map[string]*Account // by path
-	post   http.HandlerFunc    // inbox POSTs; nil answers 202 to anything
+	srv      *httptest.Server
+	client   *http.Client
+	mu       sync.Mutex
+	accts    map[string]*Account // by path
+	post     http.HandlerFunc    // inbox POSTs; nil answers 202 to anything
+	docs     map[string][]byte   // documents served by Publish, by path
+	software string              // the NodeInfo software name ("" serves no NodeInfo)
 }
 
 // Fetch is one GET of an account's actor document.
@@ -67,7 +69,7 @@ type Account struct {
 
 // NewDirectory starts an empty Directory. Close it when done.
 func NewDirectory() *Directory {
-	d := &Directory{accts: map[string]*Account{}, client: &http.Client{Timeout: 10 * time.Second}}
+	d := &Directory{accts: map[string]*Account{}, docs: map[string][]byte{}, client: &http.Client{Timeout: 10 * time.Second}}
 	d.srv = httptest.NewServer(http.HandlerFunc(d.serve))
 	d.URL = d.srv.URL
 	return d
@@ -153,9 +155,35 @@ func (a *Account) PublicKey() *rsa.PublicKey {
 	return &a.key.PublicKey
 }
 
+// Publish serves doc (JSON-encoded) at path to GETs, as
+// application/activity+json: a post or any other object of the server's,
+// for peers that fetch it (an Announce's object, say).
+func (d *Directory) Publish(path string, doc any) error {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.docs[path] = raw
+	return nil
+}
+
 func (d *Directory) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/.well-known/webfinger" {
+	switch r.URL.Path {
+	case "/.well-known/webfinger":
 		d.serveWebFinger(w, r)
+		return
+	case "/.well-known/nodeinfo", "/nodeinfo/2.0":
+		d.serveNodeInfo(w, r)
+		return
+	}
+	d.mu.Lock()
+	published, ok := d.docs[r.URL.Path]
+	d.mu.Unlock()
+	if ok && r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "application/activity+json")
+		_, _ = w.Write(published)
 		return
 	}
 	path, isKey := r.URL.Path, false
@@ -216,6 +244,27 @@ func (d *Directory) serveWebFinger(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/jrd+json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"subject": res,
 		"links": []any{map[string]any{"rel": "self", "type": "application/activity+json", "href": found.ID()}}})
+}
+
+// serveNodeInfo answers the NodeInfo discovery document and a NodeInfo
+// 2.0 naming the software a Peer plays, which relays read (the LitePub
+// relay's handle_follow follows back all but "mastodon"); 404 without one.
+func (d *Directory) serveNodeInfo(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	software := d.software
+	d.mu.Unlock()
+	if software == "" {
+		http.NotFound(w, r)
+		return
+	}
+	doc := map[string]any{"links": []any{map[string]any{
+		"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": d.URL + "/nodeinfo/2.0"}}}
+	if r.URL.Path == "/nodeinfo/2.0" {
+		doc = map[string]any{"version": "2.0", "software": map[string]any{"name": software, "version": "0"},
+			"protocols": []any{"activitypub"}, "openRegistrations": false}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(doc)
 }
 
 // allowFetch records a GET of a's actor document and reports whether it

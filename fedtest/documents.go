@@ -27,6 +27,9 @@ func (p *Peer) check(d Delivery, owner *Account) (int, string) {
 		// InboxProcessorService#process: signerHost !== activity.id host
 		return 0, "activity id is not on the signer's host"
 	}
+	if hidden, ok := p.relayAnswer(d); ok {
+		return 0, hidden
+	}
 	switch d.Type() {
 	case "Accept":
 		return p.checkAccept(d, owner)

@@ -10,13 +10,40 @@
 //     StyleMisskey, StylePixelfed, ...), modelled from that server's
 //     source: what it serves, how it signs, what it requires of the
 //     requests it receives and which documents it would show;
-//   - Fleet: thousands of servers on distinct loopback addresses.
+//   - Fleet: thousands of servers on distinct loopback addresses;
+//   - Relay: a relay server, Activity-Relay or the LitePub relay
+//     (RelaySoftware), modelled from its source: NewRelay(RelayOptions),
+//     SubscribeURL (what an admin configures), Approve and Reject (manual
+//     acceptance), Subscriptions, Received and WaitFor (every POST it got,
+//     verified as it verifies them), Sent (every POST it made), and
+//     AddSubscriber, by which a Mastodon or Akkoma Peer subscribes the way
+//     its software does. A Peer tells relayed activities apart
+//     (Delivery.RelayedBy) and shows them, or not, as its server does:
+//     Mastodon keeps a forwarded activity only with an LD signature by its
+//     actor, and fetches what a relay announces.
 //
 // It is an independent peer, not a mirror of Herald's code: it signs and
 // verifies HTTP signatures with github.com/go-fed/httpsig and its own
-// RFC 9421 code, and checks Digest and Date itself. Every POST that
-// reaches its inboxes is verified against the sender's key (fetched from
-// the sender) and recorded as accepted or rejected.
+// RFC 9421 code, checks Digest and Date itself, and signs and verifies
+// Mastodon LD signatures (SignLD, VerifyLD) with its own code on
+// github.com/piprate/json-gold. Every POST that reaches its inboxes is
+// verified against the sender's key (fetched from the sender) and
+// recorded as accepted or rejected.
+//
+// A Herald end-to-end test subscribes Herald to a relay and watches a post
+// reach a subscriber:
+//
+//	r, _ := fedtest.NewRelay(fedtest.RelayOptions{Software: fedtest.ActivityRelay, ManuallyAccept: true})
+//	defer r.Close()
+//	m, _ := fedtest.NewPeer(fedtest.StyleMastodon)
+//	defer m.Close()
+//	// configure Herald's relay with r.SubscribeURL() (Mastodon style), start it, then:
+//	r.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == "Follow" })
+//	r.Approve(ctx, heraldHost) // host:port of Herald's base URL
+//	r.AddSubscriber(ctx, m)    // m follows the relay as Mastodon does
+//	// publish a post on Herald, then:
+//	d, _ := m.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == "Create" && d.RelayedBy == r.ActorID() })
+//	// d.Hidden == "" when m would show it (an LD signature by the account)
 package fedtest
 
 import (
@@ -59,6 +86,16 @@ type Delivery struct {
 	// would not show it (or not all of it) to its users: a document check
 	// of that server failed. "" means it shows.
 	Hidden string
+	// RelayedBy, set by a Peer, is the relay actor the activity came
+	// through: the HTTP signer when it is not the activity's actor (a relay
+	// forwarding it unchanged; Verified then covers the relay's signature,
+	// and Hidden says whether the activity itself was authenticated, by an
+	// LD signature), or the actor of an Announce from a relay the peer
+	// subscribed to.
+	RelayedBy string
+	// Announced is the object an Announce named, as the peer fetched it
+	// from its origin (nil when not fetched).
+	Announced map[string]any
 }
 
 // Type returns the activity's type.

@@ -43,6 +43,8 @@ type Peer struct {
 	checked    map[string]bool             // actors whose first contact checks passed
 	sent       int                         // Follows sent
 	ask9421    bool                        // answer draft-cavage POSTs 401 with Accept-Signature
+	inboxes    map[string]string           // actor id → its inbox, from the actor documents fetched
+	relays     []*peerRelay                // the relays the server subscribed to (peer_relay.go)
 }
 
 // NewPeer starts a server in style with its user and instance actor.
@@ -50,9 +52,11 @@ type Peer struct {
 func NewPeer(style Style) (*Peer, error) {
 	p := &Peer{Directory: NewDirectory(), Style: style, changed: make(chan struct{}),
 		follows: map[string]string{}, objects: map[string]map[string]any{}, activities: map[string]bool{},
-		keys: map[string]crypto.PublicKey{}, owners: map[string]string{}, checked: map[string]bool{}}
+		keys: map[string]crypto.PublicKey{}, owners: map[string]string{}, checked: map[string]bool{},
+		inboxes: map[string]string{}}
 	p.Directory.mu.Lock()
 	p.post = p.serveInbox
+	p.software = style.software()
 	p.Directory.mu.Unlock()
 	userPath, userName, instancePath := style.UserPath, style.UserName, style.InstancePath
 	if userPath == "" {
@@ -193,12 +197,8 @@ func (p *Peer) serveInbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
-	var owner *Account
-	switch r.URL.Path {
-	case p.User.path + "/inbox":
-		owner = p.User
-	case "/inbox":
-	default:
+	owner, ok := p.inboxOwner(r.URL.Path)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -227,4 +227,21 @@ func (p *Peer) serveInbox(w http.ResponseWriter, r *http.Request) {
 	if d.Status == http.StatusOK && p.Style.software() == "akkoma" {
 		_, _ = io.WriteString(w, `"ok"`) // ActivityPubController#inbox: json(conn, "ok")
 	}
+}
+
+// inboxOwner finds the account whose inbox path is: nil and true for the
+// shared inbox, false for a path that is no inbox (the user's, the
+// instance actor's, which a relay answers, and any other account's).
+func (p *Peer) inboxOwner(path string) (*Account, bool) {
+	if path == "/inbox" {
+		return nil, true
+	}
+	actor, ok := strings.CutSuffix(path, "/inbox")
+	if !ok {
+		return nil, false
+	}
+	p.Directory.mu.Lock()
+	defer p.Directory.mu.Unlock()
+	a := p.accts[actor]
+	return a, a != nil
 }

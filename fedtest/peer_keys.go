@@ -20,6 +20,7 @@ type remoteActor struct {
 	ID                string `json:"id"`
 	Type              string `json:"type"`
 	PreferredUsername string `json:"preferredUsername"`
+	Inbox             string `json:"inbox"`
 	PublicKey         struct {
 		ID           string `json:"id"`
 		Owner        string `json:"owner"`
@@ -58,7 +59,7 @@ func (p *Peer) key(ctx context.Context, keyID string, refresh bool) (crypto.Publ
 	switch {
 	case doc.ID != target:
 		return nil, fmt.Errorf("key %s: the document's id is %q, not the URL fetched", keyID, doc.ID)
-	case doc.PublicKey.ID != keyID:
+	case doc.PublicKey.ID != keyID && !p.takesActorAsKey(keyID, doc):
 		return nil, fmt.Errorf("key %s: the actor publishes key %q", keyID, doc.PublicKey.ID)
 	case doc.PublicKey.Owner != doc.ID:
 		return nil, fmt.Errorf("key %s: owner %q is not the actor %s", keyID, doc.PublicKey.Owner, doc.ID)
@@ -74,9 +75,20 @@ func (p *Peer) key(ctx context.Context, keyID string, refresh bool) (crypto.Publ
 		return nil, fmt.Errorf("key %s: %w", keyID, err)
 	}
 	p.mu.Lock()
-	p.keys[keyID], p.owners[keyID] = pub, doc.ID
+	p.keys[keyID], p.owners[keyID], p.inboxes[doc.ID] = pub, doc.ID, doc.Inbox
 	p.mu.Unlock()
 	return pub, nil
+}
+
+// takesActorAsKey reports whether the server takes the key of an actor
+// document fetched at a key id without a fragment that is the actor's own
+// id, whatever publicKey.id says: Mastodon does
+// (ActivityPub::FetchRemoteKeyService#call, the person? branch, and
+// SignatureVerification finding the account by its URI), which is how it
+// verifies Activity-Relay, whose keyId is its actor id. Akkoma wants the
+// key id byte for byte.
+func (p *Peer) takesActorAsKey(keyID string, doc remoteActor) bool {
+	return p.Style.software() == "mastodon" && keyID == doc.ID && !strings.Contains(keyID, "#")
 }
 
 // fetchKeyDocument GETs the document of keyID (without its fragment),

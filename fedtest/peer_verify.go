@@ -32,6 +32,9 @@ func (p *Peer) receive(ctx context.Context, r *http.Request, body []byte, d *Del
 	var early bool
 	d.KeyID, d.Problem, early = p.verify(ctx, r, body)
 	if d.Problem == "" {
+		if d.RelayedBy = p.foreignSigner(d.KeyID, d.Activity); d.RelayedBy != "" && p.Style.software() == "mastodon" {
+			return p.receiveRelayed(ctx, d, owner)
+		}
 		d.Problem = p.checkKeyOwner(d.KeyID, d.Activity)
 	}
 	d.Verified = d.Problem == ""
@@ -40,6 +43,10 @@ func (p *Peer) receive(ctx context.Context, r *http.Request, body []byte, d *Del
 			return accepted // verified after the answer: the failure is silent
 		}
 		return rejected
+	}
+	if d.Type() == "Announce" && p.fetchesAnnounced() {
+		d.Hidden = p.receiveAnnounce(ctx, d)
+		return accepted
 	}
 	status, hidden := p.check(*d, owner)
 	d.Hidden = hidden
