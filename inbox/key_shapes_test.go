@@ -2,6 +2,8 @@ package inbox_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"io"
 	"net/http"
 	"testing"
@@ -117,4 +119,52 @@ func postFollow(ctx context.Context, t *testing.T, a *fedtest.Account, urls acto
 		t.Logf("HTTP %d: %s", resp.StatusCode, msg)
 	}
 	return resp.StatusCode
+}
+
+// TestKeyIDNamingTheActor: a keyId may be the actor's own id, without a
+// fragment (Activity-Relay signs so, and Mastodon accepts it): the actor's
+// one key then verifies. Mallory signing with alice's actor id as keyId is
+// still refused: alice's key does not verify her signature.
+func TestKeyIDNamingTheActor(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e := newForgeEnv(t, nil)
+	urls := actor.URLs{Base: e.cfg.BaseURL}
+	post := func(a *fedtest.Account, key *rsa.PrivateKey, keyID string) int {
+		body := apptest.MustJSON(t, map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+			"id": keyID + "#follows/1", "type": "Follow", "actor": keyID, "object": urls.Actor("news")})
+		req, err := a.SignedPost(ctx, urls.Base+"/inbox", body, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fedtest.SignCavage(req, keyID, key, fedtest.StyleMastodon); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	aliceKey, malloryKey := newKey(t), newKey(t)
+	alice := e.dir.AddWithKey("/users/alice3", fedtest.StyleMastodon, aliceKey)
+	mallory := e.dir.AddWithKey("/users/mallory3", fedtest.StyleMastodon, malloryKey)
+	if status := post(mallory, malloryKey, alice.ID()); status != http.StatusUnauthorized {
+		t.Fatalf("mallory signing as keyId %s: HTTP %d, want 401", alice.ID(), status)
+	}
+	e.nothingStored(t)
+	if status := post(alice, aliceKey, alice.ID()); status != http.StatusAccepted {
+		t.Fatalf("keyId %s (the actor): HTTP %d, want 202", alice.ID(), status)
+	}
+}
+
+// newKey makes an RSA-2048 key.
+func newKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
 }

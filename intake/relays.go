@@ -12,26 +12,20 @@ import (
 // activities to those whose subscription is accepted, and prepares the
 // activities for them: each new post gets the relay actor's Announce of it
 // when a LitePub relay is among them (LitePub relays take an Announce of a
-// post, not its Create), and every activity carries an LD signature when a
-// Mastodon-style relay is (their subscribers take what a relay forwards
-// only with the author's LD signature: see docs/relays.md).
+// post, not its Create), and every activity carries the author's LD
+// signature (relays of both flavours forward activities unchanged, and
+// Mastodon takes a forwarded activity only with it: see docs/relays.md).
 func (p *Poller) addRelays(f config.Feed, c *store.PollCommit) error {
 	c.Relays = p.o.Config.FeedRelays(f.Handle)
 	if !c.Deliver || len(c.Relays) == 0 {
 		return nil
 	}
-	flavours := func(want string) bool {
-		return slices.ContainsFunc(c.Relays, func(u string) bool { return config.RelayFlavour(u) == want })
-	}
-	if flavours(config.RelayLitePub) {
+	if slices.ContainsFunc(c.Relays, func(u string) bool { return config.RelayFlavour(u) == config.RelayLitePub }) {
 		if err := p.addAnnounces(c); err != nil {
 			return err
 		}
 	}
-	if flavours(config.RelayMastodon) {
-		return p.signForRelays(f.Handle, c)
-	}
-	return nil
+	return p.signForRelays(f.Handle, c)
 }
 
 // addAnnounces gives each new post of c the relay actor's Announce of it.

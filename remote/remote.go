@@ -98,6 +98,9 @@ func (r *Resolver) KeyResolver(refresh bool) signature.KeyResolver {
 func (r *Resolver) actorByKey(ctx context.Context, keyID string, refresh bool) (store.RemoteActor, error) {
 	if !refresh {
 		cached, found, err := r.o.Store.RemoteActorByKey(keyID)
+		if err == nil && !found && keyID == actor.WithoutFragment(keyID) {
+			cached, found, err = r.o.Store.RemoteActor(keyID) // keyId is the actor: see below
+		}
 		if err != nil {
 			return store.RemoteActor{}, err
 		}
@@ -126,7 +129,10 @@ func (r *Resolver) actorByKey(ctx context.Context, keyID string, refresh bool) (
 			return store.RemoteActor{}, fmt.Errorf("key %s: owner %s is not an actor", keyID, owner)
 		}
 	}
-	if doc.KeyID != keyID {
+	// A keyId may also name the actor itself, whose one key then signs
+	// (Activity-Relay signs so; Mastodon accepts it, finding the account
+	// by the keyId before it looks for a key).
+	if doc.KeyID != keyID && doc.ID != keyID {
 		return store.RemoteActor{}, fmt.Errorf("key %s: actor %s publishes key %q instead", keyID, doc.ID, doc.KeyID)
 	}
 	return r.save(doc)

@@ -17,14 +17,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /.well-known/host-meta.json", s.handleHostMetaJSON)
 	mux.HandleFunc("GET /.well-known/nodeinfo", s.handleNodeInfoIndex)
 	mux.HandleFunc("GET /nodeinfo/{version}", s.handleNodeInfo)
-	mux.HandleFunc("GET /actor", s.handleInstanceActor)
-	mux.HandleFunc("GET /actor/outbox", s.handleInstanceOutbox)
-	mux.HandleFunc("GET /relay", s.handleRelayActor)
-	mux.HandleFunc("GET /relay/followers", s.handleRelayFollowers)
-	mux.HandleFunc("GET /relay/outbox", s.handleRelayEmpty)
-	mux.HandleFunc("GET /relay/following", s.handleRelayEmpty)
-	mux.HandleFunc("GET /relay/follows/{id...}", s.handleRelayActivity)
-	mux.HandleFunc("GET /relay/accepts/{id}", s.handleRelayActivity)
+	s.serverActorRoutes(mux)
 	mux.HandleFunc("GET /tags/{name}", s.handleTag)
 	mux.HandleFunc("GET /about", s.handleAbout)
 	mux.HandleFunc("GET /about/privacy", s.handlePrivacy)
@@ -69,4 +62,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	return mux
+}
+
+// serverActorRoutes maps the server's own actors: the instance actor, which
+// signs Herald's GETs, and the relay actor, which subscribes to relays.
+// Always public.
+func (s *Server) serverActorRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /actor", s.handleInstanceActor)
+	mux.HandleFunc("GET /actor/outbox", s.handleInstanceOutbox)
+	mux.HandleFunc("GET /relay", s.handleRelayActor)
+	mux.HandleFunc("GET /relay/followers", s.handleRelayFollowers)
+	mux.HandleFunc("GET /relay/outbox", s.handleRelayEmpty)
+	mux.HandleFunc("GET /relay/following", s.handleRelayEmpty)
+	mux.HandleFunc("GET /relay/follows/{id...}", s.handleRelayActivity)
+	mux.HandleFunc("GET /relay/accepts/{id}", s.handleRelayActivity)
 }
