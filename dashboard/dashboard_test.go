@@ -73,3 +73,32 @@ func TestEmptyChart(t *testing.T) {
 		t.Fatalf("empty chart: %s", got)
 	}
 }
+
+// TestOverviewRelays: the overview lists the relays with their state in
+// words and the reason of a failure, escaped; without relays (publishers)
+// there is no relays table.
+func TestOverviewRelays(t *testing.T) {
+	p, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
+	var b strings.Builder
+	err = p.Overview(&b, OverviewPage{Now: at, Relays: []Relay{
+		{URL: "https://relay.example/inbox", Flavour: "mastodon", State: "accepted", Since: at, Feeds: []string{"news", "weather"}},
+		{URL: "https://lp.example/actor", Flavour: "litepub", State: "failing", LastError: "fetch <actor>: 404", Since: at},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<h2>Relays</h2>", "Mastodon-style relay", "LitePub relay", `<span class="ok">Accepted</span>`,
+		`<span class="bad">Failing</span>`, "fetch &lt;actor&gt;: 404", "@news, @weather", `datetime="2026-12-07T09:30:00Z"`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	b.Reset()
+	if err := p.Overview(&b, OverviewPage{Now: at}); err != nil || strings.Contains(b.String(), "Relays") {
+		t.Errorf("overview without relays shows them (%v)", err)
+	}
+}
