@@ -1,0 +1,75 @@
+package postgres
+
+// Transactions, and the conversions between Go's values and the columns.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// opTimeout bounds one method's work (its queries and commit): a method
+// whose database does not answer fails instead of blocking its caller
+// forever. The methods take no context, as the bbolt store's do.
+const opTimeout = time.Minute
+
+// op returns the context of one method.
+func (s *Store) op() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), opTimeout)
+}
+
+// inTx runs fn in a transaction and commits it, or rolls it back when fn
+// fails.
+func (s *Store) inTx(fn func(ctx context.Context, tx pgx.Tx) error) error {
+	ctx, cancel := s.op()
+	defer cancel()
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+}
+
+// querier is what the pool and a transaction share.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// ts is t as a timestamptz parameter: NULL for the zero time.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// fromTS is a timestamptz read into a *time.Time: the zero time for NULL,
+// else the time in UTC.
+func fromTS(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// notFound tells whether err is pgx's "no rows".
+func notFound(err error) bool {
+	return errors.Is(err, pgx.ErrNoRows)
+}
+
+// orEmpty returns b, or an empty slice for nil (pgx sends nil as NULL).
+func orEmpty(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// read runs fn in a read-only transaction that sees one snapshot.
+func (s *Store) read(fn func(ctx context.Context, tx pgx.Tx) error) error {
+	ctx, cancel := s.op()
+	defer cancel()
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	return pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error { return fn(ctx, tx) })
+}

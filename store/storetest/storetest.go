@@ -1,0 +1,117 @@
+// Package storetest is the contract of Herald's store: one test suite that
+// every backend (the bbolt store of package store, the PostgreSQL store of
+// store/postgres) must pass, written from the bbolt store's doc comments
+// and tests. A backend's tests call Run with a function that opens an
+// empty store.
+package storetest
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"herald/store"
+)
+
+// Backend is the part of the store that the suite covers so far; it grows
+// as the PostgreSQL store gains methods. Times given to it in the suite
+// are in UTC and whole microseconds, which both backends keep exactly.
+type Backend interface {
+	ActorKey(handle string, generate func() ([]byte, error)) ([]byte, error)
+	ResealActorKey(handle string, old, sealed []byte) (bool, error)
+	RotateActorKey(handle string, fresh []byte, previousName string, previous []byte) error
+
+	FeedState(handle string) (store.FeedState, error)
+	SaveFeedState(handle string, st store.FeedState) error
+
+	Document(id string) ([]byte, error)
+	PutDocument(doc store.Document) error
+
+	SeenItems(handle string) (map[string]store.SeenItem, error)
+	ApplyPoll(handle string, state store.FeedState, posts []store.Post, deliver bool, now time.Time) (int, error)
+	CommitPoll(handle string, c store.PollCommit, now time.Time) (int, error)
+	Outbox(handle string, before time.Time, limit int) ([]store.OutboxEntry, int, error)
+	Schedule(handle string) ([]store.Scheduled, error)
+	Tombstone(id string) ([]byte, error)
+
+	ImportFollowers(handle string, followers []store.Follower) (int, error)
+	Followers(handle string) ([]store.Follower, error)
+	FollowerCount(handle string) (int, error)
+
+	DueJobs(now time.Time, limit int, skip func(store.Job) bool) ([]store.Job, error)
+	PendingJobs() (int, error)
+	DeliveryStats(activityID string) (store.ActivityStats, bool, error)
+
+	PutRelay(r store.Relay) error
+	Relays() ([]store.Relay, error)
+}
+
+// check is one behaviour of the contract.
+type check struct {
+	name string
+	run  func(t *testing.T, b Backend)
+}
+
+// Run runs every check of the contract in its own subtest, in parallel,
+// each on a store that open returns empty (and closes at the test's
+// cleanup).
+func Run(t *testing.T, open func(t *testing.T) Backend) {
+	var all []check
+	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks} {
+		all = append(all, group...)
+	}
+	for _, c := range all {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.run(t, open(t))
+		})
+	}
+}
+
+// t0 is the fixed "now" of the checks.
+var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// farFuture is later than every job's due time.
+var farFuture = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// doc returns a small JSON-LD document with id.
+func doc(id string) store.Document {
+	return store.Document{ID: id, JSON: fmt.Appendf(nil, `{"id":%q}`, id)}
+}
+
+// testPost returns the Create of a note made from the feed item key, at at.
+func testPost(key string, at time.Time) store.Post {
+	obj := "https://h.example/blog/notes/" + key
+	return store.Post{
+		Item:     store.SeenItem{Key: key, ObjectID: obj, Hash: "h-" + key, Published: at, Version: 0},
+		Object:   doc(obj),
+		Activity: doc(obj + "/create"),
+		At:       at,
+	}
+}
+
+// importFollowers makes followers follow handle.
+func importFollowers(t *testing.T, b Backend, handle string, followers ...store.Follower) {
+	t.Helper()
+	if _, err := b.ImportFollowers(handle, followers); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// jobsByActivity returns the inboxes of all queued jobs, sorted, by activity id.
+func jobsByActivity(t *testing.T, b Backend) map[string][]string {
+	t.Helper()
+	jobs, err := b.DueJobs(farFuture, 10000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, j := range jobs {
+		out[j.ActivityID] = append(out[j.ActivityID], j.Inbox)
+	}
+	for _, inboxes := range out {
+		sort.Strings(inboxes)
+	}
+	return out
+}
