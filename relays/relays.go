@@ -114,13 +114,9 @@ func (m *Manager) Run(ctx context.Context) {
 func (m *Manager) Sync(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	stored, err := m.o.Store.Relays()
+	byURL, err := m.storedByURL()
 	if err != nil {
 		return err
-	}
-	byURL := map[string]store.Relay{}
-	for _, r := range stored {
-		byURL[r.URL] = r
 	}
 	configured := m.o.Config.AllRelays()
 	var errs []error
@@ -140,6 +136,19 @@ func (m *Manager) Sync(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// storedByURL returns the stored subscriptions by relay URL.
+func (m *Manager) storedByURL() (map[string]store.Relay, error) {
+	stored, err := m.o.Store.Relays()
+	if err != nil {
+		return nil, err
+	}
+	byURL := make(map[string]store.Relay, len(stored))
+	for _, r := range stored {
+		byURL[r.URL] = r
+	}
+	return byURL, nil
 }
 
 // needsFollow reports whether r needs a (new) Follow: it has none, or its

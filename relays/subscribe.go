@@ -175,13 +175,9 @@ func (m *Manager) Resubscribe(ctx context.Context, u string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	stored, err := m.o.Store.Relays()
+	byURL, err := m.storedByURL()
 	if err != nil {
 		return err
-	}
-	byURL := map[string]store.Relay{}
-	for _, r := range stored {
-		byURL[r.URL] = r
 	}
 	var errs []error
 	for _, c := range configured {
