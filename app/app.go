@@ -32,7 +32,6 @@ import (
 	"herald/relays"
 	"herald/remote"
 	"herald/server"
-	"herald/store"
 )
 
 // DefaultShutdownTimeout bounds the whole shutdown when Options leave it 0.
@@ -42,7 +41,7 @@ const DefaultShutdownTimeout = 8 * time.Second
 // required.
 type Options struct {
 	Config *config.Config
-	Store  *store.Store
+	Store  Store
 	// Client is the outbound HTTP client (see package outbound): every fetch
 	// and delivery goes through it.
 	Client *http.Client
