@@ -39,9 +39,20 @@ type Backend interface {
 	Followers(handle string) ([]store.Follower, error)
 	FollowerCount(handle string) (int, error)
 
+	QueueActivity(handle string, activity store.Document, now time.Time) (int, error)
+	QueueActivitySignedWith(handle, signWith string, activity store.Document, now time.Time) (int, error)
+	QueueJob(handle, activityID, inbox string, at time.Time) (bool, error)
+	PostponeJobs(handle string, until time.Time) (int, error)
 	DueJobs(now time.Time, limit int, skip func(store.Job) bool) ([]store.Job, error)
+	DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error)
+	NextDue() (time.Time, bool, error)
 	PendingJobs() (int, error)
+	Record(o store.Outcome) (store.Job, error)
+	FinishJob(j store.Job) error
+	RetryJob(j store.Job, next time.Time, lastErr string) (store.Job, error)
 	DeliveryStats(activityID string) (store.ActivityStats, bool, error)
+	QueueStats(now time.Time) (store.QueueStats, error)
+	Hosts() (map[string]store.HostState, error)
 
 	PutRelay(r store.Relay) error
 	Relays() ([]store.Relay, error)
@@ -58,7 +69,7 @@ type check struct {
 // cleanup).
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
-	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks} {
+	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks} {
 		all = append(all, group...)
 	}
 	for _, c := range all {
