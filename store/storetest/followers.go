@@ -10,6 +10,13 @@ import (
 
 var followerChecks = []check{
 	{"ImportFollowers", checkImportFollowers},
+	{"AddFollower", checkAddFollower},
+	{"AddFollower/at the zero time adds nobody", checkAddFollowerZeroTime},
+	{"AddFollower/concurrent", checkAddFollowerConcurrent},
+	{"RemoveFollower", checkRemoveFollower},
+	{"RemoveFollowersAt", checkRemoveFollowersAt},
+	{"MoveFollower", checkMoveFollower},
+	{"FollowerHistory", checkFollowerHistory},
 }
 
 func checkImportFollowers(t *testing.T, b Backend) {

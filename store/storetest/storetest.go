@@ -38,6 +38,12 @@ type Backend interface {
 	ImportFollowers(handle string, followers []store.Follower) (int, error)
 	Followers(handle string) ([]store.Follower, error)
 	FollowerCount(handle string) (int, error)
+	AddFollower(handle string, f store.Follower, accept store.Document, now time.Time) (bool, error)
+	RemoveFollower(handle, followerID string) (bool, error)
+	RemoveFollowersAt(handle, inbox string) ([]string, error)
+	MoveFollower(handle, oldID string, to store.Follower) (bool, error)
+	RecordFollowerCounts(handles []string, at time.Time) error
+	FollowerHistory(handle string) ([]store.DayCount, error)
 
 	QueueActivity(handle string, activity store.Document, now time.Time) (int, error)
 	QueueActivitySignedWith(handle, signWith string, activity store.Document, now time.Time) (int, error)
