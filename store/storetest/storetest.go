@@ -62,6 +62,9 @@ type Backend interface {
 
 	PutRelay(r store.Relay) error
 	Relays() ([]store.Relay, error)
+	SubscribeRelay(r store.Relay, follow store.Document, now time.Time) error
+	UpdateRelayByFollow(followID string, change func(*store.Relay)) (store.Relay, error)
+	UnsubscribeRelay(url string, undo *store.Document, now time.Time) error
 }
 
 // check is one behaviour of the contract.
@@ -75,7 +78,7 @@ type check struct {
 // cleanup).
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
-	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks} {
+	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, relayChecks} {
 		all = append(all, group...)
 	}
 	for _, c := range all {
