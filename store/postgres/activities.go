@@ -77,9 +77,7 @@ func (s *Store) PostponeJobs(handle string, until time.Time) (moved int, err err
 	if err := checkJobTime("postpone until", until); err != nil {
 		return 0, err
 	}
-	ctx, cancel := s.op()
-	defer cancel()
-	tag, err := s.pool.Exec(ctx, `UPDATE jobs SET next_attempt = $2
+	tag, err := s.exec(`UPDATE jobs SET next_attempt = $2
 		WHERE handle = $1 AND sign_with = '' AND next_attempt < $2`, handle, until)
 	if err != nil {
 		return 0, fmt.Errorf("postpone jobs of %s: %w", handle, err)

@@ -75,9 +75,7 @@ func flagsBy(ctx context.Context, q querier, actor string) ([]store.Flag, error)
 // RemoveFlagsBy removes the reports sent by actor (when its account is
 // deleted or erased), in one statement, and returns how many there were.
 func (s *Store) RemoveFlagsBy(actor string) (n int, err error) {
-	ctx, cancel := s.op()
-	defer cancel()
-	tag, err := s.pool.Exec(ctx, "DELETE FROM flags WHERE actor = $1", actor)
+	tag, err := s.exec("DELETE FROM flags WHERE actor = $1", actor)
 	if err != nil {
 		return 0, fmt.Errorf("remove flags of %s: %w", actor, err)
 	}

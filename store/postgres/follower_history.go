@@ -14,13 +14,12 @@ import (
 // the day of at (UTC), replacing that day's earlier sample, in one
 // statement.
 func (s *Store) RecordFollowerCounts(handles []string, at time.Time) error {
-	ctx, cancel := s.op()
-	defer cancel()
-	// ON CONFLICT may not touch a row twice in one statement.
+	// ON CONFLICT may not touch a row twice in one statement; sorted,
+	// the handles' rows are locked in one order by every process.
 	handles = slices.Compact(slices.Sorted(slices.Values(handles)))
 	u := at.UTC()
 	day := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
-	_, err := s.pool.Exec(ctx, `INSERT INTO follower_history (handle, day, count)
+	_, err := s.exec(`INSERT INTO follower_history (handle, day, count)
 		SELECT h, $2, (SELECT count(*) FROM followers f WHERE f.handle = h) FROM unnest($1::text[]) AS h
 		ON CONFLICT (handle, day) DO UPDATE SET count = excluded.count`, handles, day)
 	if err != nil {

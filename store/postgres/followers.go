@@ -144,13 +144,14 @@ func (s *Store) RemoveFollower(handle, followerID string) (removed bool, err err
 // inbox is inbox (used when that inbox answers 410 Gone), in one
 // statement. It returns the ids removed, in order.
 func (s *Store) RemoveFollowersAt(handle, inbox string) (removed []string, err error) {
-	ctx, cancel := s.op()
-	defer cancel()
-	rows, err := s.pool.Query(ctx, `DELETE FROM followers WHERE handle = $1 AND (inbox = $2 OR shared_inbox = $2)
-		RETURNING id`, handle, inbox)
-	if err == nil {
-		removed, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	}
+	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM followers WHERE handle = $1 AND (inbox = $2 OR shared_inbox = $2)
+			RETURNING id`, handle, inbox)
+		if err == nil {
+			removed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("remove followers of %s at %s: %w", handle, inbox, err)
 	}

@@ -170,9 +170,7 @@ func (s *Store) InteractionCounts(prefix string) (map[string]int, error) {
 // RemoveInteractionsBy removes every interaction of actor, in one
 // statement, and returns how many there were.
 func (s *Store) RemoveInteractionsBy(actor string) (n int, err error) {
-	ctx, cancel := s.op()
-	defer cancel()
-	tag, err := s.pool.Exec(ctx, "DELETE FROM interactions WHERE actor = $1", actor)
+	tag, err := s.exec("DELETE FROM interactions WHERE actor = $1", actor)
 	if err != nil {
 		return 0, fmt.Errorf("remove interactions of %s: %w", actor, err)
 	}

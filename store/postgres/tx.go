@@ -95,3 +95,16 @@ func (s *Store) read(fn func(ctx context.Context, tx pgx.Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	return pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error { return fn(ctx, tx) })
 }
+
+// exec runs one statement in a transaction of its own through inTx, so
+// that a statement that changes many rows, and may meet another such in a
+// deadlock, is run again.
+func (s *Store) exec(sql string, args ...any) (pgconn.CommandTag, error) {
+	var tag pgconn.CommandTag
+	err := s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		tag, err = tx.Exec(ctx, sql, args...)
+		return err
+	})
+	return tag, err
+}
