@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -76,4 +77,115 @@ func (s *Store) ImportFollowers(handle string, followers []store.Follower) (adde
 		return 0, fmt.Errorf("import followers of %s: %w", handle, err)
 	}
 	return added, nil
+}
+
+// AddFollower records f as a follower of handle and queues accept (the
+// Accept activity) for delivery to f.Inbox, in one transaction. A repeated
+// Follow keeps the original Since and queues a fresh Accept, as the remote
+// server evidently did not see the first (unless that Accept is still
+// queued: one job per activity and inbox). isNew tells whether f was not
+// yet a follower; of two processes adding the same follower at once, one
+// is told so.
+func (s *Store) AddFollower(handle string, f store.Follower, accept store.Document, now time.Time) (isNew bool, err error) {
+	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		if isNew, err = putFollower(ctx, tx, handle, f); err != nil {
+			return err
+		}
+		if err := putDocument(ctx, tx, accept); err != nil {
+			return err
+		}
+		_, err = putJobs(ctx, tx, store.Job{ActivityID: accept.ID, Handle: handle, NextAttempt: now, Created: now}, []string{f.Inbox})
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("add follower %s to %s: %w", f.ID, handle, err)
+	}
+	return isNew, nil
+}
+
+// putFollower stores f as a follower of handle; a follower already there
+// keeps its Since. isNew tells whether f was inserted. The insert and the
+// update are two statements: a follower removed by another transaction
+// between them is inserted again.
+func putFollower(ctx context.Context, tx pgx.Tx, handle string, f store.Follower) (isNew bool, err error) {
+	for range maxTries {
+		tag, err := tx.Exec(ctx, `INSERT INTO followers (handle, id, inbox, shared_inbox, follow_id, since)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (handle, id) DO NOTHING`,
+			handle, f.ID, f.Inbox, f.SharedInbox, f.FollowID, ts(f.Since))
+		if err != nil {
+			return false, err
+		}
+		if tag.RowsAffected() == 1 {
+			return true, nil
+		}
+		tag, err = tx.Exec(ctx, `UPDATE followers SET inbox = $3, shared_inbox = $4, follow_id = $5
+			WHERE handle = $1 AND id = $2`, handle, f.ID, f.Inbox, f.SharedInbox, f.FollowID)
+		if err != nil || tag.RowsAffected() == 1 {
+			return false, err
+		}
+	}
+	return false, fmt.Errorf("follower %s: removed and added again meanwhile %d times", f.ID, maxTries)
+}
+
+// RemoveFollower removes followerID from handle's followers. removed is
+// false when it was not a follower.
+func (s *Store) RemoveFollower(handle, followerID string) (removed bool, err error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	tag, err := s.pool.Exec(ctx, "DELETE FROM followers WHERE handle = $1 AND id = $2", handle, followerID)
+	if err != nil {
+		return false, fmt.Errorf("remove follower %s from %s: %w", followerID, handle, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// RemoveFollowersAt removes every follower of handle whose inbox or shared
+// inbox is inbox (used when that inbox answers 410 Gone), in one
+// statement. It returns the ids removed, in order.
+func (s *Store) RemoveFollowersAt(handle, inbox string) (removed []string, err error) {
+	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM followers WHERE handle = $1 AND (inbox = $2 OR shared_inbox = $2)
+			RETURNING id`, handle, inbox)
+		if err == nil {
+			removed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("remove followers of %s at %s: %w", handle, inbox, err)
+	}
+	if len(removed) == 0 {
+		return nil, nil
+	}
+	slices.Sort(removed)
+	return removed, nil
+}
+
+// MoveFollower replaces the follower oldID of handle by to (a Move of the
+// follower's account), keeping the original Since, in one transaction.
+// moved is false when oldID did not follow handle.
+func (s *Store) MoveFollower(handle, oldID string, to store.Follower) (moved bool, err error) {
+	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		moved = false
+		var since *time.Time
+		err := tx.QueryRow(ctx, "DELETE FROM followers WHERE handle = $1 AND id = $2 RETURNING since", handle, oldID).Scan(&since)
+		if notFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		moved = true
+		_, err = tx.Exec(ctx, `INSERT INTO followers (handle, id, inbox, shared_inbox, follow_id, since)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (handle, id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+				follow_id = excluded.follow_id, since = excluded.since`,
+			handle, to.ID, to.Inbox, to.SharedInbox, to.FollowID, since)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("move follower %s of %s: %w", oldID, handle, err)
+	}
+	return moved, nil
 }

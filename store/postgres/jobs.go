@@ -23,9 +23,8 @@ func putJobs(ctx context.Context, tx pgx.Tx, template store.Job, inboxes []strin
 	if len(inboxes) == 0 {
 		return 0, nil
 	}
-	if template.NextAttempt.Before(minOutboxTime) || template.NextAttempt.After(maxOutboxTime) {
-		// The bbolt store's range, kept so that both accept the same jobs.
-		return 0, fmt.Errorf("next attempt %s: out of range", template.NextAttempt.Format(time.RFC3339))
+	if err := checkJobTime("next attempt", template.NextAttempt); err != nil {
+		return 0, err
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO jobs (activity_id, inbox, handle, attempts, next_attempt, last_error, created, sign_with)
 		SELECT $1, inbox, $2, $3, $4, $5, $6, $7 FROM unnest($8::text[]) AS inbox
@@ -46,6 +45,27 @@ func putJobs(ctx context.Context, tx pgx.Tx, template store.Job, inboxes []strin
 		return 0, fmt.Errorf("count the jobs of %s: %w", template.ActivityID, err)
 	}
 	return queued, nil
+}
+
+// checkJobTime fails when t, the field called name, is outside the range
+// of the bbolt store's job keys (the zero time, for one), so that both
+// stores accept the same jobs.
+func checkJobTime(name string, t time.Time) error {
+	if t.Before(minOutboxTime) || t.After(maxOutboxTime) {
+		return fmt.Errorf("%s %s: out of range", name, t.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// jobColumns are the columns that scanJob reads, in its order.
+const jobColumns = "activity_id, inbox, handle, attempts, next_attempt, last_error, created, sign_with"
+
+// scanJob reads a row of jobColumns, its times in UTC.
+func scanJob(row pgx.CollectableRow) (store.Job, error) {
+	var j store.Job
+	err := row.Scan(&j.ActivityID, &j.Inbox, &j.Handle, &j.Attempts, &j.NextAttempt, &j.LastError, &j.Created, &j.SignWith)
+	j.NextAttempt, j.Created = j.NextAttempt.UTC(), j.Created.UTC()
+	return j, err
 }
 
 // DueJobs returns up to limit jobs due at now, earliest first (then by
@@ -88,18 +108,37 @@ func (s *Store) DueJobs(now time.Time, limit int, skip func(store.Job) bool) ([]
 
 // dueAfter reads up to n jobs due at now that sort after the job after.
 func dueAfter(ctx context.Context, tx pgx.Tx, now time.Time, after store.Job, n int) ([]store.Job, error) {
-	rows, err := tx.Query(ctx, `SELECT activity_id, inbox, handle, attempts, next_attempt, last_error, created, sign_with
+	rows, err := tx.Query(ctx, `SELECT `+jobColumns+`
 		FROM jobs WHERE next_attempt <= $1 AND (next_attempt, activity_id, inbox) > ($2, $3, $4)
 		ORDER BY next_attempt, activity_id, inbox LIMIT $5`, now, after.NextAttempt, after.ActivityID, after.Inbox, n)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Job, error) {
-		var j store.Job
-		err := row.Scan(&j.ActivityID, &j.Inbox, &j.Handle, &j.Attempts, &j.NextAttempt, &j.LastError, &j.Created, &j.SignWith)
-		j.NextAttempt, j.Created = j.NextAttempt.UTC(), j.Created.UTC()
-		return j, err
-	})
+	return pgx.CollectRows(rows, scanJob)
+}
+
+// DueJobsFunc is DueJobs with the bbolt store's cheaper filter: skip sees
+// the activity id and inbox of a due job. The byte slices are valid only
+// during the call.
+func (s *Store) DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error) {
+	if skip == nil {
+		return s.DueJobs(now, limit, nil)
+	}
+	return s.DueJobs(now, limit, func(j store.Job) bool { return skip([]byte(j.ActivityID), []byte(j.Inbox)) })
+}
+
+// NextDue returns when the earliest job is due; ok is false when the queue is empty.
+func (s *Store) NextDue() (at time.Time, ok bool, err error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	var next *time.Time
+	if err := s.pool.QueryRow(ctx, "SELECT min(next_attempt) FROM jobs").Scan(&next); err != nil {
+		return time.Time{}, false, fmt.Errorf("next due job: %w", err)
+	}
+	if next == nil {
+		return time.Time{}, false, nil
+	}
+	return next.UTC(), true, nil
 }
 
 // PendingJobs returns how many deliveries are queued.

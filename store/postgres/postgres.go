@@ -3,13 +3,22 @@
 // whose types it uses, so that several Herald processes can share one
 // database.
 //
-// Every method runs in one transaction and returns once it is committed.
-// A *Store is safe for concurrent use, also by several processes: writes
-// that must not interleave take row locks (CommitPoll locks its feed's
-// row first). The schema is made and upgraded by Open (migrate.go). Times
-// are kept to the microsecond and come back in UTC, except outbox
-// positions, which keep their nanoseconds. Errors wrap store.ErrNotFound
-// where the bbolt store returns it.
+// Every method runs in one transaction (read committed; reads of several
+// statements see one snapshot) and returns once it is committed. A *Store
+// is safe for concurrent use, also by several processes on one database:
+// counts are added in SQL, never read and written back; inserts that must
+// happen once are INSERT ... ON CONFLICT; a job's outcome changes its row
+// with one statement that names the due time of the worker's copy;
+// read-modify-writes in Go lock their rows first (SELECT ... FOR UPDATE,
+// DELETE ... RETURNING); CommitPoll locks its feed's row first. A
+// transaction aborted for a deadlock is run again (inTx). The schema is
+// made and upgraded by Open (migrate.go). Times are kept to the
+// microsecond and come back in UTC, except outbox positions, which keep
+// their nanoseconds. Errors wrap store.ErrNotFound where the bbolt store
+// returns it. The bbolt store's group commit has no counterpart here:
+// PostgreSQL flushes the commits of concurrent transactions together.
+// Backup is the one method that does not do what the bbolt store's does:
+// it fails with ErrNoBackup, as PostgreSQL is backed up with pg_dump.
 package postgres
 
 import (
@@ -22,6 +31,7 @@ import (
 // Store is the PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	path string // the database's URL without password (Path)
 }
 
 // Open connects to the database at url (postgres://…; pgx's pool
@@ -46,7 +56,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", where, err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, path: redact(url, cfg.ConnConfig)}, nil
 }
 
 // Close closes the connections, waiting for the methods running.

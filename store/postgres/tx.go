@@ -21,12 +21,34 @@ func (s *Store) op() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), opTimeout)
 }
 
-// inTx runs fn in a transaction and commits it, or rolls it back when fn
-// fails.
+// maxTries is how often inTx runs a transaction that PostgreSQL aborts
+// for a deadlock or a serialization failure.
+const maxTries = 3
+
+// inTx runs fn in a transaction (read committed) and commits it, or rolls
+// it back when fn fails. A transaction that PostgreSQL aborts for a
+// deadlock or a serialization failure, which concurrent writers from
+// several processes can meet, is run again, up to maxTries times in all:
+// fn must set its results afresh each time it runs (as the bbolt store's
+// grouped writes must).
 func (s *Store) inTx(fn func(ctx context.Context, tx pgx.Tx) error) error {
 	ctx, cancel := s.op()
 	defer cancel()
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+	var err error
+	for range maxTries {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// retryable tells whether err aborted a transaction that may succeed when
+// run again: a serialization failure (40001) or a deadlock (40P01).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
 
 // querier is what the pool and a transaction share.
@@ -72,4 +94,17 @@ func (s *Store) read(fn func(ctx context.Context, tx pgx.Tx) error) error {
 	defer cancel()
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	return pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error { return fn(ctx, tx) })
+}
+
+// exec runs one statement in a transaction of its own through inTx, so
+// that a statement that changes many rows, and may meet another such in a
+// deadlock, is run again.
+func (s *Store) exec(sql string, args ...any) (pgconn.CommandTag, error) {
+	var tag pgconn.CommandTag
+	err := s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		tag, err = tx.Exec(ctx, sql, args...)
+		return err
+	})
+	return tag, err
 }

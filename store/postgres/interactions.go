@@ -1,0 +1,178 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"herald/store"
+)
+
+// interactionColumns are the columns that scanInteraction reads, in its order.
+const interactionColumns = "id, kind, actor, object, content, url, published, received"
+
+// scanInteraction reads a row of interactionColumns.
+func scanInteraction(row pgx.CollectableRow) (store.Interaction, error) {
+	var i store.Interaction
+	var published, received *time.Time
+	err := row.Scan(&i.ID, &i.Kind, &i.Actor, &i.Object, &i.Content, &i.URL, &published, &received)
+	i.Published, i.Received = fromTS(published), fromTS(received)
+	return i, err
+}
+
+// AddInteraction records i. It is idempotent: an interaction whose id is
+// already recorded changes nothing (isNew false), and so does a second
+// like or boost of the same post by the same actor under another id
+// (Mastodon keeps one per actor and post; a unique index holds that, also
+// against another process). A reply recorded again by its own actor (an
+// Update of the Note) replaces the stored content, keeping Received.
+func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
+	if i.ID == "" || i.Actor == "" || i.Object == "" {
+		return false, errors.New("add interaction: id, actor and object are required")
+	}
+	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		// No conflict target: the id and the actor's one like (or
+		// boost) per post both make the interaction a repeat.
+		tag, err := tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), ts(i.Received))
+		if err != nil {
+			return err
+		}
+		if isNew = tag.RowsAffected() == 1; isNew || i.Kind != store.KindReply {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE interactions SET content = $5, url = $6, published = $7
+			WHERE id = $1 AND kind = $2 AND actor = $3 AND object = $4`,
+			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("add %s %s: %w", i.Kind, i.ID, err)
+	}
+	return isNew, nil
+}
+
+// Interaction returns the interaction with id.
+func (s *Store) Interaction(id string) (i store.Interaction, found bool, err error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	rows, err := s.pool.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE id = $1", id)
+	if err == nil {
+		i, err = pgx.CollectExactlyOneRow(rows, scanInteraction)
+	}
+	if notFound(err) {
+		return store.Interaction{}, false, nil
+	}
+	if err != nil {
+		return store.Interaction{}, false, fmt.Errorf("interaction %s: %w", id, err)
+	}
+	return i, true, nil
+}
+
+// RemoveInteraction removes the interaction id if actor made it (an Undo
+// or Delete by anyone else changes nothing). ok tells whether it did.
+func (s *Store) RemoveInteraction(id, actor string) (removed store.Interaction, ok bool, err error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	rows, err := s.pool.Query(ctx, "DELETE FROM interactions WHERE id = $1 AND actor = $2 RETURNING "+interactionColumns, id, actor)
+	if err == nil {
+		removed, err = pgx.CollectExactlyOneRow(rows, scanInteraction)
+	}
+	if notFound(err) {
+		return store.Interaction{}, false, nil
+	}
+	if err != nil {
+		return store.Interaction{}, false, fmt.Errorf("remove interaction %s: %w", id, err)
+	}
+	return removed, true, nil
+}
+
+// InteractionsBy returns every interaction of actor, ordered by object,
+// kind and id.
+func (s *Store) InteractionsBy(actor string) ([]store.Interaction, error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	out, err := interactionsBy(ctx, s.pool, actor)
+	if err != nil {
+		return nil, fmt.Errorf("interactions of %s: %w", actor, err)
+	}
+	return out, nil
+}
+
+// interactionsBy reads the interactions of actor, ordered by object, kind
+// and id; nil when there are none.
+func interactionsBy(ctx context.Context, q querier, actor string) ([]store.Interaction, error) {
+	rows, err := q.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE actor = $1 ORDER BY object, kind, id", actor)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, scanInteraction)
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, err
+}
+
+// Interactions returns up to limit interactions of kind on object, ordered
+// by id, and their total number, from one snapshot.
+func (s *Store) Interactions(object, kind string, limit int) (items []store.Interaction, total int, err error) {
+	err = s.read(func(ctx context.Context, tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, "SELECT count(*) FROM interactions WHERE object = $1 AND kind = $2", object, kind).Scan(&total)
+		if err != nil || limit <= 0 {
+			items = nil
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE object = $1 AND kind = $2 ORDER BY id LIMIT $3",
+			object, kind, limit)
+		if err != nil {
+			return err
+		}
+		items, err = pgx.CollectRows(rows, scanInteraction)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("interactions on %s: %w", object, err)
+	}
+	if len(items) == 0 {
+		items = nil
+	}
+	return items, total, nil
+}
+
+// InteractionCounts counts the interactions on every post whose id starts
+// with prefix (an account's posts: BASE/users/HANDLE/posts/), by kind.
+func (s *Store) InteractionCounts(prefix string) (map[string]int, error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	// object >= prefix lets the index start at the prefix.
+	rows, err := s.pool.Query(ctx, `SELECT kind, count(*) FROM interactions
+		WHERE object >= $1 AND starts_with(object, $1) GROUP BY kind`, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("interaction counts of %s: %w", prefix, err)
+	}
+	counts := map[string]int{}
+	var kind string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&kind, &n}, func() error {
+		counts[kind] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("interaction counts of %s: %w", prefix, err)
+	}
+	return counts, nil
+}
+
+// RemoveInteractionsBy removes every interaction of actor, in one
+// statement, and returns how many there were.
+func (s *Store) RemoveInteractionsBy(actor string) (n int, err error) {
+	tag, err := s.exec("DELETE FROM interactions WHERE actor = $1", actor)
+	if err != nil {
+		return 0, fmt.Errorf("remove interactions of %s: %w", actor, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
