@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,18 +12,30 @@ import (
 	"herald/apptest"
 	"herald/config"
 	"herald/fedtest"
+	"herald/pgtest"
 )
 
 // TestEndToEnd runs the whole story against an independent fake server:
 // WebFinger lookup, Follow and a verified Accept, a WordPress edit delivered
 // as Update, a new post as Create (one POST per unique inbox), a restart
 // that keeps the follower, and Undo after which nothing more is delivered.
-// Each step is a method of e2eStory, run in this order.
+// Each step is a method of e2eStory, run in this order. The story runs on
+// each store: the bbolt file, and PostgreSQL (database_url, on a
+// throwaway server of package pgtest).
 func TestEndToEnd(t *testing.T) {
+	t.Run("bbolt", func(t *testing.T) { runEndToEnd(t, "") })
+	t.Run("postgres", func(t *testing.T) { runEndToEnd(t, pgtest.Database(t)) })
+}
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// runEndToEnd runs the story with the store at databaseURL ("" for bbolt).
+func runEndToEnd(t *testing.T, databaseURL string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL + "/feed/"})
+	cfg.DatabaseURL = databaseURL
 	s := &e2eStory{ctx: ctx, feed: feed, cfg: cfg, h: apptest.Start(t, cfg, nil), urls: actor.URLs{Base: cfg.BaseURL}}
 
 	alice, err := fedtest.New()

@@ -31,7 +31,7 @@ type Herald struct {
 	t      testing.TB
 	cfg    *config.Config
 	opts   app.Options
-	store  *store.Store
+	store  Store
 	app    *app.App
 	cancel context.CancelFunc
 	done   chan error
@@ -73,7 +73,7 @@ func Logger(t testing.TB) *slog.Logger {
 // not nil, may change the options before app.New.
 func Start(t testing.TB, cfg *config.Config, tweak func(*app.Options)) *Herald {
 	t.Helper()
-	st, err := store.Open(cfg.DataDir)
+	st, err := openStore(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func (h *Herald) Stop() {
 }
 
 // Store is Herald's open store; it is closed once Herald stops.
-func (h *Herald) Store() *store.Store { return h.store }
+func (h *Herald) Store() Store { return h.store }
 
 // Config is the config Herald runs with. A test may change it between
 // Stop and the next Start.

@@ -22,6 +22,9 @@ type Config struct {
 	BaseURL string `yaml:"base_url"`
 	// DataDir holds the bbolt file.
 	DataDir string `yaml:"data_dir"`
+	// DatabaseURL, when set (postgres://...), stores everything in that
+	// PostgreSQL database instead of the bbolt file in DataDir.
+	DatabaseURL string `yaml:"database_url"`
 	// PollInterval is the default time between two polls of a feed.
 	PollInterval Duration `yaml:"poll_interval"`
 	// FetchTimeout bounds every outbound request (feeds, actors, deliveries).

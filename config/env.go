@@ -34,6 +34,7 @@ func envKeys(cfg *Config) []envKey {
 		{"HERALD_LISTEN", setString(&cfg.Listen)},
 		{"HERALD_BASE_URL", setString(&cfg.BaseURL)},
 		{"HERALD_DATA_DIR", setString(&cfg.DataDir)},
+		{"HERALD_DATABASE_URL", setString(&cfg.DatabaseURL)},
 		{"HERALD_LOG_LEVEL", setString(&cfg.LogLevel)},
 		{"HERALD_KEY_ENCRYPTION_KEY", setString(&cfg.KeyEncryptionKey)},
 		{"HERALD_SIGNED_FETCH", setString(&cfg.SignedFetch)},

@@ -72,3 +72,20 @@ func TestRelayErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseURL(t *testing.T) {
+	const base = "base_url: https://news.example\nfeeds: [{handle: news, url: 'https://example.org/feed'}]\n"
+	cfg, err := Load(writeConfig(t, base), env(map[string]string{"HERALD_DATABASE_URL": "postgres://herald:secret@db.example:5432/herald?sslmode=require"}))
+	if err != nil || cfg.DatabaseURL != "postgres://herald:secret@db.example:5432/herald?sslmode=require" {
+		t.Fatalf("HERALD_DATABASE_URL: %q, %v", cfg.DatabaseURL, err)
+	}
+	for _, bad := range []string{"mysql://db.example/herald", "postgres:///herald", "db.example/herald", "postgres://u:hunter2@%zz/x"} {
+		_, err := Load(writeConfig(t, base+"database_url: '"+bad+"'\n"), env(nil))
+		if err == nil || !strings.Contains(err.Error(), "database_url") || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("database_url %q: error %v, want one naming the key and hiding the value", bad, err)
+		}
+	}
+	if _, err := Load(writeConfig(t, base+"database_url: 'postgresql:///herald?host=/run/postgresql'\n"), env(nil)); err != nil {
+		t.Errorf("a socket directory: %v", err)
+	}
+}

@@ -22,6 +22,7 @@ func (c *Config) Validate() error {
 	for _, check := range []func() error{
 		c.validateBaseURL,
 		c.validateListen,
+		c.validateDatabaseURL,
 		c.validateIntervals,
 		c.validateLogLevel,
 		c.validateSignedFetch,
@@ -51,6 +52,19 @@ func (c *Config) validateBaseURL() error {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
 		u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(c.BaseURL, "#") {
 		return fmt.Errorf("base_url: %q must be an origin such as https://news.example.org (no path, query or fragment)", c.BaseURL)
+	}
+	return nil
+}
+
+// validateDatabaseURL checks that database_url, when set, is a PostgreSQL
+// URL (postgres:// or postgresql://) with a host or a socket directory.
+func (c *Config) validateDatabaseURL() error {
+	if c.DatabaseURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || (u.Host == "" && u.Query().Get("host") == "") {
+		return errors.New("database_url: must be a PostgreSQL URL such as postgres://herald@db.example/herald (the value is not shown: it may hold a password)")
 	}
 	return nil
 }

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
 
+	"herald/app"
 	"herald/config"
-	"herald/store"
 )
 
 // loadConfig loads the config file (and HERALD_* variables) for the command
@@ -22,13 +22,14 @@ func loadConfig(name, path string, stderr io.Writer) (cfg *config.Config, ok boo
 	return cfg, true
 }
 
-// openStopped opens the store of dataDir for a command that needs the
-// server stopped (the database is the server's alone); while the server
-// runs, the error says so.
-func openStopped(dataDir string) (*store.Store, error) {
-	st, err := store.Open(dataDir)
-	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("herald is running on %s: stop it first", dataDir)
+// openStopped opens the store of cfg for a command that needs the server
+// stopped (a bbolt file is the server's alone: while the server runs, the
+// error says so; with database_url the command must not run beside a
+// serving Herald either, which cannot be checked).
+func openStopped(cfg *config.Config) (app.OpenedStore, error) {
+	st, err := app.OpenStore(context.Background(), cfg)
+	if app.IsLocked(err) {
+		return nil, fmt.Errorf("herald is running on %s: stop it first", cfg.DataDir)
 	}
 	return st, err
 }

@@ -25,7 +25,6 @@ import (
 	"herald/app"
 	"herald/config"
 	"herald/outbound"
-	"herald/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -151,7 +150,7 @@ func serveCommand(args []string, stderr io.Writer) int {
 // serve opens the store, runs Herald (package app) until ctx ends, and closes the
 // store last, after every worker has stopped.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (err error) {
-	st, err := store.Open(cfg.DataDir)
+	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -174,8 +173,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan
 // or SIGHUP brings a valid new configuration: then it shuts the running
 // Herald down in order, as for SIGTERM, and returns the new configuration to
 // start again with, on the same database. A new configuration with errors,
-// or another data_dir, is logged and ignored: the running one stays.
-func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (*config.Config, error) {
+// or another data_dir or database_url, is logged and ignored: the running
+// one stays.
+func runUntilReload(ctx context.Context, cfg *config.Config, st app.Store, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (*config.Config, error) {
 	b, err := newApp(cfg, st, log, editor)
 	if err != nil {
 		return nil, err
@@ -199,6 +199,8 @@ func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, lo
 				log.Error("reload refused: the configuration has errors; the running one stays", "error", err)
 			case next.DataDir != cfg.DataDir:
 				log.Error("reload refused: data_dir changed; restart Herald for that", "data_dir", next.DataDir)
+			case next.DatabaseURL != cfg.DatabaseURL:
+				log.Error("reload refused: database_url changed; restart Herald for that")
 			default:
 				cancel()
 				if err := <-done; err != nil {
@@ -212,7 +214,7 @@ func runUntilReload(ctx context.Context, cfg *config.Config, st *store.Store, lo
 
 // newApp builds the App of cfg on st, with the one outbound client;
 // editor (nil for none) serves the admin API's feed edits.
-func newApp(cfg *config.Config, st *store.Store, log *slog.Logger, editor admin.ConfigEditor) (*app.App, error) {
+func newApp(cfg *config.Config, st app.Store, log *slog.Logger, editor admin.ConfigEditor) (*app.App, error) {
 	client := outbound.NewClient(outbound.Options{
 		AllowPrivate: cfg.AllowPrivateAddresses,
 		Timeout:      cfg.FetchTimeout.Std(),

@@ -58,7 +58,7 @@ func move(ctx context.Context, cfg *config.Config, handle, target string, stderr
 // so when the server runs), builds its App without running it, calls fn
 // and closes the store.
 func withStoppedApp(cfg *config.Config, stderr io.Writer, fn func(*app.App) error) (err error) {
-	st, err := openStopped(cfg.DataDir)
+	st, err := openStopped(cfg)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"herald/app"
 	"io"
 	"net/url"
 
@@ -73,7 +74,7 @@ func reportsCommand(args []string, stdout, stderr io.Writer) int {
 
 // openStoreForCommand parses --config, loads the config and opens the
 // store. On failure it returns a nil store and the exit code.
-func openStoreForCommand(name string, args []string, stderr io.Writer) (*store.Store, []string, int) {
+func openStoreForCommand(name string, args []string, stderr io.Writer) (app.OpenedStore, []string, int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path to the YAML config file")
@@ -84,7 +85,7 @@ func openStoreForCommand(name string, args []string, stderr io.Writer) (*store.S
 	if !ok {
 		return nil, nil, exitUsage
 	}
-	st, err := openStopped(cfg.DataDir)
+	st, err := openStopped(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "herald: %v\n", err)
 		return nil, nil, exitFailed

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"herald/config"
 	"herald/store"
 )
 
@@ -25,7 +26,11 @@ func restoreCommand(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	if err := restore(fs.Arg(0), cfg.DataDir); err != nil {
+	if cfg.DatabaseURL != "" {
+		fmt.Fprintln(stderr, "herald restore: a backup is a bbolt file, and this config stores in PostgreSQL (database_url): restore a PostgreSQL database with pg_restore")
+		return exitUsage
+	}
+	if err := restore(fs.Arg(0), cfg); err != nil {
 		fmt.Fprintf(stderr, "herald restore: %v\n", err)
 		return exitFailed
 	}
@@ -33,9 +38,10 @@ func restoreCommand(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func restore(backup, dataDir string) error {
+func restore(backup string, cfg *config.Config) error {
+	dataDir := cfg.DataDir
 	// The server must be stopped: holding the lock proves it.
-	current, err := openStopped(dataDir)
+	current, err := openStopped(cfg)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"herald/app"
 	"io"
 	"net/http"
 	"strings"
@@ -28,15 +30,16 @@ type source interface {
 	Close() error
 }
 
-// dirSource reads the data directory of a stopped server.
+// dirSource reads the store of a stopped server: its data directory, or
+// its PostgreSQL database (database_url), which may be read while it runs.
 type dirSource struct {
 	cfg   *config.Config
-	store *store.Store
+	store app.OpenedStore
 }
 
 func openDir(cfg *config.Config) (*dirSource, error) {
-	st, err := store.Open(cfg.DataDir)
-	if errors.Is(err, store.ErrLocked) {
+	st, err := app.OpenStore(context.Background(), cfg)
+	if app.IsLocked(err) {
 		return nil, fmt.Errorf("herald is running on %s: ask it instead with --server URL and --token TOKEN (or HERALD_ADMIN_TOKEN)", cfg.DataDir)
 	}
 	if err != nil {
