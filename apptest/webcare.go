@@ -89,6 +89,9 @@ func SignInForm(t testing.TB, browser *http.Client, base string, query url.Value
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "" {
+		t.Logf("sign-in page redirects to %s", loc)
+	}
 	doc, err := html.Parse(resp.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +135,7 @@ func Authorize(t testing.TB, base string, app App, scopes, user, password, chall
 	}
 	form, status := SignInForm(t, browser, base, q)
 	if status != http.StatusOK {
-		t.Fatalf("sign-in page: HTTP %d", status)
+		t.Fatalf("sign-in page: HTTP %d (%v)", status, form)
 	}
 	form.Set("username", user)
 	form.Set("password", password)

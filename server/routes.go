@@ -62,6 +62,7 @@ func (s *Server) routes() http.Handler {
 	// Mastodon apps: the OAuth sign-in (package oauth) and the client API
 	// under /api/ (package clientapi).
 	s.o.OAuth.Routes(mux)
+	s.o.ClientAPI.Routes(mux)
 
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.handleHealth)

@@ -89,10 +89,11 @@ type Options struct {
 	Intake   Intake
 	Inbox    Inbox
 	Admin    Admin
-	// OAuth answers Mastodon apps' sign-in.
-	OAuth  ClientAPI
-	Pages  *dashboard.Pages
-	Public *public.Pages
+	// OAuth and ClientAPI answer Mastodon apps: the sign-in and the API.
+	OAuth     ClientAPI
+	ClientAPI ClientAPI
+	Pages     *dashboard.Pages
+	Public    *public.Pages
 	// Client is the outbound client (package outbound); the follow form
 	// looks up the visitor's server with it.
 	Client *http.Client
@@ -112,8 +113,8 @@ type Server struct {
 // New returns a Server whose Handler answers every URL of routes.go.
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Intake == nil ||
-		o.Inbox == nil || o.Admin == nil || o.OAuth == nil || o.Pages == nil || o.Public == nil || o.Client == nil || o.Log == nil {
-		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, OAuth, Pages, Public, Client and Log are required")
+		o.Inbox == nil || o.Admin == nil || o.OAuth == nil || o.ClientAPI == nil || o.Pages == nil || o.Public == nil || o.Client == nil || o.Log == nil {
+		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, OAuth, ClientAPI, Pages, Public, Client and Log are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
