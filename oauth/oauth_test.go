@@ -126,6 +126,13 @@ func TestSignIn(t *testing.T) {
 	if _, err := h.Store().OAuthToken([]byte(tok.AccessToken)); err == nil {
 		t.Error("the token is stored as itself")
 	}
+	r, got = apptest.AdminGet(t, h.base+"/admin/api/audit", apptest.OperatorToken)
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(got), `"who": "alice"`) || !strings.Contains(string(got), `"who_kind": "user"`) {
+		t.Errorf("GET /admin/api/audit: HTTP %d %s", r.StatusCode, got)
+	}
+	if r, _ := apptest.AdminGet(t, h.base+"/admin/api/audit", apptest.PublisherToken); r.StatusCode != http.StatusForbidden {
+		t.Errorf("audit log for a publisher: HTTP %d, want 403", r.StatusCode)
+	}
 }
 
 // TestCodeRefusals: a wrong verifier, a missing one, a wrong redirect URI,
