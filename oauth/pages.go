@@ -105,7 +105,7 @@ func (s *Server) handleStyle(w http.ResponseWriter, _ *http.Request) {
 func scopeWords(scopes []string) []string {
 	words := map[string]string{
 		"read":    "read the account's profile and posts (read)",
-		"write":   "post, answer and delete as the account (write; Herald answers the reading parts now, writing comes later)",
+		"write":   "post, answer and delete as the account (write; not possible yet in this version of Herald)",
 		"follow":  "follow and block (follow; Herald's accounts follow no one)",
 		"push":    "receive push notifications (push; Herald sends none yet)",
 		"profile": "see the account's profile (profile)",
