@@ -101,7 +101,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, req authRequest)
 	case 1:
 		s.grant(w, r, req, who, handles[0])
 	default:
-		s.showChoice(w, r, req, handles, s.newTicket(who, now), http.StatusOK, "")
+		s.showChoice(w, r, req, handles, s.newTicket(who, req.ClientID, now), http.StatusOK, "")
 	}
 }
 
@@ -133,7 +133,7 @@ func (s *Server) showChoice(w http.ResponseWriter, r *http.Request, req authRequ
 // account its holder may use.
 func (s *Server) chosen(w http.ResponseWriter, r *http.Request, req authRequest) {
 	tk := r.PostForm.Get("ticket")
-	who, ok := s.readTicket(tk, s.o.Now())
+	who, ok := s.readTicket(tk, req.ClientID, s.o.Now())
 	if !ok {
 		s.showSignIn(w, r, req, http.StatusUnauthorized, msgExpired)
 		return

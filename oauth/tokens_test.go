@@ -17,7 +17,7 @@ import (
 
 // TestAdminTokenSignIn: the operator's token may use both accounts and is
 // asked which (a ticket carries the sign-in, never the token); a forged
-// ticket is refused; a publisher token goes straight to its one account.
+// ticket, or one made for another app, is refused; a publisher token goes straight to its one account.
 // Out of band, the code is shown on the page.
 func TestAdminTokenSignIn(t *testing.T) {
 	h := startWebcare(t)
@@ -42,6 +42,16 @@ func TestAdminTokenSignIn(t *testing.T) {
 	forged.Set("account", "weather")
 	if resp, _ := postForm(t, browser, h.base, "192.0.2.10", forged); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("forged ticket: HTTP %d, want 401", resp.StatusCode)
+	}
+	other := apptest.RegisterApp(t, h.base, "urn:ietf:wg:oauth:2.0:oob", "read")
+	elsewhere := url.Values{}
+	for k, v := range choice {
+		elsewhere[k] = v
+	}
+	elsewhere.Set("client_id", other.ClientID)
+	elsewhere.Set("account", "weather")
+	if resp, _ := postForm(t, browser, h.base, "192.0.2.10", elsewhere); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("ticket of another app's sign-in: HTTP %d, want 401", resp.StatusCode)
 	}
 	choice.Set("account", "weather")
 	choice.Set("decision", "approve")
