@@ -1,6 +1,7 @@
 // Package admin answers the operators' and publishers' HTTP endpoints: the
 // admin API (/admin/api/...: accounts, feeds and their health, followers,
-// pause and resume, feed edits, the delivery queue, backups), the
+// pause and resume, feed edits, the delivery queue, backups, the audit
+// log of the client API's sign-ins), the
 // statistics pages (/admin/, signed in with a token) and /metrics. Tokens
 // come from the config: operators see everything, publishers their own
 // accounts. It declares what it needs of the store (Store) and of the
@@ -35,6 +36,7 @@ type Store interface {
 	DeliveryStats(activityID string) (st store.ActivityStats, found bool, err error)
 	Size() (int64, error)
 	Backup(w io.Writer) (int64, error)
+	Audit(before time.Time, limit int) ([]store.AuditEntry, error)
 }
 
 // Accounts knows the local accounts (accounts.Registry does).

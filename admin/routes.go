@@ -16,6 +16,7 @@ func (a *Admin) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/api/actors/{handle}/resume", a.api(false, a.handleResume))
 	mux.HandleFunc("GET /admin/api/deliveries", a.api(true, a.handleDeliveries))
 	mux.HandleFunc("GET /admin/api/backup", a.api(true, a.handleBackup))
+	mux.HandleFunc("GET /admin/api/audit", a.api(true, a.handleAudit))
 	mux.HandleFunc("GET /admin/api/relays", a.api(true, a.handleRelays))
 	mux.HandleFunc("POST /admin/api/relays/resubscribe", a.api(true, a.handleResubscribe))
 	mux.HandleFunc("GET /admin/{$}", a.page(a.handleOverview))

@@ -1,8 +1,8 @@
 // Package app assembles a running Herald from its parts and runs it: the
 // accounts, the remote-actor resolver, the delivery workers, the feed
-// intake, the inbox, the admin endpoints and the HTTP server, all on one
-// store and one outbound client. It owns their goroutines and shuts them
-// down in order. cmd/herald parses the config and calls it; package
+// intake, the inbox, the admin endpoints, the Mastodon client API and its
+// sign-in, and the HTTP server, all on one store and one outbound client.
+// It owns their goroutines and shuts them down in order. cmd/herald parses the config and calls it; package
 // apptest runs it the same way for the end-to-end tests.
 package app
 
@@ -19,6 +19,7 @@ import (
 	"herald/accounts"
 	"herald/actor"
 	"herald/admin"
+	"herald/clientapi"
 	"herald/config"
 	"herald/dashboard"
 	"herald/delivery"
@@ -26,6 +27,7 @@ import (
 	"herald/inbox"
 	"herald/intake"
 	"herald/metrics"
+	"herald/oauth"
 	"herald/outbound"
 	"herald/ownership"
 	"herald/public"
@@ -146,8 +148,18 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
+	signIn, err := oauth.New(oauth.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Log: opts.Logger, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	api, err := clientapi.New(clientapi.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Auth: signIn, Render: render,
+		Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+	if err != nil {
+		return nil, err
+	}
 	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
-		Inbox: a.inbox, Admin: adm, Pages: pages, Public: publicPages, Client: opts.Client, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+		Inbox: a.inbox, Admin: adm, OAuth: signIn, ClientAPI: api, Pages: pages, Public: publicPages, Client: opts.Client, Log: opts.Logger,
+		Now: opts.Now, Version: opts.Version})
 }
 
 // Handler returns the HTTP handler (for tests that serve it themselves).

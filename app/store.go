@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"herald/accounts"
 	"herald/admin"
+	"herald/clientapi"
 	"herald/config"
 	"herald/delivery"
 	"herald/inbox"
 	"herald/intake"
+	"herald/oauth"
 	"herald/relays"
 	"herald/remote"
 	"herald/server"
@@ -30,6 +33,8 @@ type Store interface {
 	relays.Store
 	admin.Store
 	server.Store
+	oauth.Store
+	clientapi.Store
 	gaugeStore
 }
 
@@ -45,6 +50,9 @@ type OpenedStore interface {
 	Store
 	ExportRemote(id string) (store.RemoteRecord, error)
 	Flags() ([]store.Flag, error)
+	AddWebcareUser(u store.WebcareUser) error
+	RemoveWebcareUser(name string, at time.Time) (revoked int, err error)
+	WebcareUsers() ([]store.WebcareUser, error)
 	Close() error
 }
 

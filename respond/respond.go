@@ -63,3 +63,30 @@ func WantsHTML(r *http.Request) bool {
 		!strings.Contains(accept, "application/activity+json") &&
 		!strings.Contains(accept, "application/ld+json")
 }
+
+// AllowCORS lets pages of any origin read the answer, without cookies, as
+// Mastodon answers its client API (rack-cors, origins '*'), exposing the
+// named response headers to their scripts.
+func AllowCORS(w http.ResponseWriter, expose ...string) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if len(expose) > 0 {
+		w.Header().Set("Access-Control-Expose-Headers", strings.Join(expose, ", "))
+	}
+}
+
+// Preflight answers a CORS preflight (OPTIONS) request: any origin may
+// send methods with the headers it asks for, and may cache that for two
+// hours.
+func Preflight(methods ...string) http.HandlerFunc {
+	allowed := strings.Join(methods, ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		AllowCORS(w)
+		w.Header().Set("Access-Control-Allow-Methods", allowed)
+		if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+			w.Header().Set("Access-Control-Allow-Headers", h)
+		}
+		w.Header().Set("Access-Control-Max-Age", "7200")
+		w.Header().Set("Vary", "Access-Control-Request-Headers")
+		w.WriteHeader(http.StatusOK)
+	}
+}

@@ -67,6 +67,7 @@ func TestServerPages(t *testing.T) {
 		"like, boost or reply", "its text", "Reports", "Flag", // interactions, reports
 		"queued", "inbox address", "number of followers of each account per day", "update notification",
 		"IP address", "logs what it does", "cookie", "@news@"+cfg.Host(), // logs, rate limits; show_followers
+		"Staff sign-ins", "hash of its password", "audit log", "anti-forgery token", // the client API's users
 		"herald remote export", "herald remote erase", "privacy@example.org", "account was deleted")...)
 
 	_, _, body = getPage(t, cfg.BaseURL+"/about/minimum-age")

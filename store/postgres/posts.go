@@ -151,3 +151,52 @@ func (s *Store) Outbox(handle string, before time.Time, limit int) (entries []st
 	}
 	return entries, total, nil
 }
+
+// OutboxBetween returns up to limit activities of handle placed strictly
+// after after and strictly before before (a zero time leaves that side
+// open), newest first, or oldest first when oldestFirst.
+func (s *Store) OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error) {
+	low, high := int64(math.MinInt64), int64(math.MaxInt64)
+	if !after.IsZero() {
+		if !after.Before(maxOutboxTime) {
+			return nil, nil
+		}
+		if after.After(minOutboxTime) {
+			low = after.UnixNano() + 1
+		}
+	}
+	if !before.IsZero() {
+		if !before.After(minOutboxTime) {
+			return nil, nil
+		}
+		if before.Before(maxOutboxTime) {
+			high = before.UnixNano() - 1
+		}
+	}
+	order := "DESC"
+	if oldestFirst {
+		order = "ASC"
+	}
+	var entries []store.OutboxEntry
+	err := s.read(func(ctx context.Context, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT o.at_ns, d.body FROM outbox o JOIN documents d ON d.id = o.activity_id
+			WHERE o.handle = $1 AND o.at_ns BETWEEN $2 AND $3 ORDER BY o.at_ns `+order+` LIMIT $4`, handle, low, high, max(limit, 0))
+		if err != nil {
+			return err
+		}
+		entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.OutboxEntry, error) {
+			var atNS int64
+			var body []byte
+			err := row.Scan(&atNS, &body)
+			return store.OutboxEntry{At: time.Unix(0, atNS).UTC(), Activity: json.RawMessage(body)}, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox of %s: %w", handle, err)
+	}
+	if len(entries) == 0 {
+		entries = nil
+	}
+	return entries, nil
+}

@@ -94,6 +94,22 @@ type Backend interface {
 	SubscribeRelay(r store.Relay, follow store.Document, now time.Time) error
 	UpdateRelayByFollow(followID string, change func(*store.Relay)) (store.Relay, error)
 	UnsubscribeRelay(url string, undo *store.Document, now time.Time) error
+
+	PutOAuthApp(app store.OAuthApp) error
+	OAuthApp(clientID string) (store.OAuthApp, error)
+	PutOAuthCode(hash []byte, c store.OAuthCode, now time.Time) error
+	RedeemOAuthCode(hash []byte, issue func(store.OAuthCode) (tokenHash []byte, tok store.OAuthToken, err error)) error
+	PutOAuthToken(hash []byte, tok store.OAuthToken) error
+	OAuthToken(hash []byte) (store.OAuthToken, error)
+	TouchOAuthToken(hash []byte, at time.Time) error
+	RevokeOAuthToken(hash []byte, clientID string, at time.Time) error
+	AddWebcareUser(u store.WebcareUser) error
+	WebcareUser(name string) (store.WebcareUser, error)
+	WebcareUsers() ([]store.WebcareUser, error)
+	RemoveWebcareUser(name string, at time.Time) (revoked int, err error)
+	AddAudit(e store.AuditEntry) error
+	Audit(before time.Time, limit int) ([]store.AuditEntry, error)
+	OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error)
 }
 
 // check is one behaviour of the contract.
@@ -108,7 +124,7 @@ type check struct {
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
 	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, relayChecks,
-		interactionChecks, remoteChecks, feedChecks} {
+		interactionChecks, remoteChecks, feedChecks, clientAPIChecks} {
 		all = append(all, group...)
 	}
 	for _, c := range all {

@@ -1,0 +1,60 @@
+package clientapi
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"strconv"
+	"time"
+)
+
+// Ids in the client API are numbers in strings, as Mastodon's are, and
+// clients assume that newer posts have larger ids (they sort and page by
+// them). Herald keeps no ids of its own for posts, so they are derived:
+//
+// A post's id is the time its Create sits at in the account's outbox (its
+// publication time, unique per outbox) in milliseconds since the epoch,
+// shifted left 16 bits, plus the first 16 bits of the SHA-256 of its
+// object id: Mastodon's snowflake layout. The id leads back to the post:
+// its time names the outbox millisecond to look in, its low bits which of
+// the posts there it is (findPost). Two posts of one account published in
+// the same millisecond share an id only if their object ids' hashes also
+// agree in 16 bits.
+//
+// An account's id is the first 62 bits of the SHA-256 of "herald account
+// " and its handle: stable, and found back by trying the few handles.
+
+// timeFormat is Mastodon's time format: ISO 8601 in UTC with milliseconds.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// statusID returns the id of the post with objectID placed at at.
+func statusID(at time.Time, objectID string) uint64 {
+	sum := sha256.Sum256([]byte(objectID))
+	return uint64(max(at.UnixMilli(), 0))<<16 | uint64(binary.BigEndian.Uint16(sum[:2]))
+}
+
+// idMillisecond returns the start of the millisecond an id was made in.
+func idMillisecond(id uint64) time.Time {
+	return time.UnixMilli(int64(id >> 16)).UTC()
+}
+
+// parseID reads an id parameter; ok is false when it is not a number.
+func parseID(s string) (id uint64, ok bool) {
+	id, err := strconv.ParseUint(s, 10, 64)
+	return id, err == nil
+}
+
+// accountID returns the id of the account handle.
+func accountID(handle string) string {
+	sum := sha256.Sum256([]byte("herald account " + handle))
+	return strconv.FormatUint(binary.BigEndian.Uint64(sum[:8])>>2, 10)
+}
+
+// handleOf returns the handle whose account id is id.
+func (a *API) handleOf(id string) (string, bool) {
+	for _, h := range a.o.Accounts.Handles() {
+		if accountID(h) == id {
+			return h, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,110 @@
+package clientapi_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"herald/apptest/node"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// mastoDir holds the Node project that runs masto.js (.ci/run installs it
+// with npm ci).
+const mastoDir = "../interop/masto"
+
+// mastoNode is the Node that npm installed in mastoDir (see package node).
+func mastoNode(t *testing.T) string { return node.Find(t, mastoDir, "masto.js interop test") }
+
+// runMasto runs check.mjs against a and returns its events by name.
+func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "check.mjs")
+	cmd.Dir = mastoDir
+	cmd.Env = append(os.Environ(), "HERALD_URL="+a.base, "HERALD_USER=alice", "HERALD_PASSWORD="+a.password)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	events := map[string]map[string]any{}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var ev map[string]any
+		if json.Unmarshal(sc.Bytes(), &ev) == nil {
+			events[ev["event"].(string)] = ev
+		}
+	}
+	if e, ok := events["error"]; ok || err != nil {
+		t.Fatalf("masto.js: %v %v\n%s", e, err, stderr.String())
+	}
+	return events
+}
+
+// TestMastoJS has masto.js (npm masto 8, the client library of Elk and
+// Phanpy) sign in through the OAuth flow with PKCE and read: the
+// signed-in account, a lookup, the posts page by page through the Link
+// headers, one post, both instance entities; after it revokes its token,
+// the token gets 401.
+func TestMastoJS(t *testing.T) {
+	node := mastoNode(t)
+	a := startAPI(t, nil)
+	ev := runMasto(t, node, a)
+	if app := ev["app"]; app["hasSecret"] != true || app["name"] != "masto.js interop" {
+		t.Errorf("app: %v", app)
+	}
+	if p := ev["signin-page"]; p["status"] != 200.0 || p["hasCsrf"] != true || p["cookie"] != true {
+		t.Errorf("sign-in page: %v", p)
+	}
+	if s := ev["signed-in"]; s["status"] != 302.0 || s["state"] != "masto-state" || s["hasCode"] != true {
+		t.Errorf("sign-in: %v", s)
+	}
+	if tok := ev["token"]; tok["tokenType"] != "Bearer" || tok["scope"] != "read write follow push" {
+		t.Errorf("token: %v", tok)
+	}
+	me := ev["me"]["account"].(map[string]any)
+	if me["username"] != "news" || me["source"] == nil || ev["lookup"]["id"] != me["id"] {
+		t.Errorf("verifyCredentials %v, lookup %v", me, ev["lookup"])
+	}
+	checkMastoPages(t, ev["statuses"]["pages"].([]any))
+	if s := ev["status"]; s["visibility"] != "public" || s["account"] != me["id"] || s["content"] == "" {
+		t.Errorf("status: %v", s)
+	}
+	if in := ev["instance"]; in["apiVersions"].(map[string]any)["mastodon"] != 2.0 || in["registrations"] != false ||
+		!strings.HasPrefix(in["version"].(string), "4.3.0 (compatible; Herald") || in["v1uri"] != in["domain"] {
+		t.Errorf("instance: %v", in)
+	}
+	if r := ev["after-revoke"]; r["statusCode"] != 401.0 || r["message"] != "The access token was revoked" {
+		t.Errorf("after revoking: %v", r)
+	}
+	if _, ok := ev["done"]; !ok {
+		t.Error("check.mjs did not finish")
+	}
+}
+
+// checkMastoPages: the paginator followed the Link headers through three
+// pages (2, 2, 1) of the five posts, newest first, each once.
+func checkMastoPages(t *testing.T, pages []any) {
+	t.Helper()
+	var sizes []int
+	seen := map[string]bool{}
+	last := ""
+	for _, p := range pages {
+		sizes = append(sizes, len(p.([]any)))
+		for _, s := range p.([]any) {
+			st := s.(map[string]any)
+			id, created := st["id"].(string), st["createdAt"].(string)
+			if seen[id] || (last != "" && created > last) {
+				t.Errorf("post %s (%s) repeated or out of order", id, created)
+			}
+			seen[id], last = true, created
+		}
+	}
+	if len(seen) != 5 || len(sizes) != 3 || sizes[0] != 2 || sizes[2] != 1 {
+		t.Errorf("pages of %v posts, %d in all; want 2, 2, 1", sizes, len(seen))
+	}
+}

@@ -1,0 +1,219 @@
+package clientapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"herald/oauth"
+	"herald/respond"
+)
+
+// Page sizes of an account's posts: Mastodon's default and its maximum
+// (twice the default).
+const (
+	defaultLimit = 20
+	maxLimit     = 40
+	// chunk is how many outbox entries one read takes while gathering a
+	// page (Updates sit among the Creates).
+	chunk = 64
+)
+
+// pageQuery is a page of posts as Mastodon's paging parameters ask: ids
+// below max_id, above since_id (the newest such) or above min_id (the
+// oldest such), at most limit; 0 is no bound.
+type pageQuery struct {
+	maxID, sinceID, minID uint64
+	limit                 int
+}
+
+func readPageQuery(q url.Values) pageQuery {
+	p := pageQuery{limit: defaultLimit}
+	p.maxID, _ = parseID(q.Get("max_id"))
+	p.sinceID, _ = parseID(q.Get("since_id"))
+	p.minID, _ = parseID(q.Get("min_id"))
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n != 0 {
+		p.limit = min(max(n, -n), maxLimit)
+	}
+	return p
+}
+
+// admits reports whether id is within the page's bounds.
+func (p pageQuery) admits(id uint64) bool {
+	return (p.maxID == 0 || id < p.maxID) && id > p.sinceID && id > p.minID
+}
+
+// bounds are the outbox times the page lies strictly between.
+func (p pageQuery) bounds() (after, before time.Time) {
+	if p.maxID != 0 {
+		before = idMillisecond(p.maxID).Add(time.Millisecond)
+	}
+	if low := max(p.sinceID, p.minID); low != 0 {
+		after = idMillisecond(low).Add(-time.Nanosecond)
+	}
+	return after, before
+}
+
+// posts returns handle's posts in the page p that keep admits, newest
+// first. With min_id it reads from that id upwards (the page right after
+// it), else from the newest (or max_id) downwards.
+func (a *API) posts(handle string, p pageQuery, keep func(post) bool) ([]post, error) {
+	oldestFirst := p.minID != 0
+	after, before := p.bounds()
+	var out []post
+	for len(out) < p.limit {
+		entries, err := a.o.Store.OutboxBetween(handle, after, before, oldestFirst, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if oldestFirst {
+				after = e.At
+			} else {
+				before = e.At
+			}
+			post, ok, err := a.postOf(handle, e)
+			if err != nil {
+				return nil, err
+			}
+			if ok && p.admits(post.ID) && keep(post) {
+				if out = append(out, post); len(out) == p.limit {
+					break
+				}
+			}
+		}
+		if len(entries) < chunk {
+			break
+		}
+	}
+	if oldestFirst {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// handleAccountStatuses answers GET /api/v1/accounts/{id}/statuses: the
+// account's posts, newest first, paged with max_id, since_id, min_id and
+// limit and a Link header (rel="next" for older, rel="prev" for newer) as
+// Mastodon pages; only_media keeps posts with images, tagged those with
+// a hashtag, pinned=true gives the pinned posts. Herald's accounts
+// neither reply nor boost, so exclude_replies and exclude_reblogs change
+// nothing.
+func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, access oauth.Access) {
+	handle, ok := a.handleOf(r.PathValue("id"))
+	if !ok || !a.visible(handle, access) {
+		notFound(w)
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("pinned") == "true" || q.Get("pinned") == "1" {
+		a.writePinned(w, r, handle, access)
+		return
+	}
+	p := readPageQuery(q)
+	onlyMedia, tagged := q.Get("only_media") == "true" || q.Get("only_media") == "1", strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
+	found, err := a.posts(handle, p, func(p post) bool {
+		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged))
+	})
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	statuses, err := a.statuses(found, access)
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	if link := a.pageLinks(r, found, p.limit); link != "" {
+		w.Header().Set("Link", link)
+	}
+	writeJSON(w, statuses)
+}
+
+func hasTag(n note, tag string) bool {
+	for _, t := range n.Tag {
+		if t.Type == "Hashtag" && strings.EqualFold(strings.TrimPrefix(t.Name, "#"), tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// pageLinks is the Link header of a page of found: next (older, when the
+// page is full) with max_id, prev (newer) with min_id, keeping the
+// request's other parameters, as Mastodon's set_pagination_headers.
+func (a *API) pageLinks(r *http.Request, found []post, limit int) string {
+	if len(found) == 0 {
+		return ""
+	}
+	link := func(param string, id uint64, rel string) string {
+		q := r.URL.Query()
+		for _, k := range []string{"max_id", "since_id", "min_id", "access_token"} {
+			q.Del(k)
+		}
+		q.Set(param, strconv.FormatUint(id, 10))
+		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, a.o.Config.BaseURL, r.URL.Path, q.Encode(), rel)
+	}
+	var links []string
+	if len(found) == limit {
+		links = append(links, link("max_id", found[len(found)-1].ID, "next"))
+	}
+	links = append(links, link("min_id", found[0].ID, "prev"))
+	return strings.Join(links, ", ")
+}
+
+// statuses renders found, all by one account, for the reader of access.
+func (a *API) statuses(found []post, access oauth.Access) ([]Status, error) {
+	out := []Status{}
+	if len(found) == 0 {
+		return out, nil
+	}
+	acc, err := a.account(found[0].Handle)
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := a.pinnedObjects(found[0].Handle)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range found {
+		s, err := a.status(p, acc, access.Handle != "")
+		if err != nil {
+			return nil, err
+		}
+		if access.Handle == p.Handle {
+			isPinned := pinned[p.Note.ID]
+			s.Pinned = &isPinned
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// handleStatus answers GET /api/v1/statuses/{id}.
+func (a *API) handleStatus(w http.ResponseWriter, r *http.Request, access oauth.Access) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		notFound(w)
+		return
+	}
+	p, found, err := a.findPost(id)
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	if !found || !a.visible(p.Handle, access) {
+		notFound(w)
+		return
+	}
+	statuses, err := a.statuses([]post{p}, access)
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	writeJSON(w, statuses[0])
+}
