@@ -27,7 +27,6 @@ func hashOf(s string) []byte {
 	return h[:]
 }
 
-
 func checkOAuthApp(t *testing.T, b Backend) {
 	app := store.OAuthApp{ID: "1", ClientID: "client", SecretHash: hashOf("secret"), Name: "Elk",
 		RedirectURIs: []string{"https://elk.zone/callback"}, Scopes: []string{"read", "write"}, Created: t0}
@@ -70,7 +69,9 @@ func checkRedeemOAuthCode(t *testing.T, b Backend) {
 	if err != nil || tok.Handle != "news" || tok.Who != who {
 		t.Errorf("token = %+v, %v", tok, err)
 	}
-	err = b.RedeemOAuthCode(hashOf("code"), func(store.OAuthCode) ([]byte, store.OAuthToken, error) { return hashOf("token2"), store.OAuthToken{}, nil })
+	err = b.RedeemOAuthCode(hashOf("code"), func(store.OAuthCode) ([]byte, store.OAuthToken, error) {
+		return hashOf("token2"), store.OAuthToken{}, nil
+	})
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second exchange: %v, want ErrNotFound", err)
 	}
