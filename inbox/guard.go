@@ -2,14 +2,13 @@ package inbox
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"runtime"
 	"strings"
 	"sync/atomic"
 
 	"herald/actor"
 	"herald/config"
+	"herald/ratelimit"
 	"herald/signature"
 )
 
@@ -38,7 +37,7 @@ type guard struct {
 	blockedDomains map[string]bool // from the config
 	blockedActors  map[string]bool
 	subscribed     *domainSet // from the blocklist subscription
-	perIP, perHost *rateLimiter
+	perIP, perHost *ratelimit.Limiter
 	queue          *verifyQueue
 	replay         *signature.ReplayCache
 	keys           *keyCache
@@ -57,8 +56,8 @@ func newGuard(in config.Inbox) *guard {
 		blockedDomains: map[string]bool{},
 		blockedActors:  map[string]bool{},
 		subscribed:     &domainSet{},
-		perIP:          newRateLimiter(rate, burst, rateLimiterKeys),
-		perHost:        newRateLimiter(rate, burst, rateLimiterKeys),
+		perIP:          ratelimit.NewRate(rate, burst, rateLimiterKeys),
+		perHost:        ratelimit.NewRate(rate, burst, rateLimiterKeys),
 		queue:          newVerifyQueue(verifySlotsPerCPU*runtime.GOMAXPROCS(0), verifyWaiting, verifyPerClient),
 		replay:         signature.NewReplayCache(replayCacheSize),
 		keys:           newKeyCache(),
@@ -109,26 +108,6 @@ func (s *domainSet) load() map[string]bool {
 }
 
 func (s *domainSet) store(m map[string]bool) { s.p.Store(&m) }
-
-// clientIP is the address a request came from. Behind a reverse proxy on
-// the same machine (a loopback peer), it is the last X-Forwarded-For entry,
-// the one the proxy added; any other peer's X-Forwarded-For is ignored.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	if ip != nil && ip.IsLoopback() {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
-				return last
-			}
-		}
-	}
-	return host
-}
 
 // activityJSONType reports whether a Content-Type may carry an activity:
 // application/activity+json, application/ld+json (with any profile) or

@@ -12,6 +12,7 @@ import (
 
 	"herald/actor"
 	"herald/metrics"
+	"herald/ratelimit"
 	"herald/remote"
 	"herald/respond"
 	"herald/signature"
@@ -69,8 +70,8 @@ func (in *Inbox) admitInbox(w http.ResponseWriter, r *http.Request) (body []byte
 			return nil, nil, false
 		}
 	}
-	ip := clientIP(r)
-	if ok, wait := in.guard.perIP.allow(ip, in.o.Now()); !ok {
+	ip := ratelimit.ClientIP(r)
+	if ok, wait := in.guard.perIP.Allow(ip, in.o.Now()); !ok {
 		tooMany(w, wait)
 		return nil, nil, false
 	}
@@ -130,7 +131,7 @@ func (in *Inbox) verifyInbox(w http.ResponseWriter, r *http.Request, body []byte
 		respond.Error(w, http.StatusUnauthorized, "replayed signature")
 		return signature.Verified{}, false
 	}
-	if ok, wait := in.guard.perHost.allow(actor.Domain(verified.Owner), now); !ok {
+	if ok, wait := in.guard.perHost.Allow(actor.Domain(verified.Owner), now); !ok {
 		tooMany(w, wait)
 		return signature.Verified{}, false
 	}

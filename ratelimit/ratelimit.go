@@ -1,6 +1,6 @@
 // Package ratelimit keeps token buckets per key (a client address, a user
 // name, an access token) for the endpoints that limit how often one client
-// may try: the OAuth sign-in and the Mastodon client API. It holds its
+// may try: the inbox, the OAuth sign-in and the Mastodon client API. It holds its
 // state in memory only: a restart forgives everyone, which only ever
 // favours clients.
 package ratelimit
@@ -36,7 +36,14 @@ type bucket struct {
 // New returns a Limiter that allows burst requests per key at once and
 // burst more every per, keeping at most maxKeys keys.
 func New(burst int, per time.Duration, maxKeys int) *Limiter {
-	return &Limiter{rate: float64(burst) / per.Seconds(), burst: float64(burst), maxKeys: maxKeys, buckets: map[string]*bucket{}}
+	return NewRate(float64(burst)/per.Seconds(), burst, maxKeys)
+}
+
+// NewRate returns a Limiter that refills perSecond tokens a second into
+// buckets of burst tokens, keeping at most maxKeys keys (the inbox's
+// limits are configured so).
+func NewRate(perSecond float64, burst, maxKeys int) *Limiter {
+	return &Limiter{rate: perSecond, burst: float64(burst), maxKeys: maxKeys, buckets: map[string]*bucket{}}
 }
 
 // Allow takes a token from key's bucket at now. When none is left it
@@ -97,7 +104,6 @@ func (l *Limiter) prune(now time.Time) {
 // ClientIP is the address a request came from. Behind a reverse proxy on
 // the same machine (a loopback peer), it is the last X-Forwarded-For entry,
 // the one the proxy added; any other peer's X-Forwarded-For is ignored.
-// (Package inbox keeps its own copy for its limits.)
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
