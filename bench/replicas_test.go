@@ -23,6 +23,7 @@ const replicaN = 1000
 // delivery counts add up to n.
 func runReplicasFanOut(t *testing.T, n int) {
 	fleet := newFleet(t, n, nil)
+	defer fleet.Close() // before another run's fleet takes its n sockets
 	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: 10 * time.Second, pollInterval: time.Second})
 	rs.start()
 	rs.nodes[0].initialised()
@@ -72,6 +73,7 @@ func waitQueueEmpty(t *testing.T, rs *replicaSet) {
 // the duplicates are at most the jobs the dead replica had claimed.
 func runReplicasKill(t *testing.T, n, killAfter int) {
 	fleet := newFleet(t, n, nil)
+	defer fleet.Close()
 	lease := 3 * time.Second
 	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: lease, pollInterval: time.Second})
 	rs.start()
