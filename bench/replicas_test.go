@@ -74,7 +74,7 @@ func waitQueueEmpty(t *testing.T, rs *replicaSet) {
 func runReplicasKill(t *testing.T, n, killAfter int) {
 	fleet := newFleet(t, n, nil)
 	defer fleet.Close()
-	lease := 3 * time.Second
+	lease := 5 * time.Second // a live replica under load keeps its claims
 	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: lease, pollInterval: time.Second})
 	rs.start()
 	rs.nodes[0].initialised()
@@ -117,7 +117,7 @@ func runReplicasKill(t *testing.T, n, killAfter int) {
 // (SIGKILL) the other takes the lease over when it ends and polls.
 func TestReplicasFeedLease(t *testing.T) {
 	fleet := newFleet(t, 20, nil)
-	lease := 3 * time.Second
+	lease := 5 * time.Second
 	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: lease, pollInterval: time.Hour}) // only pings and takeovers poll
 	rs.start()
 	holder := waitHolder(t, rs, nil)
@@ -195,7 +195,7 @@ func waitCreates(t *testing.T, rs *replicaSet, fleet *fedtest.Fleet, want int) {
 // host.
 func TestReplicasRollingRestart(t *testing.T) {
 	fleet := newFleet(t, 50, nil)
-	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: 3 * time.Second, pollInterval: time.Second})
+	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: 5 * time.Second, pollInterval: time.Second})
 	rs.start()
 	rs.nodes[0].initialised()
 	posts := 0
@@ -226,7 +226,7 @@ func TestReplicasRollingRestart(t *testing.T) {
 // database.
 func TestReplicasPingFlood(t *testing.T) {
 	fleet := newFleet(t, 1, nil)
-	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: 3 * time.Second, pollInterval: time.Hour})
+	rs := newReplicaSet(t, fleet, replicaOptions{n: 2, lease: 10 * time.Second, pollInterval: time.Hour}) // no takeover polls
 	rs.start()
 	waitHolder(t, rs, nil)
 	for deadline := time.Now().Add(time.Minute); rs.feed.fetchCount() == 0; time.Sleep(20 * time.Millisecond) {
