@@ -66,6 +66,9 @@ type Options struct {
 	Relays   Relays
 	Log      *slog.Logger
 	Now      func() time.Time
+	// Replica is this process's id among the replicas sharing the store
+	// (shown by the deliveries endpoint).
+	Replica string
 }
 
 // Admin holds the admin handlers. It is safe for concurrent use.

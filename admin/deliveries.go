@@ -15,5 +15,6 @@ func (a *Admin) handleDeliveries(w http.ResponseWriter, r *http.Request, _ confi
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
+	s.Replica = a.o.Replica
 	respond.JSON(w, s)
 }

@@ -71,10 +71,14 @@ type Options struct {
 	// Editor edits and reloads the config file for the admin API's feed
 	// endpoints; nil answers them 409.
 	Editor admin.ConfigEditor
+	// Replica is this process's id among the replicas sharing the
+	// database; "" means NewReplicaID().
+	Replica string
 }
 
 // App is a running Herald: server, poller and delivery workers.
 type App struct {
+	replica  string
 	cfg      *config.Config
 	log      *slog.Logger
 	client   *http.Client
@@ -97,7 +101,11 @@ func New(opts Options) (*App, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &App{cfg: opts.Config, log: opts.Logger, client: opts.Client, shutdown: opts.ShutdownTimeout}
+	if opts.Replica == "" {
+		opts.Replica = NewReplicaID()
+	}
+	opts.Logger = opts.Logger.With("replica", opts.Replica)
+	a := &App{replica: opts.Replica, cfg: opts.Config, log: opts.Logger, client: opts.Client, shutdown: opts.ShutdownTimeout}
 	if a.shutdown == 0 {
 		a.shutdown = DefaultShutdownTimeout
 	}
@@ -112,10 +120,12 @@ func New(opts Options) (*App, error) {
 	gauges := &storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now}
 	m := metrics.New(gauges)
 	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
-		Workers: opts.Workers, PerHost: opts.PerHost, RetryDelay: opts.RetryDelay, Metrics: m})
+		Workers: opts.Workers, PerHost: opts.PerHost, RetryDelay: opts.RetryDelay, Metrics: m,
+		Replica: opts.Replica, Lease: opts.Config.Lease()})
 	fetcher := &feeds.Fetcher{Client: opts.Client, UserAgent: outbound.UserAgent(opts.Version, opts.Config.BaseURL), Timeout: opts.Config.FetchTimeout.Std()}
 	if a.intake, err = intake.New(intake.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Fetcher: fetcher,
-		Deliveries: a.delivery, Metrics: m, Log: opts.Logger, Now: opts.Now, PingInterval: opts.PingInterval}); err != nil {
+		Deliveries: a.delivery, Metrics: m, Log: opts.Logger, Now: opts.Now, PingInterval: opts.PingInterval,
+		Replica: opts.Replica, Lease: opts.Config.Lease()}); err != nil {
 		return nil, err
 	}
 	if a.relays, err = relays.New(relays.Options{Config: opts.Config, Store: opts.Store, Render: render, Remote: a.remote,
@@ -140,7 +150,7 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 		return nil, err
 	}
 	adm, err := admin.New(admin.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Intake: a.intake, Render: render,
-		Pages: pages, Metrics: m, Editor: opts.Editor, Relays: a.relays, Log: opts.Logger, Now: opts.Now})
+		Pages: pages, Metrics: m, Editor: opts.Editor, Relays: a.relays, Log: opts.Logger, Now: opts.Now, Replica: opts.Replica})
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +220,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	wg.Wait()
 	return err
 }
+
+// Replica is this process's id among the replicas sharing the database.
+func (a *App) Replica() string { return a.replica }
 
 // FeedHealth returns the health of handle's feed.
 func (a *App) FeedHealth(handle string) (intake.FeedHealth, error) { return a.intake.Health(handle) }

@@ -15,6 +15,7 @@ type gaugeStore interface {
 	Size() (int64, error)
 	QueueStats(now time.Time) (store.QueueStats, error)
 	Hosts() (map[string]store.HostState, error)
+	ClaimStats() ([]store.ReplicaClaims, error)
 	FollowerCount(handle string) (int, error)
 	Outbox(handle string, before time.Time, limit int) (entries []store.OutboxEntry, total int, err error)
 }
@@ -81,4 +82,14 @@ func (g *storeGauges) Accounts() (map[string]metrics.AccountCounts, error) {
 		out[f.Handle] = metrics.AccountCounts{Followers: followers, Posts: posts}
 	}
 	return out, nil
+}
+
+// Claims returns the delivery jobs each replica has claimed.
+func (g *storeGauges) Claims() ([]metrics.ReplicaClaims, error) {
+	claims, err := g.st.ClaimStats()
+	out := make([]metrics.ReplicaClaims, len(claims))
+	for i, c := range claims {
+		out[i] = metrics.ReplicaClaims{Replica: c.Owner, Jobs: c.Jobs, Oldest: g.now().Sub(c.OldestCreated)}
+	}
+	return out, err
 }

@@ -59,3 +59,11 @@ func TestBenchFollows(t *testing.T) {
 		t.Errorf("follows ratio %.2f, goal ≤ %.1f", r, goalFollows)
 	}
 }
+
+// TestBenchReplicas: the fan-out and the kill with two replicas on one
+// PostgreSQL database, at full size.
+func TestBenchReplicas(t *testing.T) {
+	n := benchN(t)
+	runReplicasFanOut(t, n)
+	runReplicasKill(t, n, n/3)
+}

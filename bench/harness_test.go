@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"herald/fedtest"
+	"herald/pgtest"
 	"herald/store"
 )
 
@@ -33,7 +34,7 @@ var heraldBin string
 func TestMain(m *testing.M) {
 	if bin := os.Getenv("HERALD_BENCH_BIN"); bin != "" {
 		heraldBin = bin // a binary built elsewhere, e.g. to profile it
-		os.Exit(m.Run())
+		os.Exit(pgtest.Main(m))
 	}
 	dir, err := os.MkdirTemp("", "herald-bench-")
 	if err != nil {
@@ -46,7 +47,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m) // the replica tests use PostgreSQL
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -199,6 +199,7 @@ func TestInvalid(t *testing.T) {
 		{"feed poll_interval soon", base + feeds + "    poll_interval: soon\n", nil, "feeds[0].poll_interval"},
 		{"feed poll_interval 0.5s", base + feeds + "    poll_interval: 0.5s\n", nil, "feeds[0].poll_interval"},
 		{"fetch_timeout too short", base + "fetch_timeout: 1ms\n" + feeds, nil, "fetch_timeout"},
+		{"lease_time not above fetch_timeout", base + "lease_time: 30s\n" + feeds, nil, "lease_time"},
 		{"log_level", base + "log_level: loud\n" + feeds, nil, "log_level"},
 		{"signed_fetch", base + "signed_fetch: sometimes\n" + feeds, nil, "signed_fetch"},
 		{"listen without port", base + "listen: localhost\n" + feeds, nil, "listen"},

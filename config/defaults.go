@@ -19,6 +19,10 @@ const (
 	DefaultMaxItemAge = 14 * 24 * time.Hour
 	// DefaultPushPollInterval is the safety poll of feeds pushed by WebSub.
 	DefaultPushPollInterval = time.Hour
+	// DefaultLeaseTime is how long a replica's claim on a job or a feed
+	// lasts unless renewed: far longer than one attempt (fetch_timeout),
+	// short enough that a dead replica's work moves on within minutes.
+	DefaultLeaseTime = 5 * time.Minute
 )
 
 // applyDefaults fills the keys left unset with their defaults, trims the
@@ -88,4 +92,12 @@ func (c *Config) PushPoll() time.Duration {
 		return c.PushPollInterval.Std()
 	}
 	return DefaultPushPollInterval
+}
+
+// Lease returns lease_time, else DefaultLeaseTime.
+func (c *Config) Lease() time.Duration {
+	if c.LeaseTime != 0 {
+		return c.LeaseTime.Std()
+	}
+	return DefaultLeaseTime
 }

@@ -41,6 +41,7 @@ func envKeys(cfg *Config) []envKey {
 		{"HERALD_ACCOUNT_DOMAIN", setString(&cfg.AccountDomain)},
 		{"HERALD_POLL_INTERVAL", setDuration(&cfg.PollInterval)},
 		{"HERALD_FETCH_TIMEOUT", setDuration(&cfg.FetchTimeout)},
+		{"HERALD_LEASE_TIME", setDuration(&cfg.LeaseTime)},
 		{"HERALD_REMOVAL_CHECK_INTERVAL", setDuration(&cfg.RemovalCheckInterval)},
 		{"HERALD_MAX_ITEM_AGE", setDuration(&cfg.MaxItemAge)},
 		{"HERALD_MAX_POLL_INTERVAL", setDuration(&cfg.MaxPollInterval)},

@@ -96,6 +96,9 @@ func (c *Config) validateIntervals() error {
 	if c.PushPollInterval != 0 && c.PushPollInterval.Std() < time.Second {
 		return fmt.Errorf("push_poll_interval: %s is shorter than 1s", c.PushPollInterval.Std())
 	}
+	if c.LeaseTime != 0 && c.LeaseTime <= c.FetchTimeout {
+		return fmt.Errorf("lease_time: %s is not longer than fetch_timeout %s: a claim must outlast an attempt", c.LeaseTime.Std(), c.FetchTimeout.Std())
+	}
 	if c.MaxPollInterval != 0 && c.MaxPollInterval < c.PollInterval {
 		return fmt.Errorf("max_poll_interval: %s is shorter than poll_interval %s", c.MaxPollInterval.Std(), c.PollInterval.Std())
 	}

@@ -55,8 +55,9 @@ func (d *Deliverer) attempt(ctx context.Context, stop <-chan struct{}, j store.J
 	default:
 		o = d.retry(log, o, reason, retryAfter)
 	}
-	d.count(result, o)
-	d.record(log, o)
+	if d.record(log, o) {
+		d.count(result, o)
+	}
 }
 
 // count adds the attempt to the delivery metrics.
@@ -71,10 +72,20 @@ func (d *Deliverer) count(result outcome, o store.Outcome) {
 	metrics.Count(d.o.Metrics.Deliveries, label)
 }
 
-func (d *Deliverer) record(log jobLog, o store.Outcome) {
-	if _, err := d.o.Store.Record(o); err != nil {
+// record commits o as this replica's outcome. It returns false when the
+// store refused it because another replica took the job over (this one
+// held it past its lease): that replica's outcome counts, not this one.
+func (d *Deliverer) record(log jobLog, o store.Outcome) bool {
+	o.Owner = d.o.Replica
+	_, err := d.o.Store.Record(o)
+	switch {
+	case errors.Is(err, store.ErrLeaseLost):
+		log.write(slog.LevelWarn, "delivery outcome dropped: another replica took the job over", "error", err)
+		return false
+	case err != nil:
 		log.write(slog.LevelError, "record delivery outcome", "error", err)
 	}
+	return true
 }
 
 // retry turns o into a retry after the ladder's wait (or Retry-After, when

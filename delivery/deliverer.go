@@ -28,6 +28,10 @@ const (
 	// DefaultDrain is how long requests in flight may go on after
 	// shutdown began.
 	DefaultDrain = 5 * time.Second
+	// DefaultLease is how long a claim on a job lasts unless renewed: far
+	// longer than an attempt (the outbound client's timeout bounds it), so
+	// that only a replica that stopped renewing loses its claims.
+	DefaultLease = 5 * time.Minute
 )
 
 // maxRetryAfter caps how long a peer's Retry-After can hold a delivery back.
@@ -48,7 +52,10 @@ func RetryLadder(attempt int) time.Duration {
 
 // Store is what the delivery workers need of the store.
 type Store interface {
-	DueJobsFunc(now time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, error)
+	ClaimJobs(owner string, now, until time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, int, error)
+	RenewClaims(owner string, jobs []store.Job, until time.Time) (int, error)
+	ReleaseClaims(owner string, jobs []store.Job) error
+	ReleaseAllClaims(owner string) (int, error)
 	NextDue() (time.Time, bool, error)
 	Record(o store.Outcome) (store.Job, error)
 	Document(id string) ([]byte, error)
@@ -71,6 +78,13 @@ type Options struct {
 	Keys   Keys
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Replica is the id under which this process claims jobs; "" means
+	// "herald" (fine for a process that is alone on its store).
+	Replica string
+	// Lease is how long a claim on a job lasts unless renewed; 0 means
+	// DefaultLease. The Deliverer renews the claims of the jobs in flight
+	// every third of it.
+	Lease time.Duration
 	// Workers is the number of requests in flight at most; 0 means
 	// DefaultWorkers. Deliveries mostly wait on peers, so this is far
 	// above the number of cores.
@@ -163,6 +177,12 @@ func withDefaults(o Options) Options {
 	if o.SlowAfter <= 0 {
 		o.SlowAfter = defaultSlowAfter
 	}
+	if o.Replica == "" {
+		o.Replica = "herald"
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
 	return o
 }
 
@@ -191,8 +211,10 @@ func (d *Deliverer) Run(ctx context.Context) {
 
 	stopSigners := d.sign.run(d.o.Signers)
 	defer stopSigners()
+	defer d.releaseAll() // after every request has ended
 	var wg sync.WaitGroup
 	defer wg.Wait() // before stopSigners: requests may still need a signer
+	wg.Go(func() { d.keepClaims(ctx) })
 	d.dispatch(ctx, func(j store.Job) {
 		wg.Go(func() {
 			d.attempt(reqCtx, ctx.Done(), j)
@@ -253,22 +275,33 @@ func (d *Deliverer) dispatch(ctx context.Context, start func(store.Job)) {
 }
 
 // startDue claims and starts up to free due jobs; it returns how many.
+// Jobs claimed in the store that the flights refuse (see claim) are
+// released at once.
 func (d *Deliverer) startDue(free int, start func(store.Job)) int {
 	now := d.o.Now()
 	snap := d.generation()
 	defer d.forgetFinished(snap)
-	due, err := d.o.Store.DueJobsFunc(now, free, func(activityID, inbox []byte) bool {
+	due, takenOver, err := d.o.Store.ClaimJobs(d.o.Replica, now, now.Add(d.o.Lease), free, func(activityID, inbox []byte) bool {
 		return d.isInFlight(string(activityID), string(inbox)) || !d.hosts.admits(outbound.HostOf(string(inbox)), now)
 	})
 	if err != nil {
-		d.o.Log.Error("read delivery queue", "error", err)
+		d.o.Log.Error("claim due deliveries", "error", err)
 		return 0
 	}
+	d.countTakeovers(takenOver)
 	n := 0
+	var refused []store.Job
 	for _, j := range due {
 		if d.claim(j, now, snap) {
 			start(j)
 			n++
+		} else {
+			refused = append(refused, j)
+		}
+	}
+	if len(refused) > 0 {
+		if err := d.o.Store.ReleaseClaims(d.o.Replica, refused); err != nil {
+			d.o.Log.Warn("release claims; they end with their lease", "jobs", len(refused), "error", err)
 		}
 	}
 	return n

@@ -22,6 +22,7 @@ const backlogRescan = 20 * time.Millisecond
 
 // flight is a job in flight.
 type flight struct {
+	job   store.Job   // as claimed
 	slow  bool        // counted in slow instead of against workers
 	timer *time.Timer // marks it slow after slowAfter
 }
@@ -61,7 +62,7 @@ func (d *Deliverer) claim(j store.Job, now time.Time, snap uint64) bool {
 	if !d.hosts.acquire(outbound.HostOf(j.Inbox), now) {
 		return false
 	}
-	f := &flight{}
+	f := &flight{job: j}
 	d.inFlight[pair] = f
 	d.markSlowLater(pair, f)
 	return true
@@ -115,4 +116,15 @@ func (d *Deliverer) busyCount() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return len(d.inFlight) - d.slow
+}
+
+// inFlightJobs returns the jobs in flight, whose claims must be renewed.
+func (d *Deliverer) inFlightJobs() []store.Job {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	jobs := make([]store.Job, 0, len(d.inFlight))
+	for _, f := range d.inFlight {
+		jobs = append(jobs, f.job)
+	}
+	return jobs
 }

@@ -151,3 +151,30 @@ func (t *hostTable) done(host string, ok bool, reason string, now time.Time) *st
 	out := *st
 	return &out
 }
+
+// merge takes the states in saved (as stored, by every replica) that are
+// newer than this table's: a host that another replica's breaker holds
+// back is held here too, and one that recovered there recovers here. The
+// requests in flight and a probe under way stay as they are.
+func (t *hostTable) merge(saved map[string]store.HostState) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for name, st := range saved {
+		h := t.hosts[name]
+		switch {
+		case h == nil && st.State != hostOK:
+			t.hosts[name] = &hostHealth{state: st}
+		case h != nil && lastEvent(st).After(lastEvent(h.state)):
+			h.state = st
+			t.forgetLocked(name, h)
+		}
+	}
+}
+
+// lastEvent is when st last changed: its last failure or success.
+func lastEvent(st store.HostState) time.Time {
+	if st.LastSuccess.After(st.LastFailure) {
+		return st.LastSuccess
+	}
+	return st.LastFailure
+}

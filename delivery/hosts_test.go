@@ -93,3 +93,31 @@ func TestHostTableRestoresHeldHosts(t *testing.T) {
 		t.Error("healthy host or expired hold refused")
 	}
 }
+
+// TestHostTableMerge: states another replica stored replace older ones:
+// a host held there is held here, one that recovered there recovers here;
+// an older stored state changes nothing.
+func TestHostTableMerge(t *testing.T) {
+	tab := newHostTable(8, nil)
+	fail(t, tab, "mine", hostT0.Add(time.Minute)) // failing here, since a minute
+	tab.merge(map[string]store.HostState{
+		"held": {Host: "held", State: hostHeld, Failures: 5, LastFailure: hostT0, HeldUntil: hostT0.Add(time.Hour)},
+		"mine": {Host: "mine", State: hostHeld, Failures: 9, LastFailure: hostT0, HeldUntil: hostT0.Add(time.Hour)},
+		"fine": {Host: "fine", State: hostOK, LastSuccess: hostT0},
+	})
+	if tab.admits("held", hostT0.Add(time.Minute)) {
+		t.Error("a host another replica holds back was admitted")
+	}
+	if !tab.admits("mine", hostT0.Add(time.Minute)) || !tab.admits("fine", hostT0) {
+		t.Error("an older stored state or a healthy host changed this table")
+	}
+	tab.merge(map[string]store.HostState{
+		"held": {Host: "held", State: hostOK, LastFailure: hostT0, LastSuccess: hostT0.Add(2 * time.Minute)},
+	})
+	if !tab.admits("held", hostT0.Add(2*time.Minute)) {
+		t.Error("a host that recovered at another replica is still held back")
+	}
+	if n := len(tab.hosts); n != 1 {
+		t.Errorf("%d hosts in the table, want 1 (the failing one): healthy idle hosts are dropped", n)
+	}
+}

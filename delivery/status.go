@@ -20,12 +20,33 @@ type QueueStatus struct {
 	// Hosts are the hosts that failed at least once, worst first: breaker
 	// state, failures in a row, last error.
 	Hosts []store.HostState `json:"hosts"`
+	// Replica is the id of the replica that answered ("" from the command
+	// line).
+	Replica string `json:"replica,omitempty"`
+	// Replicas are the replicas holding claims on jobs, by id.
+	Replicas []ReplicaStatus `json:"replicas"`
+}
+
+// ReplicaStatus is what one replica holds of the queue.
+type ReplicaStatus struct {
+	// Replica is its id.
+	Replica string `json:"replica"`
+	// Jobs is how many jobs it has claimed (in flight).
+	Jobs int `json:"jobs"`
+	// OldestClaimedSeconds is how long the oldest of them has been queued:
+	// the queue age of this replica.
+	OldestClaimedSeconds int64 `json:"oldest_claimed_seconds"`
+	// LeaseEndsSeconds is how soon its last claim ends unless renewed;
+	// negative once ended (the replica died or stalled: its jobs are
+	// being taken over).
+	LeaseEndsSeconds int64 `json:"lease_ends_seconds"`
 }
 
 // StatusStore is what ReadQueueStatus needs of the store.
 type StatusStore interface {
 	QueueStats(now time.Time) (store.QueueStats, error)
 	Hosts() (map[string]store.HostState, error)
+	ClaimStats() ([]store.ReplicaClaims, error)
 }
 
 // ReadQueueStatus assembles the queue's status from the store at now. The
@@ -40,7 +61,16 @@ func ReadQueueStatus(st StatusStore, now time.Time) (QueueStatus, error) {
 	if err != nil {
 		return QueueStatus{}, err
 	}
-	s := QueueStatus{Pending: q.Depth, Due: q.Due, OldestPendingSeconds: int64(q.OldestAge(now) / time.Second), NextDue: q.NextDue, Hosts: []store.HostState{}}
+	claims, err := st.ClaimStats()
+	if err != nil {
+		return QueueStatus{}, err
+	}
+	s := QueueStatus{Pending: q.Depth, Due: q.Due, OldestPendingSeconds: int64(q.OldestAge(now) / time.Second), NextDue: q.NextDue,
+		Hosts: []store.HostState{}, Replicas: []ReplicaStatus{}}
+	for _, c := range claims {
+		s.Replicas = append(s.Replicas, ReplicaStatus{Replica: c.Owner, Jobs: c.Jobs,
+			OldestClaimedSeconds: int64(now.Sub(c.OldestCreated) / time.Second), LeaseEndsSeconds: int64(c.Until.Sub(now) / time.Second)})
+	}
 	for _, h := range hosts {
 		s.Hosts = append(s.Hosts, h)
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"herald/actor"
@@ -34,6 +35,12 @@ type Store interface {
 	Subscription(handle string) (store.Subscription, error)
 	SaveSubscription(handle string, sub store.Subscription) error
 	RecordPing(handle string, p store.Ping) error
+	ClaimFeed(handle, owner string, now, until time.Time) (store.FeedLease, string, error)
+	RenewFeeds(owner string, now, until time.Time) (int, error)
+	ReleaseFeeds(owner string) ([]string, error)
+	TakePingFetch(handle string, now time.Time, interval time.Duration) (time.Time, bool, error)
+	AnnounceFeed(handle string) error
+	ListenFeeds(ctx context.Context, fn func(handle string)) error
 }
 
 // Accounts tells how each account's posts look (accounts.Registry does).
@@ -66,6 +73,12 @@ type Options struct {
 	// PingInterval is the least time between two fetches of one feed
 	// caused by pings.
 	PingInterval time.Duration
+	// Replica is the id under which this process holds feed leases; ""
+	// means "herald" (fine for a process alone on its store).
+	Replica string
+	// Lease is how long a feed lease lasts unless renewed; 0 means
+	// DefaultLease.
+	Lease time.Duration
 }
 
 // Poller polls every configured feed on its own schedule and publishes
@@ -78,6 +91,8 @@ type Poller struct {
 	// locks serialise the polls and pushes of each feed (by handle); the
 	// map is filled once and only read afterwards.
 	locks map[string]*sync.Mutex
+	// listening is true while announcements are heard (see listen).
+	listening atomic.Bool
 }
 
 // New returns a Poller for the feeds of o.Config. Nothing is fetched until
@@ -90,26 +105,50 @@ func New(o Options) (*Poller, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Replica == "" {
+		o.Replica = "herald"
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
 	p := &Poller{o: o, locks: map[string]*sync.Mutex{}}
 	for _, f := range o.Config.Feeds {
 		p.locks[f.Handle] = &sync.Mutex{}
 	}
 	p.sched = newScheduler(o.Config.Feeds, p.pollOnce, o.Now)
-	p.pings = newPingLimiter(o.PingInterval, p.PollNow, o.Now)
+	p.pings = newPingLimiter(o.PingInterval, p.PollNow, o.Store.TakePingFetch, o.Now, o.Log)
 	return p, nil
 }
 
 // Run polls until ctx is cancelled; it returns when every poll in flight
-// has. Pings that come later are refused.
+// has, and then releases this replica's feed leases. Pings that come later
+// are refused.
 func (p *Poller) Run(ctx context.Context) {
+	defer p.releaseLeases()
 	defer p.pings.Close()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { p.listen(ctx) })
+	wg.Go(func() { p.keepLeases(ctx) })
 	p.sched.Run(ctx)
 }
 
 // PollNow asks for an immediate poll of handle's feed (a ping or push said
-// it changed). It never blocks; triggers that arrive while one is pending
-// are merged into it. It returns false for an unknown handle.
+// it changed) by the replica that holds its lease: the feed is announced
+// to every replica. It never blocks on a poll; triggers that arrive while
+// one is pending are merged into it. It returns false for an unknown
+// handle.
 func (p *Poller) PollNow(handle string) bool {
+	if _, known := p.locks[handle]; !known {
+		return false
+	}
+	if p.listening.Load() {
+		err := p.o.Store.AnnounceFeed(handle)
+		if err == nil {
+			return true // heard by listen, here too
+		}
+		p.o.Log.Warn("announce a feed; polling it here", "handle", handle, "error", err)
+	}
 	return p.sched.trigger(handle)
 }
 

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,27 +17,34 @@ import (
 const DefaultPingInterval = 5 * time.Second
 
 // pingLimiter turns change notifications (update pings, WebSub publish
-// notifications) into immediate polls, at most one per interval per feed. A
-// notification inside the interval is not lost: it schedules one more poll
-// at the end of the interval, so a burst of any size costs at most two
-// fetches, and the last change of a burst is always seen. Polls go through
-// the poller and so keep the feed's conditional GET.
+// notifications) into immediate polls, at most one per interval per feed,
+// across all replicas: the time of the last fetch a ping caused is in the
+// store (take is Store.TakePingFetch). A notification inside the interval
+// is not lost: it schedules one more poll at the end of the interval,
+// dropped when another replica's ping-caused fetch started after it, so a
+// burst of any size costs at most two fetches, and the last change of a
+// burst is always seen. Polls go through the poller (poll) and so keep the
+// feed's conditional GET.
 type pingLimiter struct {
 	interval time.Duration
 	poll     func(handle string) bool
+	take     func(handle string, now time.Time, interval time.Duration) (time.Time, bool, error)
 	now      func() time.Time
+	log      *slog.Logger
 
 	mu       sync.Mutex
-	last     map[string]time.Time   // when the last ping-caused poll started
 	trailing map[string]*time.Timer // the poll scheduled at the end of the interval
+	latest   map[string]time.Time   // the latest ping that the trailing poll is for
 	closed   bool
 }
 
-func newPingLimiter(interval time.Duration, poll func(string) bool, now func() time.Time) *pingLimiter {
+func newPingLimiter(interval time.Duration, poll func(string) bool,
+	take func(string, time.Time, time.Duration) (time.Time, bool, error), now func() time.Time, log *slog.Logger) *pingLimiter {
 	if interval <= 0 {
 		interval = DefaultPingInterval
 	}
-	return &pingLimiter{interval: interval, poll: poll, now: now, last: map[string]time.Time{}, trailing: map[string]*time.Timer{}}
+	return &pingLimiter{interval: interval, poll: poll, take: take, now: now, log: log,
+		trailing: map[string]*time.Timer{}, latest: map[string]time.Time{}}
 }
 
 // Ping handles a notification for handle. It returns 0 when a poll starts
@@ -51,18 +59,24 @@ func (l *pingLimiter) Ping(handle string) (deferred time.Duration, ok bool) {
 		return 0, false
 	}
 	now := l.now()
-	wait := l.last[handle].Add(l.interval).Sub(now)
-	if wait <= 0 {
-		l.last[handle] = now
+	last, took, err := l.take(handle, now, l.interval)
+	if err != nil {
+		l.log.Error("coalesce a ping; polling at once", "handle", handle, "error", err)
 		return 0, l.poll(handle)
 	}
+	if took {
+		return 0, l.poll(handle)
+	}
+	wait := last.Add(l.interval).Sub(now)
+	l.latest[handle] = now
 	if l.trailing[handle] == nil {
 		l.trailing[handle] = time.AfterFunc(wait, func() { l.fire(handle) })
 	}
 	return wait, true
 }
 
-// fire runs a deferred poll.
+// fire runs a deferred poll, unless a ping-caused fetch (by any replica)
+// started after the latest ping it is for.
 func (l *pingLimiter) fire(handle string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -70,8 +84,17 @@ func (l *pingLimiter) fire(handle string) {
 	if l.closed {
 		return
 	}
-	l.last[handle] = l.now()
-	l.poll(handle)
+	now := l.now()
+	last, took, err := l.take(handle, now, l.interval)
+	switch {
+	case err != nil || took:
+		delete(l.latest, handle)
+		l.poll(handle)
+	case !last.Before(l.latest[handle]):
+		delete(l.latest, handle) // that fetch sees the change
+	default:
+		l.trailing[handle] = time.AfterFunc(last.Add(l.interval).Sub(now), func() { l.fire(handle) })
+	}
 }
 
 // Close cancels deferred polls; later pings are refused.

@@ -23,7 +23,13 @@ const maxPollBackoff = time.Hour
 // interval (growing while it is quiet), doubled per failure in a row up to
 // an hour, longer if the site asked with Retry-After, shorter if a held
 // post falls due first; negative once the feed is disabled (410 Gone).
+//
+// A replica that does not hold the feed's lease does not poll it, and
+// returns the wait until that lease ends (see holdLease).
 func (p *Poller) pollOnce(ctx context.Context, f config.Feed) time.Duration {
+	if wait, held := p.holdLease(f.Handle); !held {
+		return wait
+	}
 	err := p.Poll(ctx, f)
 	st, stErr := p.o.Store.FeedState(f.Handle)
 	if stErr != nil {

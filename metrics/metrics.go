@@ -32,6 +32,9 @@ type Metrics struct {
 	// Pings counts change notifications by kind (xmlrpc, api, websub) and
 	// whether they matched a feed.
 	Pings *prometheus.CounterVec
+	// LeaseTakeovers counts claims taken over from another replica whose
+	// lease had ended, by kind (job, feed): a replica died or stalled.
+	LeaseTakeovers *prometheus.CounterVec
 }
 
 // Gauges are read at every scrape.
@@ -49,6 +52,16 @@ type Gauges interface {
 	Accounts() (map[string]AccountCounts, error)
 	// Relays returns each relay subscription's state.
 	Relays() ([]RelayState, error)
+	// Claims returns the delivery jobs each replica has claimed.
+	Claims() ([]ReplicaClaims, error)
+}
+
+// ReplicaClaims is one replica's gauge: the jobs it has claimed and how
+// long the oldest of them has been queued.
+type ReplicaClaims struct {
+	Replica string
+	Jobs    int
+	Oldest  time.Duration
 }
 
 // RelayState is one relay subscription's gauge.
@@ -81,8 +94,13 @@ func New(g Gauges) *Metrics {
 			Help: "Inbox requests by activity type and verdict (accepted or the HTTP status of the rejection)."}, []string{"type", "verdict"}),
 		Pings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_pings_total",
 			Help: "Change notifications by kind (xmlrpc, api, websub) and whether they matched a feed."}, []string{"via", "matched"}),
+		LeaseTakeovers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_lease_takeovers_total",
+			Help: "Claims taken over from a replica whose lease had ended, by kind (job, feed)."}, []string{"kind"}),
 	}
-	m.registry.MustRegister(m.Polls, m.Items, m.Deliveries, m.Inbox, m.Pings,
+	for _, kind := range []string{"job", "feed"} {
+		m.LeaseTakeovers.WithLabelValues(kind)
+	}
+	m.registry.MustRegister(m.Polls, m.Items, m.Deliveries, m.Inbox, m.Pings, m.LeaseTakeovers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&gaugeCollector{g: g})
 	return m
@@ -110,6 +128,9 @@ var (
 	postsDesc     = prometheus.NewDesc("herald_posts", "Posts (outbox activities) per account.", []string{"handle"}, nil)
 	relaysDesc    = prometheus.NewDesc("herald_relays", "Relay subscriptions by state.", []string{"state"}, nil)
 	relayDesc     = prometheus.NewDesc("herald_relay_info", "One per relay subscription, labelled with its state.", []string{"relay", "flavour", "state"}, nil)
+	claimedDesc   = prometheus.NewDesc("herald_delivery_claimed_jobs", "Delivery jobs claimed (in flight) by each replica sharing the database.", []string{"replica"}, nil)
+	claimAgeDesc  = prometheus.NewDesc("herald_delivery_oldest_claimed_seconds",
+		"Age of the oldest delivery job each replica has claimed (its queue age).", []string{"replica"}, nil)
 )
 
 // gaugeCollector reads the store at scrape time.
@@ -124,6 +145,8 @@ func (c *gaugeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- postsDesc
 	ch <- relaysDesc
 	ch <- relayDesc
+	ch <- claimedDesc
+	ch <- claimAgeDesc
 }
 
 func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -150,6 +173,7 @@ func (c *gaugeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(dbDesc, err)
 	}
 	c.collectRelays(ch)
+	c.collectClaims(ch)
 	accounts, err := c.g.Accounts()
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(followersDesc, err)
@@ -176,5 +200,18 @@ func (c *gaugeCollector) collectRelays(ch chan<- prometheus.Metric) {
 	}
 	for _, state := range relayStates {
 		ch <- prometheus.MustNewConstMetric(relaysDesc, prometheus.GaugeValue, float64(counts[state]), state)
+	}
+}
+
+// collectClaims reports the jobs each replica has claimed and their age.
+func (c *gaugeCollector) collectClaims(ch chan<- prometheus.Metric) {
+	claims, err := c.g.Claims()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(claimedDesc, err)
+		return
+	}
+	for _, r := range claims {
+		ch <- prometheus.MustNewConstMetric(claimedDesc, prometheus.GaugeValue, float64(r.Jobs), r.Replica)
+		ch <- prometheus.MustNewConstMetric(claimAgeDesc, prometheus.GaugeValue, r.Oldest.Seconds(), r.Replica)
 	}
 }

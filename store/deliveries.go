@@ -260,6 +260,10 @@ type Outcome struct {
 	Error string
 	// Host, when not nil, replaces the stored state of Host.Host.
 	Host *HostState
+	// Owner, when not "", is the replica that claimed the job (ClaimJobs):
+	// the outcome is refused with ErrLeaseLost unless it still holds the
+	// claim.
+	Owner string
 }
 
 // Record commits the outcome of one attempt: the job is removed or moved,
@@ -268,14 +272,25 @@ type Outcome struct {
 // batch), so a worker pool pays one fsync per group, not per job. It returns the job as
 // now queued (for Retry). It fails with ErrNotFound, changing nothing, when
 // the job is no longer queued (finished or already moved), so a stale copy
-// of a job cannot bring it back, duplicate it or count twice.
+// of a job cannot bring it back, duplicate it or count twice, and with
+// ErrLeaseLost when o.Owner no longer holds the job's claim. A recorded
+// outcome ends the job's claim.
 func (s *Store) Record(o Outcome) (Job, error) {
 	var out Job
 	err := s.batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketDeliveries).Get(jobKey(o.Job)) == nil {
+			return ErrNotFound
+		}
+		if err := s.claims.checkClaim(o); err != nil {
+			return err
+		}
 		var err error
 		out, err = recordTx(tx, o)
 		return err
 	})
+	if err == nil {
+		s.claims.dropClaim(o.Job)
+	}
 	if err != nil {
 		return o.Job, fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
 	}

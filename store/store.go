@@ -63,6 +63,8 @@ type Store struct {
 	closing   chan struct{}
 	committed chan struct{}
 	closeOnce sync.Once
+	// claims are the claims on jobs and feeds (claims.go), in memory.
+	claims *claimTable
 }
 
 // Open opens (creating if needed) the database in dataDir. It fails with
@@ -91,7 +93,7 @@ func Open(dataDir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, commits: make(chan commitRequest), closing: make(chan struct{}), committed: make(chan struct{})}
+	s := &Store{db: db, commits: make(chan commitRequest), closing: make(chan struct{}), committed: make(chan struct{}), claims: newClaimTable()}
 	go s.commitLoop()
 	return s, nil
 }

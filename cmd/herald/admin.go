@@ -146,6 +146,7 @@ func printQueue(w io.Writer, q delivery.QueueStatus) {
 	if !q.NextDue.IsZero() {
 		fmt.Fprintf(w, "next due:           %s\n", q.NextDue.UTC().Format(time.RFC3339))
 	}
+	printReplicas(w, q.Replicas)
 	if len(q.Hosts) == 0 {
 		return
 	}
@@ -153,6 +154,21 @@ func printQueue(w io.Writer, q delivery.QueueStatus) {
 	fmt.Fprintln(tw, "\nHOST\tSTATE\tFAILURES\tHELD UNTIL\tLAST ERROR")
 	for _, h := range q.Hosts {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", h.Host, h.State, h.Failures, when(h.HeldUntil), h.LastError)
+	}
+	_ = tw.Flush()
+}
+
+// printReplicas lists the replicas holding claims on jobs, if any: their
+// jobs in flight, queue age and when their claims end (negative: ended,
+// being taken over).
+func printReplicas(w io.Writer, rs []delivery.ReplicaStatus) {
+	if len(rs) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nREPLICA\tJOBS\tOLDEST CLAIMED\tCLAIMS END IN")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.Replica, r.Jobs, time.Duration(r.OldestClaimedSeconds)*time.Second, time.Duration(r.LeaseEndsSeconds)*time.Second)
 	}
 	_ = tw.Flush()
 }

@@ -35,7 +35,9 @@ type migration struct {
 var migrationName = regexp.MustCompile(`^(\d{4})_[a-z0-9_]+\.sql$`)
 
 // migrations reads the embedded migrations in version order; their
-// versions must be 1, 2, 3, ... without gaps.
+// versions must rise from 1 without repeats. A gap is allowed: a number
+// may be taken by work not merged yet, whose migration a database then
+// gets when it comes (migrate applies every version a database lacks).
 func migrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
@@ -48,8 +50,8 @@ func migrations() ([]migration, error) {
 			return nil, fmt.Errorf("migration %s: name is not NNNN_what.sql", e.Name())
 		}
 		version, _ := strconv.Atoi(m[1])
-		if version != len(out)+1 {
-			return nil, fmt.Errorf("migration %s: version %d, want %d", e.Name(), version, len(out)+1)
+		if version < 1 || (len(out) > 0 && version <= out[len(out)-1].version) {
+			return nil, fmt.Errorf("migration %s: version %d does not follow the one before", e.Name(), version)
 		}
 		raw, err := migrationFiles.ReadFile("migrations/" + e.Name())
 		if err != nil {
@@ -88,14 +90,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	pending, err := unapplied(ctx, conn, all)
+	if err != nil {
+		return err
 	}
-	if current > len(all) {
-		return fmt.Errorf("the database's schema version %d is newer than this Herald's (%d)", current, len(all))
-	}
-	for _, m := range all[current:] {
+	for _, m := range pending {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return err
@@ -108,4 +107,36 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 	}
 	return nil
+}
+
+// unapplied returns the migrations of all that the database lacks, in
+// order. It fails when the database has a version that all does not have
+// (a newer Herald migrated it).
+func unapplied(ctx context.Context, conn *pgxpool.Conn, all []migration) ([]migration, error) {
+	rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	known := map[int]bool{}
+	for _, m := range all {
+		known[m.version] = true
+	}
+	done := map[int]bool{}
+	for _, v := range applied {
+		if !known[v] {
+			return nil, fmt.Errorf("the database's schema version %d is newer than this Herald's (%d)", v, all[len(all)-1].version)
+		}
+		done[v] = true
+	}
+	var out []migration
+	for _, m := range all {
+		if !done[m.version] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }

@@ -31,7 +31,9 @@ import (
 // replaces the stored state of o.Host.Host. It returns the job as now
 // queued (for Retry). It fails with store.ErrNotFound, changing nothing,
 // when the job is no longer queued (finished or already moved), so a stale
-// copy of a job cannot bring it back, duplicate it or count twice.
+// copy of a job cannot bring it back, duplicate it or count twice, and
+// with store.ErrLeaseLost when o.Owner is set and another replica has
+// taken the job's claim over. The job's claim ends with its outcome.
 func (s *Store) Record(o store.Outcome) (store.Job, error) {
 	out := o.Job
 	err := checkOutcome(o)
@@ -71,31 +73,53 @@ func checkOutcome(o store.Outcome) error {
 }
 
 // recordJob removes or moves the job of o and returns it as now queued;
-// store.ErrNotFound when it is not queued at o.Job.NextAttempt. A retried
-// job is rewritten from o.Job, as the bbolt store does.
+// store.ErrNotFound when it is not queued at o.Job.NextAttempt, and
+// store.ErrLeaseLost when o.Owner is set and does not hold its claim. A
+// retried job is rewritten from o.Job, as the bbolt store does, without
+// a claim.
 func recordJob(ctx context.Context, tx pgx.Tx, o store.Outcome) (store.Job, error) {
 	j := o.Job
 	if o.Kind != store.Retry {
-		tag, err := tx.Exec(ctx, "DELETE FROM jobs WHERE activity_id = $1 AND inbox = $2 AND next_attempt = $3",
-			j.ActivityID, j.Inbox, j.NextAttempt)
+		tag, err := tx.Exec(ctx, `DELETE FROM jobs WHERE activity_id = $1 AND inbox = $2 AND next_attempt = $3
+			AND ($4 = '' OR lease_owner = $4)`,
+			j.ActivityID, j.Inbox, j.NextAttempt, o.Owner)
 		if err == nil && tag.RowsAffected() == 0 {
-			err = store.ErrNotFound
+			err = missing(ctx, tx, o)
 		}
 		return j, err
 	}
 	rows, err := tx.Query(ctx, `UPDATE jobs SET handle = $4, attempts = $5, next_attempt = $6, last_error = $7,
-			created = $8, sign_with = $9
-		WHERE activity_id = $1 AND inbox = $2 AND next_attempt = $3
+			created = $8, sign_with = $9, lease_owner = NULL, lease_until = NULL
+		WHERE activity_id = $1 AND inbox = $2 AND next_attempt = $3 AND ($10 = '' OR lease_owner = $10)
 		RETURNING `+jobColumns,
-		j.ActivityID, j.Inbox, j.NextAttempt, j.Handle, j.Attempts+1, o.Next, o.Error, j.Created, j.SignWith)
+		j.ActivityID, j.Inbox, j.NextAttempt, j.Handle, j.Attempts+1, o.Next, o.Error, j.Created, j.SignWith, o.Owner)
 	if err != nil {
 		return j, err
 	}
 	moved, err := pgx.CollectExactlyOneRow(rows, scanJob)
 	if notFound(err) {
-		err = store.ErrNotFound
+		err = missing(ctx, tx, o)
 	}
 	return moved, err
+}
+
+// missing tells why o found no job: store.ErrLeaseLost when the job is
+// queued at o.Job.NextAttempt but claimed by another owner than o.Owner,
+// else store.ErrNotFound.
+func missing(ctx context.Context, tx pgx.Tx, o store.Outcome) error {
+	if o.Owner == "" {
+		return store.ErrNotFound
+	}
+	var queued bool
+	err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM jobs WHERE activity_id = $1 AND inbox = $2 AND next_attempt = $3)",
+		o.Job.ActivityID, o.Job.Inbox, o.Job.NextAttempt).Scan(&queued)
+	switch {
+	case err != nil:
+		return err
+	case queued:
+		return store.ErrLeaseLost
+	}
+	return store.ErrNotFound
 }
 
 // countOutcome counts a delivered or given-up job in its activity's

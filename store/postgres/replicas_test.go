@@ -167,3 +167,55 @@ func checkReplicaCounts(t *testing.T, s *postgres.Store, activityID string, inbo
 		t.Errorf("Hosts = %+v, %v", hosts, err)
 	}
 }
+
+// TestClaimJobsReplicas: two processes, each with several dispatchers,
+// claiming the due jobs of one fan-out at once get every job exactly once.
+func TestClaimJobsReplicas(t *testing.T) {
+	replicas := openReplicas(t)
+	const inboxes = 400
+	var followers []store.Follower
+	for i := range inboxes {
+		id := fmt.Sprintf("https://h%03d.example/u/1", i)
+		followers = append(followers, store.Follower{ID: id, Inbox: id + "/inbox"})
+	}
+	if _, err := replicas[0].ImportFollowers("blog", followers); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	activity := store.Document{ID: "https://h.example/blog/note/create", JSON: []byte("{}")}
+	if _, err := replicas[1].QueueActivity("blog", activity, t0); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	claimed := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		owner := fmt.Sprintf("replica-%d", i%2)
+		wg.Go(func() {
+			for {
+				jobs, _, err := replicas[i%2].ClaimJobs(owner, t0, t0.Add(time.Minute), 16, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(jobs) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, j := range jobs {
+					claimed[j.Inbox]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(claimed) != inboxes {
+		t.Errorf("%d jobs claimed, want %d", len(claimed), inboxes)
+	}
+	for inbox, n := range claimed {
+		if n != 1 {
+			t.Errorf("%s claimed %d times", inbox, n)
+		}
+	}
+}

@@ -6,6 +6,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"testing"
@@ -61,6 +62,17 @@ type Backend interface {
 	DeliveryStats(activityID string) (store.ActivityStats, bool, error)
 	QueueStats(now time.Time) (store.QueueStats, error)
 	Hosts() (map[string]store.HostState, error)
+	ClaimJobs(owner string, now, until time.Time, limit int, skip func(activityID, inbox []byte) bool) ([]store.Job, int, error)
+	RenewClaims(owner string, jobs []store.Job, until time.Time) (int, error)
+	ReleaseClaims(owner string, jobs []store.Job) error
+	ReleaseAllClaims(owner string) (int, error)
+	ClaimStats() ([]store.ReplicaClaims, error)
+	ClaimFeed(handle, owner string, now, until time.Time) (store.FeedLease, string, error)
+	RenewFeeds(owner string, now, until time.Time) (int, error)
+	ReleaseFeeds(owner string) ([]string, error)
+	TakePingFetch(handle string, now time.Time, interval time.Duration) (time.Time, bool, error)
+	AnnounceFeed(handle string) error
+	ListenFeeds(ctx context.Context, fn func(handle string)) error
 
 	AddInteraction(i store.Interaction) (bool, error)
 	Interaction(id string) (store.Interaction, bool, error)
@@ -123,7 +135,7 @@ type check struct {
 // cleanup).
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
-	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, relayChecks,
+	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, claimChecks, feedLeaseChecks, relayChecks,
 		interactionChecks, remoteChecks, feedChecks, clientAPIChecks} {
 		all = append(all, group...)
 	}
