@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"herald/store"
@@ -8,10 +9,12 @@ import (
 )
 
 // TestContract runs the store's contract (package storetest) against the
-// bbolt store.
+// bbolt store; after each check the closed file must pass bbolt's
+// consistency check.
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Backend {
-		s, err := store.Open(t.TempDir())
+		dir := t.TempDir()
+		s, err := store.Open(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -19,6 +22,7 @@ func TestContract(t *testing.T) {
 			if err := s.Close(); err != nil {
 				t.Error(err)
 			}
+			store.CheckConsistency(t, filepath.Join(dir, store.FileName))
 		})
 		return s
 	})

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -28,55 +27,6 @@ func queueJobs(t *testing.T, db *testDB, jobs ...Job) {
 
 func testJob(activity string, next time.Time) Job {
 	return Job{ActivityID: activity, Inbox: "https://a.example/inbox", Handle: "blog", NextAttempt: next, Created: t0.Add(-time.Hour)}
-}
-
-func activitiesOf(jobs []Job) []string {
-	var out []string
-	for _, j := range jobs {
-		out = append(out, j.ActivityID)
-	}
-	return out
-}
-
-func TestDueJobs(t *testing.T) {
-	db := openTestDB(t)
-	queueJobs(t, db,
-		testJob("a", t0.Add(-time.Minute)),
-		testJob("b", t0),
-		testJob("c", t0.Add(time.Minute)),
-		testJob("d", t0.Add(-2*time.Minute)),
-		testJob("e", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)),
-	)
-	skip := func(ids ...string) func(Job) bool {
-		return func(j Job) bool { return slices.Contains(ids, j.ActivityID) }
-	}
-	tests := []struct {
-		name  string
-		now   time.Time
-		limit int
-		skip  func(Job) bool
-		want  []string
-	}{
-		{"due now, earliest first", t0, 10, nil, []string{"e", "d", "a", "b"}},
-		{"limit", t0, 2, nil, []string{"e", "d"}},
-		{"limit zero", t0, 0, nil, nil},
-		{"skip does not use up the limit", t0, 2, skip("e", "d"), []string{"a", "b"}},
-		{"skip all", t0, 10, skip("a", "b", "d", "e"), nil},
-		{"all due later", t0.Add(time.Hour), 10, nil, []string{"e", "d", "a", "b", "c"}},
-		{"none due yet", time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC), 10, nil, nil},
-		{"far future", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 10, nil, []string{"e", "d", "a", "b", "c"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			jobs, err := db.DueJobs(tt.now, tt.limit, tt.skip)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := activitiesOf(jobs); !slices.Equal(got, tt.want) {
-				t.Errorf("DueJobs = %v, want %v", got, tt.want)
-			}
-		})
-	}
 }
 
 func TestRetryJob(t *testing.T) {
@@ -144,42 +94,6 @@ func TestRetryJobGone(t *testing.T) {
 				t.Errorf("PendingJobs = %d, want %d", n, before)
 			}
 		})
-	}
-}
-
-func TestFinishJob(t *testing.T) {
-	db := openTestDB(t)
-	a, b := testJob("a", t0), testJob("b", t0)
-	other := a
-	other.Inbox = "https://b.example/inbox"
-	queueJobs(t, db, a, b, other)
-	if err := db.FinishJob(a); err != nil {
-		t.Fatal(err)
-	}
-	due, err := db.DueJobs(t0, 10, nil)
-	if err != nil || !reflect.DeepEqual(due, []Job{other, b}) {
-		t.Errorf("DueJobs after FinishJob = %+v, %v", due, err)
-	}
-	if err := db.FinishJob(a); err != nil {
-		t.Errorf("FinishJob of a finished job: %v", err)
-	}
-}
-
-func TestNextDueAndPending(t *testing.T) {
-	db := openTestDB(t)
-	if at, ok, err := db.NextDue(); err != nil || ok || !at.IsZero() {
-		t.Errorf("NextDue of an empty queue = %v, %t, %v", at, ok, err)
-	}
-	if n, err := db.PendingJobs(); err != nil || n != 0 {
-		t.Errorf("PendingJobs = %d, %v; want 0", n, err)
-	}
-	queueJobs(t, db, testJob("a", t0.Add(time.Hour)), testJob("b", t0.Add(time.Minute)), testJob("c", t0.Add(2*time.Hour)))
-	at, ok, err := db.NextDue()
-	if err != nil || !ok || !at.Equal(t0.Add(time.Minute)) {
-		t.Errorf("NextDue = %v, %t, %v; want %v", at, ok, err, t0.Add(time.Minute))
-	}
-	if n, err := db.PendingJobs(); err != nil || n != 3 {
-		t.Errorf("PendingJobs = %d, %v; want 3", n, err)
 	}
 }
 

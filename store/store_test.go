@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -200,90 +199,5 @@ func TestActorKey(t *testing.T) {
 	got, err = db.ActorKey("blog", gen)
 	if err != nil || string(got) != "key-1" || calls != 1 {
 		t.Errorf("after reopen: ActorKey = %q, %v, %d generate calls", got, err, calls)
-	}
-}
-
-func TestActorKeyGenerateFails(t *testing.T) {
-	tests := []struct {
-		name string
-		gen  func() ([]byte, error)
-		is   error
-	}{
-		{"error", func() ([]byte, error) { return nil, errBoom }, errBoom},
-		{"empty key", func() ([]byte, error) { return []byte{}, nil }, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db := openTestDB(t)
-			if _, err := db.ActorKey("blog", tt.gen); err == nil || (tt.is != nil && !errors.Is(err, tt.is)) {
-				t.Fatalf("ActorKey error = %v, want %v", err, tt.is)
-			}
-			got, err := db.ActorKey("blog", func() ([]byte, error) { return []byte("good"), nil })
-			if err != nil || string(got) != "good" {
-				t.Errorf("next ActorKey = %q, %v; the failure must store nothing", got, err)
-			}
-		})
-	}
-}
-
-var errBoom = errors.New("boom")
-
-// TestActorKeyConcurrent makes both callers generate (each generate waits
-// until the other has started) and checks that both get the key stored first.
-func TestActorKeyConcurrent(t *testing.T) {
-	db := openTestDB(t)
-	var started sync.WaitGroup
-	started.Add(2)
-	var mu sync.Mutex
-	n := 0
-	gen := func() ([]byte, error) {
-		mu.Lock()
-		n++
-		key := []byte{'k', byte('0' + n)}
-		mu.Unlock()
-		started.Done()
-		started.Wait()
-		return key, nil
-	}
-	var got [2][]byte
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i := range 2 {
-		wg.Go(func() { got[i], errs[i] = db.ActorKey("blog", gen) })
-	}
-	wg.Wait()
-	for i := range 2 {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
-		}
-	}
-	if !bytes.Equal(got[0], got[1]) {
-		t.Errorf("callers got different keys %q and %q", got[0], got[1])
-	}
-	stored, err := db.ActorKey("blog", func() ([]byte, error) { return nil, errBoom })
-	if err != nil || !bytes.Equal(stored, got[0]) {
-		t.Errorf("stored key = %q, %v; want %q", stored, err, got[0])
-	}
-}
-
-func TestFeedState(t *testing.T) {
-	db := openTestDB(t)
-	got, err := db.FeedState("blog")
-	if err != nil || !reflect.DeepEqual(got, FeedState{}) {
-		t.Errorf("FeedState never saved = %+v, %v; want zero", got, err)
-	}
-	want := FeedState{
-		URL: "https://blog.example/feed.xml", ETag: `W/"abc"`, LastModified: "Sat, 01 Mar 2025 11:00:00 GMT",
-		Initialised: true, LastAttempt: t0, LastSuccess: t0.Add(-time.Hour), LastError: "timeout", Failures: 2,
-		Title: "Blog", Description: "About things", SiteURL: "https://blog.example/", ImageURL: "https://blog.example/i.png", Language: "en",
-	}
-	if err := db.SaveFeedState("blog", want); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := db.FeedState("blog"); err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("FeedState = %+v, %v; want %+v", got, err, want)
-	}
-	if got, err := db.FeedState("other"); err != nil || !reflect.DeepEqual(got, FeedState{}) {
-		t.Errorf("FeedState(other) = %+v, %v; want zero", got, err)
 	}
 }
