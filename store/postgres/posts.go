@@ -135,12 +135,7 @@ func (s *Store) Outbox(handle string, before time.Time, limit int) (entries []st
 		if err != nil {
 			return err
 		}
-		entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.OutboxEntry, error) {
-			var atNS int64
-			var body []byte
-			err := row.Scan(&atNS, &body)
-			return store.OutboxEntry{At: time.Unix(0, atNS).UTC(), Activity: json.RawMessage(body)}, err
-		})
+		entries, err = pgx.CollectRows(rows, outboxEntry)
 		return err
 	})
 	if err != nil {
@@ -184,12 +179,7 @@ func (s *Store) OutboxBetween(handle string, after, before time.Time, oldestFirs
 		if err != nil {
 			return err
 		}
-		entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.OutboxEntry, error) {
-			var atNS int64
-			var body []byte
-			err := row.Scan(&atNS, &body)
-			return store.OutboxEntry{At: time.Unix(0, atNS).UTC(), Activity: json.RawMessage(body)}, err
-		})
+		entries, err = pgx.CollectRows(rows, outboxEntry)
 		return err
 	})
 	if err != nil {
@@ -199,4 +189,12 @@ func (s *Store) OutboxBetween(handle string, after, before time.Time, oldestFirs
 		entries = nil
 	}
 	return entries, nil
+}
+
+// outboxEntry reads a row of (position in nanoseconds, activity body).
+func outboxEntry(row pgx.CollectableRow) (store.OutboxEntry, error) {
+	var atNS int64
+	var body []byte
+	err := row.Scan(&atNS, &body)
+	return store.OutboxEntry{At: time.Unix(0, atNS).UTC(), Activity: json.RawMessage(body)}, err
 }
