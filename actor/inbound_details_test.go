@@ -74,6 +74,23 @@ func TestParseDetails(t *testing.T) {
 					t.Errorf("content %d bytes", len(d.Note.Content))
 				}
 			}},
+		{"direct mention: audience, mentions, content warning", `{"type":"Create","actor":"https://a.example/u","object":{"id":"https://a.example/n/2","type":"Note",
+			"to":["https://h.example/users/news"],"cc":[],"summary":"<b>vraag</b>","content":"<p>@news?</p>",
+			"tag":[{"type":"Mention","href":"https://h.example/users/news","name":"@news@h.example"},{"type":"Hashtag","href":"https://a.example/tags/x","name":"#x"}]}}`,
+			func(t *testing.T, d Details) {
+				n := d.Note
+				if len(n.To) != 1 || n.To[0] != "https://h.example/users/news" || len(n.CC) != 0 || len(n.Mentions) != 1 || n.Summary != "vraag" {
+					t.Errorf("%+v", n)
+				}
+			}},
+		{"audience from the activity, public spelt short", `{"type":"Create","actor":"https://a.example/u","to":"as:Public","cc":["https://a.example/u/followers","x"],
+			"object":{"id":"https://a.example/n/3","type":"Note","tag":{"type":"Mention","href":"https://h.example/users/news"}}}`,
+			func(t *testing.T, d Details) {
+				n := d.Note
+				if len(n.To) != 1 || n.To[0] != PublicAudience || len(n.CC) != 1 || len(n.Mentions) != 1 {
+					t.Errorf("%+v", n)
+				}
+			}},
 		{"object not a post", `{"type":"Update","actor":"https://a.example/u","object":{"id":"https://a.example/u","type":"Person"}}`,
 			func(t *testing.T, d Details) {
 				if d.Note != nil || d.ObjectType != "Person" {
