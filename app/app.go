@@ -108,7 +108,8 @@ func New(opts Options) (*App, error) {
 	}
 	keyID, key, _ := a.accounts.InstanceKey()
 	a.remote = remote.New(remote.Options{Store: opts.Store, Client: opts.Client, SignerKeyID: keyID, SignerKey: key,
-		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, Now: opts.Now, Log: opts.Logger})
+		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, PlainWebFinger: opts.Config.AllowPrivateAddresses,
+		Now: opts.Now, Log: opts.Logger})
 	gauges := &storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now}
 	m := metrics.New(gauges)
 	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
