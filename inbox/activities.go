@@ -47,7 +47,7 @@ func (in *Inbox) handleActivity(ctx context.Context, a actor.Activity, body []by
 func (in *Inbox) handleWithDetails(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
 	switch a.Type {
 	case "Create":
-		return in.handleCreate(a, d)
+		return in.handleCreate(ctx, a, d)
 	case "Update":
 		return in.handleUpdate(ctx, a, d)
 	case "Delete":
