@@ -1,6 +1,8 @@
 package actor
 
 import (
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,4 +116,19 @@ func iris(ids []string) vocab.ItemCollection {
 		out = append(out, iri(id))
 	}
 	return out
+}
+
+// Audiences returns the ids a stored document (a post or an activity) is
+// addressed to, in to and cc, and whether that includes everyone.
+// A document without to and cc is public.
+func Audiences(doc []byte) (ids []string, public bool) {
+	var env struct {
+		To json.RawMessage `json:"to"`
+		CC json.RawMessage `json:"cc"`
+	}
+	if json.Unmarshal(doc, &env) != nil || env.To == nil && env.CC == nil {
+		return nil, true
+	}
+	ids = append(audience(env.To), audience(env.CC)...)
+	return ids, slices.Contains(ids, PublicAudience)
 }
