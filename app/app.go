@@ -153,8 +153,8 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	api, err := clientapi.New(clientapi.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Auth: signIn, Render: render,
-		Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+	api, err := clientapi.New(clientapi.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Auth: signIn,
+		Remote: a.remote, Deliveries: a.delivery, Render: render, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
 	if err != nil {
 		return nil, err
 	}
