@@ -74,6 +74,32 @@ func TestParseDetails(t *testing.T) {
 					t.Errorf("content %d bytes", len(d.Note.Content))
 				}
 			}},
+		{"object not a post", `{"type":"Update","actor":"https://a.example/u","object":{"id":"https://a.example/u","type":"Person"}}`,
+			func(t *testing.T, d Details) {
+				if d.Note != nil || d.ObjectType != "Person" {
+					t.Errorf("%+v", d)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseDetails([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, d)
+		})
+	}
+}
+
+// TestParseDetailsAudience: a post's audience, Mention tags and content
+// warning, the audience from the activity when the object has none.
+func TestParseDetailsAudience(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		body  string
+		check func(t *testing.T, d Details)
+	}{
 		{"direct mention: audience, mentions, content warning", `{"type":"Create","actor":"https://a.example/u","object":{"id":"https://a.example/n/2","type":"Note",
 			"to":["https://h.example/users/news"],"cc":[],"summary":"<b>vraag</b>","content":"<p>@news?</p>",
 			"tag":[{"type":"Mention","href":"https://h.example/users/news","name":"@news@h.example"},{"type":"Hashtag","href":"https://a.example/tags/x","name":"#x"}]}}`,
@@ -91,14 +117,7 @@ func TestParseDetails(t *testing.T) {
 					t.Errorf("%+v", n)
 				}
 			}},
-		{"object not a post", `{"type":"Update","actor":"https://a.example/u","object":{"id":"https://a.example/u","type":"Person"}}`,
-			func(t *testing.T, d Details) {
-				if d.Note != nil || d.ObjectType != "Person" {
-					t.Errorf("%+v", d)
-				}
-			}},
-	}
-	for _, tt := range tests {
+	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := ParseDetails([]byte(tt.body))
 			if err != nil {
