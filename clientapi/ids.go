@@ -1,6 +1,7 @@
 package clientapi
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
@@ -12,9 +13,10 @@ import (
 
 // Ids in the client API are numbers in strings, as Mastodon's are, and
 // clients assume that newer posts have larger ids (they sort and page by
-// them). Herald keeps no ids of its own for posts, so they are derived:
+// them). Herald keeps no ids of its own for feed posts, so they are
+// derived:
 //
-// A post's id is the time its Create sits at in the account's outbox (its
+// A feed post's id is the time its Create sits at in the account's outbox (its
 // publication time, unique per outbox) in milliseconds since the epoch,
 // shifted left 16 bits, plus the first 16 bits of the SHA-256 of its
 // object id: Mastodon's snowflake layout. The id leads back to the post:
@@ -73,6 +75,13 @@ func (a *API) handleOf(id string) (string, bool) {
 // id, as a post's; a notification likewise, from the time of what it
 // tells and what it is about. A remote account's id is the first 62 bits
 // of the SHA-256 of "herald remote account " and its actor id.
+
+// newStatusID returns a fresh id for a post made at at.
+func newStatusID(at time.Time) uint64 {
+	var b [2]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails
+	return uint64(max(at.UnixMilli(), 0))<<16 | uint64(binary.BigEndian.Uint16(b[:]))
+}
 
 // localStatusID returns the id of the post written in an app whose object
 // id is objectID (BASE/users/HANDLE/posts/ID); ok is false for any other

@@ -15,12 +15,31 @@ type item struct {
 	handle string
 }
 
+// id is the item's status id.
+func (it item) id() uint64 {
+	if it.post != nil {
+		return it.post.ID
+	}
+	return receivedStatusID(*it.received)
+}
+
 // objectID is the id of the item's post.
 func (it item) objectID() string {
 	if it.post != nil {
 		return it.post.Note.ID
 	}
 	return it.received.ID
+}
+
+// inReplyTo is the id of the post the item answers ("" for none).
+func (it item) inReplyTo() string {
+	if it.post != nil {
+		return it.post.Note.InReplyTo
+	}
+	if it.received.InReplyTo == "" && it.received.Kind == store.KindReply {
+		return it.received.Object
+	}
+	return it.received.InReplyTo
 }
 
 // public reports whether anyone may see the item: a post of Herald's

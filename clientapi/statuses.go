@@ -102,9 +102,9 @@ func (a *API) posts(handle string, p pageQuery, keep func(post) bool) ([]post, e
 // account's posts, newest first, paged with max_id, since_id, min_id and
 // limit and a Link header (rel="next" for older, rel="prev" for newer) as
 // Mastodon pages; only_media keeps posts with images, tagged those with
-// a hashtag, pinned=true gives the pinned posts. Herald's accounts
-// neither reply nor boost, so exclude_replies and exclude_reblogs change
-// nothing.
+// a hashtag, exclude_replies those that answer nothing, pinned=true
+// gives the pinned posts. Herald's accounts boost nothing, so
+// exclude_reblogs changes nothing. Direct posts are not listed.
 func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	handle, ok := a.handleOf(r.PathValue("id"))
 	if !ok || !a.visible(handle, access) {
@@ -117,9 +117,9 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, acce
 		return
 	}
 	p := readPageQuery(q, defaultLimit, maxLimit)
-	onlyMedia, tagged := q.Get("only_media") == "true" || q.Get("only_media") == "1", strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
+	onlyMedia, noReplies, tagged := truthy(q.Get("only_media")), truthy(q.Get("exclude_replies")), strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
 	found, err := a.posts(handle, p, func(p post) bool {
-		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged))
+		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged)) && (!noReplies || p.Note.InReplyTo == "")
 	})
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
