@@ -172,6 +172,9 @@ func checkPublicAnswer(ctx context.Context, t *testing.T, uri, question string, 
 		}
 	}
 	d := creates(t, asker.peer, uri)[0]
+	if d.Hidden != "" {
+		t.Errorf("Mastodon would not show the public answer: %s", d.Hidden)
+	}
 	obj := d.Object()
 	cc := obj["cc"].([]any)
 	tag := obj["tag"].([]any)[0].(map[string]any)
@@ -186,8 +189,8 @@ func checkPublicAnswer(ctx context.Context, t *testing.T, uri, question string, 
 func checkDirectAnswer(ctx context.Context, t *testing.T, a *apiHerald, uri, question string, asker, other *citizen) {
 	t.Helper()
 	d, err := asker.peer.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == "Create" && d.Object()["id"] == uri })
-	if err != nil || d.Problem != "" {
-		t.Fatalf("the direct answer reached the asker: %+v, %v", d, err)
+	if err != nil || d.Problem != "" || d.Hidden != "" {
+		t.Fatalf("the direct answer reached the asker as %+v (%v), want verified and shown", d, err)
 	}
 	obj := d.Object()
 	for _, doc := range []map[string]any{d.Activity, obj} {
