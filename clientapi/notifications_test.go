@@ -10,6 +10,7 @@ import (
 
 	"herald/actor"
 	"herald/apptest"
+	"herald/config"
 )
 
 // notification is what the tests read of a Notification.
@@ -31,9 +32,9 @@ type notification struct {
 // withNotifications is startAPI with a citizen who followed news, liked
 // and boosted a post, answered it in public and wrote news a direct
 // message; it returns the post's status id too.
-func withNotifications(ctx context.Context, t *testing.T) (*apiHerald, *citizen, string) {
+func withNotifications(ctx context.Context, t *testing.T, store func(*config.Config)) (*apiHerald, *citizen, string) {
 	t.Helper()
-	a := startAPI(t, nil)
+	a := startAPI(t, store)
 	c := newCitizen(t)
 	urls := actor.URLs{Base: a.base}
 	news, post := urls.Actor("news"), urls.Object("news", "http://127.0.0.1:8081/?p=4")
@@ -63,7 +64,7 @@ func withNotifications(ctx context.Context, t *testing.T) (*apiHerald, *citizen,
 func TestNotifications(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, c, postID := withNotifications(ctx, t)
+	a, c, postID := withNotifications(ctx, t, nil)
 	var all []notification
 	if resp := a.get(t, "/api/v1/notifications", a.token, &all); resp.StatusCode != 200 {
 		t.Fatalf("HTTP %d", resp.StatusCode)
@@ -107,7 +108,7 @@ func TestNotifications(t *testing.T) {
 func TestNotificationsFilterAndPaging(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, _, _ := withNotifications(ctx, t)
+	a, _, _ := withNotifications(ctx, t, nil)
 	var mentions, others []notification
 	a.get(t, "/api/v1/notifications?types[]=mention", a.token, &mentions)
 	a.get(t, "/api/v1/notifications?exclude_types[]=mention&exclude_types[]=follow", a.token, &others)
@@ -135,10 +136,13 @@ func TestNotificationsFilterAndPaging(t *testing.T) {
 
 // TestDismissAndClear: one notification dismissed is gone for the account
 // (GET by id too); a clear leaves none; what comes after a clear shows.
-func TestDismissAndClear(t *testing.T) {
+// Both stores run it.
+func TestDismissAndClear(t *testing.T) { onBothStores(t, dismissAndClear) }
+
+func dismissAndClear(t *testing.T, store func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a, c, _ := withNotifications(ctx, t)
+	a, c, _ := withNotifications(ctx, t, store)
 	var all []notification
 	a.get(t, "/api/v1/notifications", a.token, &all)
 	var one notification

@@ -13,6 +13,7 @@ import (
 
 	"herald/actor"
 	"herald/apptest"
+	"herald/config"
 	"herald/fedtest"
 	"herald/store"
 )
@@ -134,10 +135,13 @@ func TestPostStatus(t *testing.T) {
 // directly. Another follower gets the public answer, not the direct one;
 // the direct one carries neither the public nor the followers collection,
 // is in no outbox and is not served to anyone else.
-func TestAnswerPublicAndDirect(t *testing.T) {
+// Both stores run it.
+func TestAnswerPublicAndDirect(t *testing.T) { onBothStores(t, answerPublicAndDirect) }
+
+func answerPublicAndDirect(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a := startAPI(t, nil)
+	a := startAPI(t, st)
 	asker, other := newCitizen(t), newCitizen(t)
 	urls := actor.URLs{Base: a.base}
 	news := urls.Actor("news")
@@ -222,10 +226,13 @@ func checkDirectAnswer(ctx context.Context, t *testing.T, a *apiHerald, uri, que
 // with who did them; a deletion sends the Delete with a Tombstone to
 // those who got the post, answers the status with its text, and the post
 // is gone.
-func TestAuditAndDelete(t *testing.T) {
+// Both stores run it.
+func TestAuditAndDelete(t *testing.T) { onBothStores(t, auditAndDelete) }
+
+func auditAndDelete(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a := startAPI(t, nil)
+	a := startAPI(t, st)
 	asker := newCitizen(t)
 	news := actor.URLs{Base: a.base}.Actor("news")
 	dm, _ := asker.question(news, "Vraag")
