@@ -2,6 +2,7 @@ package clientapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,5 +128,43 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if entries, _ := a.Store().Audit(time.Time{}, 10); len(entries) != 3 {
 		t.Errorf("audit log has %d entries, want the sign-in and two posts", len(entries))
+	}
+}
+
+// TestPostsOnPublicPages: a public post written in an app is on the
+// account's page and its hashtag's page, linked to its own page; an
+// unlisted one only on the account's page; a direct one on neither.
+func TestPostsOnPublicPages(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a := startAPI(t, nil)
+	asker := newCitizen(t)
+	dm, _ := asker.question(actor.URLs{Base: a.base}.Actor("news"), "Vraag")
+	asker.send(ctx, t, a.base, dm)
+	public := a.post(t, url.Values{"status": {"Open dag bij de #Dijk"}})
+	unlisted := a.post(t, url.Values{"status": {"Ook de #dijk van morgen"}, "visibility": {"unlisted"}})
+	direct := a.post(t, url.Values{"status": {"@" + asker.acct() + " over de #dijk"}, "visibility": {"direct"}})
+	page := func(path string) string {
+		req, _ := http.NewRequest(http.MethodGet, a.base+path, nil)
+		req.Header.Set("Accept", "text/html")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	tags, profile := page("/tags/dijk"), page("/users/news")
+	for _, tt := range []struct {
+		name, uri        string
+		onTag, onProfile bool
+	}{{"public", public.URI, true, true}, {"unlisted", unlisted.URI, false, true}, {"direct", direct.URI, false, false}} {
+		if got := strings.Contains(tags, `href="`+tt.uri+`"`); got != tt.onTag {
+			t.Errorf("the %s post on the hashtag page: %t, want %t", tt.name, got, tt.onTag)
+		}
+		if got := strings.Contains(profile, `href="`+tt.uri+`"`); got != tt.onProfile {
+			t.Errorf("the %s post on the account's page: %t, want %t", tt.name, got, tt.onProfile)
+		}
 	}
 }
