@@ -95,6 +95,7 @@ func documents(t *testing.T) map[string][]byte {
 	g.discovery()
 	g.collections()
 	g.wordpress()
+	g.statuses()
 	return g.docs
 }
 

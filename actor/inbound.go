@@ -109,6 +109,11 @@ type Remote struct {
 	// AlsoKnownAs lists the actor's other ids (the accounts it may have
 	// moved from); only http(s) URLs are kept.
 	AlsoKnownAs []string
+	// Username is the actor's preferredUsername; Name its display name
+	// (plain text); Icon its avatar's URL; URL its profile page; Followers
+	// its followers collection ("" when it has none, or not an http(s)
+	// URL).
+	Username, Name, Icon, URL, Followers string
 }
 
 // IsActor reports whether the document is an actor (it has an inbox). A
@@ -166,7 +171,45 @@ func ParseRemote(body []byte) (Remote, error) {
 		}
 	}
 	r.AlsoKnownAs = Aliases(body)
+	readProfile(&r, body)
 	return r, nil
+}
+
+// Limits on what is kept of a remote actor's profile.
+const (
+	maxUsername    = 100
+	maxDisplayName = 200
+)
+
+// readProfile fills in what the client API shows of an actor.
+func readProfile(r *Remote, body []byte) {
+	var p struct {
+		PreferredUsername string          `json:"preferredUsername"`
+		Name              json.RawMessage `json:"name"`
+		Icon              json.RawMessage `json:"icon"`
+		URL               json.RawMessage `json:"url"`
+		Followers         json.RawMessage `json:"followers"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return
+	}
+	r.Username = truncate(strings.TrimSpace(p.PreferredUsername), maxUsername)
+	r.Name = truncate(plainString(p.Name), maxDisplayName)
+	r.URL, r.Followers = uriOrEmpty(linkHref(p.URL)), uriOrEmpty(refID(p.Followers))
+	var icons []json.RawMessage
+	if json.Unmarshal(p.Icon, &icons) != nil {
+		icons = []json.RawMessage{p.Icon}
+	}
+	if len(icons) > 0 {
+		var image struct {
+			URL json.RawMessage `json:"url"`
+		}
+		if json.Unmarshal(icons[0], &image) == nil && image.URL != nil {
+			r.Icon = uriOrEmpty(linkHref(image.URL))
+		} else {
+			r.Icon = uriOrEmpty(refID(icons[0]))
+		}
+	}
 }
 
 // keyStub returns r, read from body, an actor document without an inbox,

@@ -21,6 +21,9 @@ const (
 	MaxJSONArray = 5000
 	// MaxReplyContent is the most bytes of sanitised reply HTML stored.
 	MaxReplyContent = 32 << 10
+	// MaxSummary is the most bytes of a received post's content warning
+	// stored.
+	MaxSummary = 1 << 10
 )
 
 // ErrJSONShape is returned by CheckJSONShape for a document nested too
@@ -94,15 +97,23 @@ type InboundNote struct {
 	// Content is sanitised HTML (Mastodon's allow-list: no scripts, images,
 	// styles or non-http links), at most MaxReplyContent bytes.
 	Content string
+	// Summary is the content warning, as plain text.
+	Summary string
 	// URL is the post's web page, "" if none.
-	URL       string
-	Published time.Time
+	URL string
+	// To and CC are its audience: the object's, or the activity's when
+	// the object has none (PublicAudience for any spelling of the public
+	// collection); Mentions the hrefs of its Mention tags.
+	To, CC, Mentions []string
+	Published        time.Time
 }
 
 type detailsEnvelope struct {
 	Object  json.RawMessage `json:"object"`
 	Target  json.RawMessage `json:"target"`
 	Content json.RawMessage `json:"content"`
+	To      json.RawMessage `json:"to"`
+	CC      json.RawMessage `json:"cc"`
 }
 
 type noteEnvelope struct {
@@ -111,8 +122,12 @@ type noteEnvelope struct {
 	AttributedTo json.RawMessage `json:"attributedTo"`
 	InReplyTo    json.RawMessage `json:"inReplyTo"`
 	Content      json.RawMessage `json:"content"`
+	Summary      json.RawMessage `json:"summary"`
 	URL          json.RawMessage `json:"url"`
 	Published    string          `json:"published"`
+	To           json.RawMessage `json:"to"`
+	CC           json.RawMessage `json:"cc"`
+	Tag          json.RawMessage `json:"tag"`
 }
 
 // ParseDetails reads the Details of an activity that ParseActivity accepted.
@@ -136,6 +151,9 @@ func ParseDetails(body []byte) (Details, error) {
 		note, typ, err := parseNote(list[0])
 		if err != nil {
 			return Details{}, err
+		}
+		if note != nil && len(note.To)+len(note.CC) == 0 {
+			note.To, note.CC = audience(env.To), audience(env.CC)
 		}
 		d.Note, d.ObjectType = note, typ
 	}
@@ -161,6 +179,8 @@ func parseNote(raw json.RawMessage) (note *InboundNote, typ string, err error) {
 	var content string
 	_ = json.Unmarshal(env.Content, &content)
 	n.Content = sanitizeReply(content)
+	n.Summary = truncate(plainString(env.Summary), MaxSummary)
+	n.To, n.CC, n.Mentions = audience(env.To), audience(env.CC), mentionHrefs(env.Tag)
 	if t, err := time.Parse(time.RFC3339, env.Published); err == nil {
 		n.Published = t.UTC()
 	}
@@ -202,6 +222,58 @@ func linkHref(raw json.RawMessage) string {
 		return link.Href
 	}
 	return refID(raw)
+}
+
+// publicNames are the spellings of the public collection in an audience
+// (the JSON-LD compacted forms peers send too).
+var publicNames = map[string]bool{PublicAudience: true, "as:Public": true, "Public": true}
+
+// audience reads a to or cc value (an IRI, an object or a list of either)
+// as ids, the public collection as PublicAudience; other ids that are not
+// http(s) URLs are dropped.
+func audience(raw json.RawMessage) []string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, item := range list {
+		id := refID(item)
+		switch {
+		case publicNames[id]:
+			out = append(out, PublicAudience)
+		case uriOrEmpty(id) != "":
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// mentionHrefs returns the hrefs of the Mention objects of a tag value.
+func mentionHrefs(raw json.RawMessage) []string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, item := range list {
+		var tag struct {
+			Type json.RawMessage `json:"type"`
+			Href string          `json:"href"`
+		}
+		if json.Unmarshal(item, &tag) == nil && firstType(tag.Type) == "Mention" && uriOrEmpty(tag.Href) != "" {
+			out = append(out, tag.Href)
+		}
+	}
+	return out
+}
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }
 
 // plainString returns a JSON string value reduced to plain text.

@@ -92,6 +92,42 @@ func TestParseDetails(t *testing.T) {
 	}
 }
 
+// TestParseDetailsAudience: a post's audience, Mention tags and content
+// warning, the audience from the activity when the object has none.
+func TestParseDetailsAudience(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		body  string
+		check func(t *testing.T, d Details)
+	}{
+		{"direct mention: audience, mentions, content warning", `{"type":"Create","actor":"https://a.example/u","object":{"id":"https://a.example/n/2","type":"Note",
+			"to":["https://h.example/users/news"],"cc":[],"summary":"<b>vraag</b>","content":"<p>@news?</p>",
+			"tag":[{"type":"Mention","href":"https://h.example/users/news","name":"@news@h.example"},{"type":"Hashtag","href":"https://a.example/tags/x","name":"#x"}]}}`,
+			func(t *testing.T, d Details) {
+				n := d.Note
+				if len(n.To) != 1 || n.To[0] != "https://h.example/users/news" || len(n.CC) != 0 || len(n.Mentions) != 1 || n.Summary != "vraag" {
+					t.Errorf("%+v", n)
+				}
+			}},
+		{"audience from the activity, public spelt short", `{"type":"Create","actor":"https://a.example/u","to":"as:Public","cc":["https://a.example/u/followers","x"],
+			"object":{"id":"https://a.example/n/3","type":"Note","tag":{"type":"Mention","href":"https://h.example/users/news"}}}`,
+			func(t *testing.T, d Details) {
+				n := d.Note
+				if len(n.To) != 1 || n.To[0] != PublicAudience || len(n.CC) != 1 || len(n.Mentions) != 1 {
+					t.Errorf("%+v", n)
+				}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseDetails([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, d)
+		})
+	}
+}
+
 func TestAliases(t *testing.T) {
 	for body, want := range map[string]int{
 		`{"alsoKnownAs":["https://a.example/u","https://b.example/u"]}`: 2,

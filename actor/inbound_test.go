@@ -126,13 +126,16 @@ func TestParseRemote(t *testing.T) {
 	}{
 		{"mastodon_person.json", Remote{
 			ID: testAlice, Inbox: testAlice + "/inbox", SharedInbox: "https://mastodon.example/inbox",
-			KeyID: testAlice + "#main-key", KeyOwner: testAlice, PublicKeyPEM: pem}, true},
+			KeyID: testAlice + "#main-key", KeyOwner: testAlice, PublicKeyPEM: pem, Username: "alice", Name: "Alice",
+			Icon: "https://files.mastodon.example/avatars/alice.png", URL: "https://mastodon.example/@alice", Followers: testAlice + "/followers"}, true},
 		{"gotosocial_person.json", Remote{
 			ID: "https://gts.example/users/carol", Inbox: "https://gts.example/users/carol/inbox", SharedInbox: "https://gts.example/sharedInbox",
-			KeyID: "https://gts.example/users/carol/main-key", KeyOwner: "https://gts.example/users/carol", PublicKeyPEM: pem}, true},
+			KeyID: "https://gts.example/users/carol/main-key", KeyOwner: "https://gts.example/users/carol", PublicKeyPEM: pem,
+			Username: "carol", Name: "Carol", URL: "https://gts.example/@carol", Followers: "https://gts.example/users/carol/followers"}, true},
 		{"misskey_person.json", Remote{
 			ID: "https://misskey.example/users/9kq2m3x1ab", Inbox: "https://misskey.example/users/9kq2m3x1ab/inbox", SharedInbox: "https://misskey.example/inbox",
-			KeyID: "https://misskey.example/users/9kq2m3x1ab#main-key", KeyOwner: "https://misskey.example/users/9kq2m3x1ab", PublicKeyPEM: pem}, true},
+			KeyID: "https://misskey.example/users/9kq2m3x1ab#main-key", KeyOwner: "https://misskey.example/users/9kq2m3x1ab", PublicKeyPEM: pem,
+			Username: "erin", URL: "https://misskey.example/@erin", Followers: "https://misskey.example/users/9kq2m3x1ab/followers"}, true},
 		{"gotosocial_key_stub.json", Remote{
 			ID: "https://gts.example/users/carol", KeyID: "https://gts.example/users/carol/main-key",
 			KeyOwner: "https://gts.example/users/carol", PublicKeyPEM: pem}, false},

@@ -80,6 +80,11 @@ func (r *Renderer) Update(handle string, note []byte, version int, at time.Time)
 }
 
 func (r *Renderer) wrap(typ vocab.ActivityVocabularyType, handle string, note []byte, at time.Time, mintID func(string) string) (string, []byte, error) {
+	return r.wrapTo(typ, handle, note, at, []string{PublicAudience}, []string{r.Followers(handle)}, mintID)
+}
+
+// wrapTo is wrap addressed to to and cc.
+func (r *Renderer) wrapTo(typ vocab.ActivityVocabularyType, handle string, note []byte, at time.Time, to, cc []string, mintID func(string) string) (string, []byte, error) {
 	object, err := withoutContext(note)
 	if err != nil {
 		return "", nil, err
@@ -94,8 +99,7 @@ func (r *Renderer) wrap(typ vocab.ActivityVocabularyType, handle string, note []
 	act := vocab.ActivityNew(iri(id), typ, nil)
 	act.Actor = iri(r.Actor(handle))
 	act.Published = at.UTC()
-	act.To = vocab.ItemCollection{vocab.PublicNS}
-	act.CC = vocab.ItemCollection{iri(r.Followers(handle))}
+	act.To, act.CC = iris(to), iris(cc)
 	doc, err := document(act, postContext, map[string]any{"object": object})
 	return id, doc, err
 }

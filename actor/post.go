@@ -207,9 +207,14 @@ func (r *Renderer) sanitizeBlocks(htmlText string) string {
 	return strings.TrimSpace(emptyBlock.ReplaceAllString(out, ""))
 }
 
-// object renders a post of type typ with the common properties, extra
-// (see document) and the interaction collections' ids.
+// object renders a public post of type typ with the common properties,
+// extra (see document) and the interaction collections' ids.
 func (r *Renderer) object(typ vocab.ActivityVocabularyType, id, handle, link string, published, updated time.Time, extra map[string]any) ([]byte, error) {
+	return r.objectTo(typ, id, handle, link, published, updated, []string{PublicAudience}, []string{r.Followers(handle)}, extra)
+}
+
+// objectTo is object addressed to to and cc.
+func (r *Renderer) objectTo(typ vocab.ActivityVocabularyType, id, handle, link string, published, updated time.Time, to, cc []string, extra map[string]any) ([]byte, error) {
 	o := vocab.ObjectNew(typ)
 	o.ID = iri(id)
 	o.AttributedTo = iri(r.Actor(handle))
@@ -220,8 +225,7 @@ func (r *Renderer) object(typ vocab.ActivityVocabularyType, id, handle, link str
 	if !updated.IsZero() {
 		o.Updated = updated.UTC()
 	}
-	o.To = vocab.ItemCollection{vocab.PublicNS}
-	o.CC = vocab.ItemCollection{iri(r.Followers(handle))}
+	o.To, o.CC = iris(to), iris(cc)
 	extra["replies"] = repliesRef(r.Replies(id))
 	extra["likes"] = r.Likes(id)
 	extra["shares"] = r.Shares(id)

@@ -21,8 +21,8 @@ type AuditLog struct {
 	Entries []AuditEntry `json:"entries"`
 }
 
-// AuditEntry is one line of the audit log: who did what, as which
-// account, from which app, when.
+// AuditEntry is one line of the audit log: who did what (sign_in, post,
+// reply, delete), as which account, from which app, when, to which post.
 type AuditEntry struct {
 	At     time.Time `json:"at"`
 	Action string    `json:"action"`
@@ -33,6 +33,11 @@ type AuditEntry struct {
 	Account  string `json:"account"`
 	App      string `json:"app,omitempty"`
 	ClientID string `json:"client_id,omitempty"`
+	// Object is the post posted, answered with or deleted; InReplyTo the
+	// post answered; Visibility the post's (public, unlisted, direct).
+	Object     string `json:"object,omitempty"`
+	InReplyTo  string `json:"in_reply_to,omitempty"`
+	Visibility string `json:"visibility,omitempty"`
 }
 
 // handleAudit answers GET /admin/api/audit (operators only): the audit
@@ -70,5 +75,6 @@ func (a *Admin) handleAudit(w http.ResponseWriter, r *http.Request, _ config.Adm
 }
 
 func auditEntry(e store.AuditEntry) AuditEntry {
-	return AuditEntry{At: e.At, Action: e.Action, Who: e.Who.Name, WhoKind: e.Who.Kind, Account: e.Account, App: e.App, ClientID: e.ClientID}
+	return AuditEntry{At: e.At, Action: e.Action, Who: e.Who.Name, WhoKind: e.Who.Kind, Account: e.Account, App: e.App, ClientID: e.ClientID,
+		Object: e.Object, InReplyTo: e.InReplyTo, Visibility: e.Visibility}
 }

@@ -205,7 +205,9 @@ func (a *Admin) dashboardPosts(handle string) ([]dashboard.Post, error) {
 			continue
 		}
 		seen[act.Object.ID] = true
-		post := dashboard.Post{Title: dashboard.PostTitle(act.Object.Content), URL: act.Object.URL, ID: act.Object.ID, Published: act.Object.Published}
+		// A post written in an app has no url: its id is its page.
+		post := dashboard.Post{Title: dashboard.PostTitle(act.Object.Content), URL: cmp.Or(act.Object.URL, act.Object.ID), ID: act.Object.ID,
+			Published: act.Object.Published}
 		if err := a.reach(&post); err != nil {
 			return nil, err
 		}

@@ -116,7 +116,8 @@ func New(opts Options) (*App, error) {
 	}
 	keyID, key, _ := a.accounts.InstanceKey()
 	a.remote = remote.New(remote.Options{Store: opts.Store, Client: opts.Client, SignerKeyID: keyID, SignerKey: key,
-		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, Now: opts.Now, Log: opts.Logger})
+		AlwaysSign: opts.Config.SignedFetch == config.SignedFetchAlways, PlainWebFinger: opts.Config.AllowPrivateAddresses,
+		Now: opts.Now, Log: opts.Logger})
 	gauges := &storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now}
 	m := metrics.New(gauges)
 	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
@@ -162,8 +163,8 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	api, err := clientapi.New(clientapi.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Auth: signIn, Render: render,
-		Log: opts.Logger, Now: opts.Now, Version: opts.Version})
+	api, err := clientapi.New(clientapi.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Auth: signIn,
+		Remote: a.remote, Deliveries: a.delivery, Render: render, Log: opts.Logger, Now: opts.Now, Version: opts.Version})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"herald/oauth"
 	"herald/respond"
+	"herald/store"
 )
 
 // actorDoc is what an Account reads of the account's actor document, so
@@ -71,10 +72,15 @@ func (a *API) imageURL(link, path string) string {
 	return a.o.Config.BaseURL + path
 }
 
-// postCounts returns how many posts handle has standing (not withdrawn)
-// and the day of the newest, as Mastodon's last_status_at ("2024-05-01").
+// postCounts returns how many posts handle has standing (from its feed,
+// not withdrawn, and written in apps, not direct) and the day of the
+// newest, as Mastodon's last_status_at ("2024-05-01").
 func (a *API) postCounts(handle string) (int, *string, error) {
 	seen, err := a.o.Store.SeenItems(handle)
+	if err != nil {
+		return 0, nil, err
+	}
+	locals, err := a.o.Store.LocalStatuses(handle)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -87,6 +93,15 @@ func (a *API) postCounts(handle string) (int, *string, error) {
 		n++
 		if it.Published.After(newest) {
 			newest = it.Published
+		}
+	}
+	for _, st := range locals {
+		if st.Visibility == store.VisibilityDirect {
+			continue
+		}
+		n++
+		if st.Created.After(newest) {
+			newest = st.Created
 		}
 	}
 	if newest.IsZero() {

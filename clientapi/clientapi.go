@@ -11,6 +11,7 @@
 package clientapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -26,14 +27,37 @@ import (
 	"herald/store"
 )
 
-// Store is what the client API reads from the store.
+// Store is what the client API reads from and writes to the store.
 type Store interface {
 	OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error)
 	Document(id string) ([]byte, error)
 	SeenItems(handle string) (map[string]store.SeenItem, error)
 	Interactions(object, kind string, limit int) (items []store.Interaction, total int, err error)
+	InteractionsOn(prefix string) ([]store.Interaction, error)
 	FollowerCount(handle string) (int, error)
 	Followers(handle string) ([]store.Follower, error)
+	RemoteActor(id string) (a store.RemoteActor, found bool, err error)
+	PublishStatus(st store.LocalStatus, note, create store.Document, now time.Time) (saved store.LocalStatus, queued int, err error)
+	LocalStatus(id uint64) (st store.LocalStatus, found bool, err error)
+	LocalStatuses(handle string) ([]store.LocalStatus, error)
+	DeleteStatus(id uint64, tombstone, del store.Document, now time.Time) (deleted store.LocalStatus, queued int, err error)
+	NotificationDismissals(handle string) (store.Dismissals, error)
+	DismissNotification(handle string, id uint64) error
+	ClearNotifications(handle string, through uint64) error
+	OAuthApp(clientID string) (store.OAuthApp, error)
+	AddAudit(e store.AuditEntry) error
+}
+
+// Remote finds remote accounts (remote.Resolver does): by WebFinger for
+// a mention, by actor id for the author of a post answered.
+type Remote interface {
+	Lookup(ctx context.Context, acct string) (store.RemoteActor, error)
+	Actor(ctx context.Context, id string) (store.RemoteActor, error)
+}
+
+// Deliveries is told when posts were queued (delivery.Deliverer is).
+type Deliveries interface {
+	Notify()
 }
 
 // Accounts knows the local accounts (accounts.Registry does).
@@ -52,13 +76,15 @@ type Auth interface {
 
 // Options are what an API needs; all are required.
 type Options struct {
-	Config   *config.Config
-	Store    Store
-	Accounts Accounts
-	Auth     Auth
-	Render   *actor.Renderer
-	Log      *slog.Logger
-	Now      func() time.Time
+	Config     *config.Config
+	Store      Store
+	Accounts   Accounts
+	Auth       Auth
+	Remote     Remote
+	Deliveries Deliveries
+	Render     *actor.Renderer
+	Log        *slog.Logger
+	Now        func() time.Time
 	// Version is Herald's, reported in the instance's version string.
 	Version string
 }
@@ -83,8 +109,9 @@ type API struct {
 
 // New returns an API.
 func New(o Options) (*API, error) {
-	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Auth == nil || o.Render == nil || o.Log == nil || o.Now == nil {
-		return nil, errors.New("clientapi: Config, Store, Accounts, Auth, Render, Log and Now are required")
+	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Auth == nil || o.Remote == nil || o.Deliveries == nil ||
+		o.Render == nil || o.Log == nil || o.Now == nil {
+		return nil, errors.New("clientapi: Config, Store, Accounts, Auth, Remote, Deliveries, Render, Log and Now are required")
 	}
 	return &API{o: o, limits: ratelimit.New(requestLimit, requestPer, maxLimiterKeys), images: newImages()}, nil
 }
@@ -99,6 +126,13 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/accounts/{id}", a.endpoint(ifToken("read", "read:accounts"), a.handleAccount))
 	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", a.endpoint(ifToken("read", "read:statuses"), a.handleAccountStatuses))
 	mux.HandleFunc("GET /api/v1/statuses/{id}", a.endpoint(ifToken("read", "read:statuses"), a.handleStatus))
+	mux.HandleFunc("GET /api/v1/statuses/{id}/context", a.endpoint(ifToken("read", "read:statuses"), a.handleContext))
+	mux.HandleFunc("POST /api/v1/statuses", a.endpoint(signedIn("write", "write:statuses"), a.handlePostStatus))
+	mux.HandleFunc("DELETE /api/v1/statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleDeleteStatus))
+	mux.HandleFunc("GET /api/v1/notifications", a.endpoint(signedIn("read", "read:notifications"), a.handleNotifications))
+	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotification))
+	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismiss))
+	mux.HandleFunc("POST /api/v1/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
 	mux.HandleFunc("OPTIONS /api/", respond.Preflight("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 	mux.HandleFunc("/api/", a.endpoint(anyone, func(w http.ResponseWriter, _ *http.Request, _ oauth.Access) {
 		respond.Error(w, http.StatusNotFound, "Record not found")

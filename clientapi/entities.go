@@ -97,11 +97,21 @@ type Status struct {
 	Reblog             *Status           `json:"reblog"`
 	Account            Account           `json:"account"`
 	MediaAttachments   []MediaAttachment `json:"media_attachments"`
-	Mentions           []any             `json:"mentions"`
+	Mentions           []Mention         `json:"mentions"`
 	Tags               []Tag             `json:"tags"`
 	Emojis             []any             `json:"emojis"`
 	Card               any               `json:"card"`
 	Poll               any               `json:"poll"`
+	// Text is the source text, given back by a deletion for redrafting.
+	Text *string `json:"text,omitempty"`
+}
+
+// Mention is an account a status mentions.
+type Mention struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	URL      string `json:"url"`
+	Acct     string `json:"acct"`
 }
 
 // MediaAttachment is an image of a post. Herald's images stay on the
@@ -123,4 +133,17 @@ type MediaAttachment struct {
 type Tag struct {
 	Name string `json:"name"`
 	URL  string `json:"url"`
+}
+
+// Notification is something that happened to the signed-in account: a
+// mention (replies and direct messages among them), a favourite or a
+// reblog of one of its posts (Status), a follow. GroupKey is Mastodon
+// 4.3's, each notification its own group.
+type Notification struct {
+	ID        string  `json:"id"`
+	Type      string  `json:"type"`
+	CreatedAt string  `json:"created_at"`
+	GroupKey  string  `json:"group_key"`
+	Account   Account `json:"account"`
+	Status    *Status `json:"status,omitempty"`
 }

@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"herald/apptest/node"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"herald/actor"
+	"herald/apptest/node"
+	"herald/fedtest"
 )
 
 // mastoDir holds the Node project that runs masto.js (.ci/run installs it
@@ -48,11 +52,18 @@ func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any
 // TestMastoJS has masto.js (npm masto 8, the client library of Elk and
 // Phanpy) sign in through the OAuth flow with PKCE and read: the
 // signed-in account, a lookup, the posts page by page through the Link
-// headers, one post, both instance entities; after it revokes its token,
-// the token gets 401.
+// headers, one post, both instance entities; then answer a citizen's
+// direct question (sent by a Mastodon-style fedtest peer) found in the
+// notifications, read the thread, delete the answer and dismiss the
+// notification; after it revokes its token, the token gets 401.
 func TestMastoJS(t *testing.T) {
 	node := mastoNode(t)
 	a := startAPI(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := newCitizen(t)
+	question, questionID := c.question(actor.URLs{Base: a.base}.Actor("news"), "Is de dijk veilig?")
+	c.send(ctx, t, a.base, question)
 	ev := runMasto(t, node, a)
 	if app := ev["app"]; app["hasSecret"] != true || app["name"] != "masto.js interop" {
 		t.Errorf("app: %v", app)
@@ -78,6 +89,7 @@ func TestMastoJS(t *testing.T) {
 		!strings.HasPrefix(in["version"].(string), "4.3.0 (compatible; Herald") || in["v1uri"] != in["domain"] {
 		t.Errorf("instance: %v", in)
 	}
+	checkMastoWebcare(ctx, t, ev, c, questionID)
 	if r := ev["after-revoke"]; r["statusCode"] != 401.0 || r["message"] != "The access token was revoked" {
 		t.Errorf("after revoking: %v", r)
 	}
@@ -106,5 +118,40 @@ func checkMastoPages(t *testing.T, pages []any) {
 	}
 	if len(seen) != 5 || len(sizes) != 3 || sizes[0] != 2 || sizes[2] != 1 {
 		t.Errorf("pages of %v posts, %d in all; want 2, 2, 1", sizes, len(seen))
+	}
+}
+
+// checkMastoWebcare: masto.js found the question among the notifications,
+// answered it directly (the citizen's server got the answer, in reply to
+// the question, then its Delete), saw the thread, deleted the answer and
+// dismissed the notification.
+func checkMastoWebcare(ctx context.Context, t *testing.T, ev map[string]map[string]any, c *citizen, questionID string) {
+	t.Helper()
+	q, _ := ev["notifications"]["question"].(map[string]any)
+	if q == nil || q["uri"] != questionID || q["acct"] != c.acct() || q["displayName"] != "Alice Burger" {
+		t.Fatalf("notifications: %v", ev["notifications"])
+	}
+	answer := ev["answer"]
+	uri, _ := answer["uri"].(string)
+	if answer["inReplyToId"] != q["statusId"] || answer["visibility"] != "direct" || fmt.Sprint(answer["mentions"]) != "["+c.acct()+"]" {
+		t.Errorf("answer: %v", answer)
+	}
+	if cx := ev["context"]; fmt.Sprint(cx["ancestors"]) != "["+questionID+"]" || len(cx["descendants"].([]any)) != 0 {
+		t.Errorf("context: %v", cx)
+	}
+	if r := ev["removed"]; r["id"] != answer["id"] || r["text"] != "@"+c.acct()+" Dank voor uw vraag: de dijk is veilig." {
+		t.Errorf("removed: %v", r)
+	}
+	if ev["dismissed"]["left"] != 0.0 {
+		t.Errorf("after dismissing: %v", ev["dismissed"])
+	}
+	for _, typ := range []string{"Create", "Delete"} {
+		d, err := c.peer.WaitFor(ctx, func(d fedtest.Delivery) bool { return d.Type() == typ && d.Object()["id"] == uri })
+		if err != nil || d.Problem != "" {
+			t.Fatalf("the citizen's server got no verified %s of the answer: %v %s", typ, err, d.Problem)
+		}
+		if typ == "Create" && d.Object()["inReplyTo"] != questionID {
+			t.Errorf("the answer's inReplyTo is %v, want %s", d.Object()["inReplyTo"], questionID)
+		}
 	}
 }

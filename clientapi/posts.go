@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"herald/actor"
 	"herald/store"
 )
 
@@ -18,6 +20,9 @@ import (
 type note struct {
 	Type       string            `json:"type"`
 	ID         string            `json:"id"`
+	InReplyTo  string            `json:"inReplyTo"`
+	To         []string          `json:"to"`
+	CC         []string          `json:"cc"`
 	Content    string            `json:"content"`
 	ContentMap map[string]string `json:"contentMap"`
 	Summary    string            `json:"summary"`
@@ -82,13 +87,37 @@ func (a *API) postOf(handle string, e store.OutboxEntry) (p post, ok bool, err e
 	if n.Type != "Note" && n.Type != "Article" {
 		return post{}, false, nil
 	}
-	return post{ID: statusID(e.At, objectID), At: e.At, Handle: handle, Note: n}, true, nil
+	id, ok := localStatusID(objectID)
+	if !ok {
+		id = statusID(e.At, objectID)
+	}
+	return post{ID: id, At: e.At, Handle: handle, Note: n}, true, nil
 }
 
-// findPost returns the post with id, from any account: it looks in each
-// outbox at the millisecond the id names for the post whose object id
-// hashes to the id's low bits.
+// visibility is the post's visibility, read from its audience as Herald
+// writes it (actor.Audience): public, unlisted or direct.
+func (n note) visibility() string {
+	switch {
+	case slices.Contains(n.To, actor.PublicAudience):
+		return actor.Public
+	case slices.Contains(n.CC, actor.PublicAudience):
+		return actor.Unlisted
+	}
+	return actor.Direct
+}
+
+// findPost returns the post with id, from any account: a post written in
+// an app from the store (direct ones too), else a feed post: it looks in
+// each outbox at the millisecond the id names for the post whose object
+// id hashes to the id's low bits.
 func (a *API) findPost(id uint64) (post, bool, error) {
+	st, found, err := a.o.Store.LocalStatus(id)
+	if err != nil {
+		return post{}, false, err
+	}
+	if found {
+		return a.localPost(st)
+	}
 	from := idMillisecond(id)
 	for _, handle := range a.o.Accounts.Handles() {
 		entries, err := a.o.Store.OutboxBetween(handle, from.Add(-time.Nanosecond), from.Add(time.Millisecond), true, 64)
@@ -119,39 +148,6 @@ func (a *API) language(p post) *string {
 	return nil
 }
 
-// status renders p as a Status by acc; reader is true when a token for
-// an account reads it.
-func (a *API) status(p post, acc Account, reader bool) (Status, error) {
-	n := p.Note
-	s := Status{ID: strconv.FormatUint(p.ID, 10), CreatedAt: p.At.UTC().Format(timeFormat), Sensitive: n.Sensitive,
-		SpoilerText: n.Summary, Visibility: "public", Language: a.language(p), URI: n.ID, URL: &n.ID, Content: n.Content,
-		Account: acc, MediaAttachments: []MediaAttachment{}, Mentions: []any{}, Tags: []Tag{}, Emojis: []any{}}
-	if !n.Updated.IsZero() {
-		edited := n.Updated.UTC().Format(timeFormat)
-		s.EditedAt = &edited
-	}
-	counts := []*int{&s.FavouritesCount, &s.ReblogsCount, &s.RepliesCount}
-	for i, kind := range []string{store.KindLike, store.KindShare, store.KindReply} {
-		var err error
-		if _, *counts[i], err = a.o.Store.Interactions(n.ID, kind, 0); err != nil {
-			return Status{}, err
-		}
-	}
-	if reader {
-		no := false
-		s.Favourited, s.Reblogged, s.Muted, s.Bookmarked, s.Filtered = &no, &no, &no, &no, []any{}
-	}
-	for _, m := range n.Attachment {
-		s.MediaAttachments = append(s.MediaAttachments, media(n.ID, m.Type, m.MediaType, m.URL, m.Name, m.Width, m.Height))
-	}
-	for _, t := range n.Tag {
-		if t.Type == "Hashtag" {
-			s.Tags = append(s.Tags, Tag{Name: strings.TrimPrefix(t.Name, "#"), URL: t.Href})
-		}
-	}
-	return s, nil
-}
-
 // media renders one attachment of the post objectID.
 func media(objectID, typ, mediaType, link, alt string, width, height int) MediaAttachment {
 	sum := sha256.Sum256([]byte(objectID + "\x00" + link))
@@ -173,4 +169,67 @@ func media(objectID, typ, mediaType, link, alt string, width, height int) MediaA
 			"size": fmt.Sprintf("%dx%d", width, height), "aspect": float64(width) / float64(height)}
 	}
 	return m
+}
+
+// localPost returns the post st, written in an app, from its stored Note.
+func (a *API) localPost(st store.LocalStatus) (post, bool, error) {
+	doc, err := a.o.Store.Document(st.ObjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return post{}, false, nil
+	}
+	if err != nil {
+		return post{}, false, err
+	}
+	var n note
+	if err := json.Unmarshal(doc, &n); err != nil {
+		return post{}, false, fmt.Errorf("read post %s: %w", st.ObjectID, err)
+	}
+	return post{ID: st.ID, At: st.Created, Handle: st.Handle, Note: n}, true, nil
+}
+
+// handleOfObject returns the account whose actor objectID is, or whose
+// post it is (BASE/users/HANDLE or BASE/users/HANDLE/posts/...).
+func (a *API) handleOfObject(objectID string) (string, bool) {
+	rest, ok := strings.CutPrefix(objectID, a.o.Render.Actor(""))
+	if !ok {
+		return "", false
+	}
+	handle, _, _ := strings.Cut(rest, "/posts/")
+	return handle, a.o.Accounts.Known(handle) && (rest == handle || strings.HasPrefix(rest, handle+"/posts/"))
+}
+
+// postByObject returns the post of any account whose object id is
+// objectID: one written in an app by the id its object id ends in, a feed
+// post from the outbox at its publication time (the Note's published, cut
+// to the second, and the next second).
+func (a *API) postByObject(objectID string) (post, bool, error) {
+	handle, ok := a.handleOfObject(objectID)
+	if !ok {
+		return post{}, false, nil
+	}
+	if id, ok := localStatusID(objectID); ok {
+		return a.findPost(id)
+	}
+	doc, err := a.o.Store.Document(objectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return post{}, false, nil
+	}
+	if err != nil {
+		return post{}, false, err
+	}
+	var n note
+	if json.Unmarshal(doc, &n) != nil || n.Published.IsZero() {
+		return post{}, false, nil
+	}
+	from := n.Published.Truncate(time.Second)
+	entries, err := a.o.Store.OutboxBetween(handle, from.Add(-time.Nanosecond), from.Add(2*time.Second), true, chunk)
+	if err != nil {
+		return post{}, false, err
+	}
+	for _, e := range entries {
+		if p, ok, err := a.postOf(handle, e); err != nil || ok && p.Note.ID == objectID {
+			return p, err == nil, err
+		}
+	}
+	return post{}, false, nil
 }

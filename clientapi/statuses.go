@@ -31,13 +31,15 @@ type pageQuery struct {
 	limit                 int
 }
 
-func readPageQuery(q url.Values) pageQuery {
-	p := pageQuery{limit: defaultLimit}
+// readPageQuery reads the paging parameters; limit is def when not
+// given, at most most.
+func readPageQuery(q url.Values, def, most int) pageQuery {
+	p := pageQuery{limit: def}
 	p.maxID, _ = parseID(q.Get("max_id"))
 	p.sinceID, _ = parseID(q.Get("since_id"))
 	p.minID, _ = parseID(q.Get("min_id"))
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n != 0 {
-		p.limit = min(max(n, -n), maxLimit)
+		p.limit = min(max(n, -n), most)
 	}
 	return p
 }
@@ -100,9 +102,9 @@ func (a *API) posts(handle string, p pageQuery, keep func(post) bool) ([]post, e
 // account's posts, newest first, paged with max_id, since_id, min_id and
 // limit and a Link header (rel="next" for older, rel="prev" for newer) as
 // Mastodon pages; only_media keeps posts with images, tagged those with
-// a hashtag, pinned=true gives the pinned posts. Herald's accounts
-// neither reply nor boost, so exclude_replies and exclude_reblogs change
-// nothing.
+// a hashtag, exclude_replies those that answer nothing, pinned=true
+// gives the pinned posts. Herald's accounts boost nothing, so
+// exclude_reblogs changes nothing. Direct posts are not listed.
 func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	handle, ok := a.handleOf(r.PathValue("id"))
 	if !ok || !a.visible(handle, access) {
@@ -114,10 +116,10 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, acce
 		a.writePinned(w, r, handle, access)
 		return
 	}
-	p := readPageQuery(q)
-	onlyMedia, tagged := q.Get("only_media") == "true" || q.Get("only_media") == "1", strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
+	p := readPageQuery(q, defaultLimit, maxLimit)
+	onlyMedia, noReplies, tagged := truthy(q.Get("only_media")), truthy(q.Get("exclude_replies")), strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
 	found, err := a.posts(handle, p, func(p post) bool {
-		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged))
+		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged)) && (!noReplies || p.Note.InReplyTo == "")
 	})
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
@@ -128,8 +130,8 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, acce
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	if link := a.pageLinks(r, found, p.limit); link != "" {
-		w.Header().Set("Link", link)
+	if len(found) > 0 {
+		w.Header().Set("Link", a.pageLinks(r, found[0].ID, found[len(found)-1].ID, len(found) == p.limit))
 	}
 	writeJSON(w, statuses)
 }
@@ -143,13 +145,11 @@ func hasTag(n note, tag string) bool {
 	return false
 }
 
-// pageLinks is the Link header of a page of found: next (older, when the
-// page is full) with max_id, prev (newer) with min_id, keeping the
-// request's other parameters, as Mastodon's set_pagination_headers.
-func (a *API) pageLinks(r *http.Request, found []post, limit int) string {
-	if len(found) == 0 {
-		return ""
-	}
+// pageLinks is the Link header of a page whose newest entry is first and
+// oldest last: next (older, when the page is full) with max_id, prev
+// (newer) with min_id, keeping the request's other parameters, as
+// Mastodon's set_pagination_headers.
+func (a *API) pageLinks(r *http.Request, first, last uint64, full bool) string {
 	link := func(param string, id uint64, rel string) string {
 		q := r.URL.Query()
 		for _, k := range []string{"max_id", "since_id", "min_id", "access_token"} {
@@ -159,10 +159,10 @@ func (a *API) pageLinks(r *http.Request, found []post, limit int) string {
 		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, a.o.Config.BaseURL, r.URL.Path, q.Encode(), rel)
 	}
 	var links []string
-	if len(found) == limit {
-		links = append(links, link("max_id", found[len(found)-1].ID, "next"))
+	if full {
+		links = append(links, link("max_id", last, "next"))
 	}
-	links = append(links, link("min_id", found[0].ID, "prev"))
+	links = append(links, link("min_id", first, "prev"))
 	return strings.Join(links, ", ")
 }
 
@@ -172,16 +172,13 @@ func (a *API) statuses(found []post, access oauth.Access) ([]Status, error) {
 	if len(found) == 0 {
 		return out, nil
 	}
-	acc, err := a.account(found[0].Handle)
-	if err != nil {
-		return nil, err
-	}
 	pinned, err := a.pinnedObjects(found[0].Handle)
 	if err != nil {
 		return nil, err
 	}
+	v := a.newView(access)
 	for _, p := range found {
-		s, err := a.status(p, acc, access.Handle != "")
+		s, err := v.status(p)
 		if err != nil {
 			return nil, err
 		}
@@ -194,26 +191,36 @@ func (a *API) statuses(found []post, access oauth.Access) ([]Status, error) {
 	return out, nil
 }
 
-// handleStatus answers GET /api/v1/statuses/{id}.
+// handleStatus answers GET /api/v1/statuses/{id}: a post of Herald's, or
+// a post received for the token's account (lookupStatus).
 func (a *API) handleStatus(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		notFound(w)
 		return
 	}
-	p, found, err := a.findPost(id)
+	it, found, err := a.lookupStatus(id, access)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	if !found || !a.visible(p.Handle, access) {
+	if !found {
 		notFound(w)
 		return
 	}
-	statuses, err := a.statuses([]post{p}, access)
+	s, err := a.newView(access).render(it)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	writeJSON(w, statuses[0])
+	if it.post != nil && access.Handle == it.handle {
+		pinned, err := a.pinnedObjects(it.handle)
+		if err != nil {
+			respond.InternalError(w, a.o.Log, r, err)
+			return
+		}
+		isPinned := pinned[it.objectID()]
+		s.Pinned = &isPinned
+	}
+	writeJSON(w, s)
 }

@@ -62,6 +62,8 @@ type Account struct {
 	gone        bool
 	alsoKnownAs []string
 	name        string  // preferredUsername
+	displayName string  // name ("" for none)
+	icon        string  // the avatar's URL ("" for none)
 	actorType   string  // "Person" unless set
 	keyOwner    string  // with KeyPath, the owner the key URL claims ("" is the account)
 	fetches     []Fetch // GETs of the actor document
@@ -135,6 +137,14 @@ func (a *Account) RotateKey() error {
 	a.key = key
 	a.mu.Unlock()
 	return nil
+}
+
+// SetProfile gives the account a display name and an avatar (either ""
+// for none), which its actor document shows as name and icon.
+func (a *Account) SetProfile(displayName, icon string) {
+	a.mu.Lock()
+	a.displayName, a.icon = displayName, icon
+	a.mu.Unlock()
 }
 
 // SetKeyOwner makes the document at the key's URL (KeyPath styles) name
@@ -345,6 +355,12 @@ func (a *Account) document(isKey bool) (map[string]any, int) {
 	}
 	if a.alsoKnownAs != nil {
 		doc["alsoKnownAs"] = a.alsoKnownAs
+	}
+	if a.displayName != "" {
+		doc["name"] = a.displayName
+	}
+	if a.icon != "" {
+		doc["icon"] = map[string]any{"type": "Image", "mediaType": "image/png", "url": a.icon}
 	}
 	return doc, http.StatusOK
 }

@@ -47,7 +47,7 @@ func (in *Inbox) handleActivity(ctx context.Context, a actor.Activity, body []by
 func (in *Inbox) handleWithDetails(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
 	switch a.Type {
 	case "Create":
-		return in.handleCreate(a, d)
+		return in.handleCreate(ctx, a, d)
 	case "Update":
 		return in.handleUpdate(ctx, a, d)
 	case "Delete":
@@ -104,9 +104,10 @@ func (in *Inbox) handleFollow(ctx context.Context, a actor.Activity) (int, strin
 // server shows a followed account's post only once the follow is accepted.
 const backfillDelay = 5 * time.Second
 
-// backfill sends a new follower the account's newest post (its Create),
-// so that a quiet feed's follower does not face an empty timeline
-// (backfill_on_follow). Failing to queue it is logged, not fatal.
+// backfill sends a new follower the account's newest post (its Create)
+// that answers nothing (not an answer written in an app), so that a quiet
+// feed's follower does not face an empty timeline (backfill_on_follow).
+// Failing to queue it is logged, not fatal.
 func (in *Inbox) backfill(handle string, f store.Follower) {
 	entries, _, err := in.o.Store.Outbox(handle, time.Time{}, 10)
 	if err != nil {
@@ -114,8 +115,13 @@ func (in *Inbox) backfill(handle string, f store.Follower) {
 		return
 	}
 	for _, e := range entries {
-		var act struct{ ID, Type string }
-		if json.Unmarshal(e.Activity, &act) != nil || act.Type != "Create" {
+		var act struct {
+			ID, Type string
+			Object   struct {
+				InReplyTo string `json:"inReplyTo"`
+			} `json:"object"`
+		}
+		if json.Unmarshal(e.Activity, &act) != nil || act.Type != "Create" || act.Object.InReplyTo != "" {
 			continue
 		}
 		if _, err := in.o.Store.QueueJob(handle, act.ID, f.Inbox, in.o.Now().Add(backfillDelay)); err != nil {

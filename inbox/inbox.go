@@ -3,7 +3,8 @@
 // HTTP signatures (draft-cavage and RFC 9421) against keys fetched from
 // their owners, refuses replays and blocked senders, and applies what they
 // mean: follows (answered with a queued Accept), undos, likes, boosts,
-// replies, moves, reports, blocks and account deletions. It uses signature
+// replies, mentions and direct messages to the accounts (posts.go), moves,
+// reports, blocks and account deletions. It uses signature
 // to verify, remote to fetch senders, actor to read and render documents,
 // and declares what it needs of the store (Store), the accounts (Accounts)
 // and the delivery workers (Deliveries).

@@ -46,26 +46,24 @@ func (in *Inbox) undoReaction(id, actorID string) (int, string) {
 	return http.StatusAccepted, ""
 }
 
-// handleCreate records a reply to one of Herald's posts: a Note (or
-// Article, Page, Question) whose inReplyTo is a Herald post, written by the
-// activity's actor and hosted on its server. Other Creates are ignored.
-func (in *Inbox) handleCreate(a actor.Activity, d actor.Details) (int, string) {
-	n := d.Note
-	if n == nil || !in.o.Accounts.OwnsPost(n.InReplyTo) {
+// handleCreate records a post for one of Herald's accounts (see
+// receivedPost), written by the activity's actor and hosted on its
+// server. Other Creates are ignored.
+func (in *Inbox) handleCreate(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
+	i, ok := in.receivedPost(ctx, a.Actor, d.Note)
+	if !ok {
 		return http.StatusAccepted, ""
 	}
-	if n.ID == "" || n.AttributedTo != a.Actor || !actor.SameHost(n.ID, a.Actor) {
-		return http.StatusForbidden, "reply not attributed to the sender"
+	if n := d.Note; n.ID == "" || n.AttributedTo != a.Actor || !actor.SameHost(n.ID, a.Actor) {
+		return http.StatusForbidden, "post not attributed to the sender"
 	}
-	return in.addInteraction(store.Interaction{
-		ID: n.ID, Kind: store.KindReply, Actor: a.Actor, Object: n.InReplyTo,
-		Content: n.Content, URL: n.URL, Published: n.Published, Received: in.o.Now().UTC(),
-	})
+	return in.addInteraction(i)
 }
 
 // handleUpdate refreshes the cached actor on an Update of the sender itself
 // (fetched again from its origin, not taken from the activity), and stores
-// the new content of an edited reply. Other Updates are ignored.
+// the new version of a reply or mention it recorded. Other Updates are
+// ignored.
 func (in *Inbox) handleUpdate(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
 	if a.ObjectID == a.Actor {
 		if _, _, err := in.o.Remote.Refresh(ctx, a.Actor); err != nil {
@@ -76,10 +74,11 @@ func (in *Inbox) handleUpdate(ctx context.Context, a actor.Activity, d actor.Det
 	if d.Note == nil {
 		return http.StatusAccepted, ""
 	}
-	if old, found, err := in.o.Store.Interaction(d.Note.ID); err != nil || !found || old.Kind != store.KindReply {
+	old, found, err := in.o.Store.Interaction(d.Note.ID)
+	if err != nil || !found || (old.Kind != store.KindReply && old.Kind != store.KindMention) {
 		return http.StatusAccepted, ""
 	}
-	return in.handleCreate(a, d)
+	return in.handleCreate(ctx, a, d)
 }
 
 // handleDelete erases everything about an actor that deletes itself, or

@@ -59,7 +59,7 @@ func appEntity(app store.OAuthApp) application {
 // fields answer 422 with Rails' "Validation failed: ..." message, as
 // Mastodon does.
 func (s *Server) handleCreateApp(w http.ResponseWriter, r *http.Request) {
-	params, err := readParams(w, r)
+	params, err := ReadParams(w, r)
 	if err != nil {
 		respond.Error(w, http.StatusBadRequest, err.Error())
 		return

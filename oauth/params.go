@@ -13,11 +13,11 @@ import (
 // maxBody bounds the body of an OAuth request: a few parameters.
 const maxBody = 64 << 10
 
-// readParams returns a request's parameters as Rails gives them to
+// ReadParams returns a request's parameters as Rails gives them to
 // Mastodon: those of the query string, overridden by the body's, which
-// may be a form (URL-encoded or multipart) or a JSON object. A JSON
-// array (redirect_uris) gives one value per element.
-func readParams(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+// may be a form (URL-encoded or multipart) or a JSON object, of at most
+// 64 KiB. A JSON array (redirect_uris) gives one value per element.
+func ReadParams(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	params := r.URL.Query()
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))

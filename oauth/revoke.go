@@ -15,7 +15,7 @@ import (
 // token, answers 403 unauthorized_client.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	refused := &oauthError{Code: errUnauthorizedClient, Description: "You are not authorized to revoke this token", Status: http.StatusForbidden}
-	params, err := readParams(w, r)
+	params, err := ReadParams(w, r)
 	if err != nil {
 		newError(errInvalidRequest).write(w)
 		return

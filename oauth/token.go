@@ -37,7 +37,7 @@ type tokenAnswer struct {
 // authenticated with HTTP Basic or client_id and client_secret
 // parameters. Errors are Doorkeeper's, in the order it checks.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	params, err := readParams(w, r)
+	params, err := ReadParams(w, r)
 	if err != nil {
 		newError(errInvalidRequest).write(w)
 		return

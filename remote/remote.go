@@ -68,8 +68,12 @@ type Options struct {
 	SignerKey   *rsa.PrivateKey
 	// AlwaysSign signs every GET (signed_fetch: always).
 	AlwaysSign bool
-	Now        func() time.Time
-	Log        *slog.Logger
+	// PlainWebFinger lets Lookup ask a server's WebFinger over plain http
+	// when https cannot connect (allow_private_addresses: test setups on
+	// loopback).
+	PlainWebFinger bool
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // New returns a Resolver.
@@ -172,7 +176,8 @@ func (r *Resolver) Actor(ctx context.Context, id string) (store.RemoteActor, err
 }
 
 func (r *Resolver) save(doc actor.Remote) (store.RemoteActor, error) {
-	a := store.RemoteActor{ID: doc.ID, Inbox: doc.Inbox, SharedInbox: doc.SharedInbox, KeyID: doc.KeyID, PublicKeyPEM: doc.PublicKeyPEM, FetchedAt: r.o.Now().UTC()}
+	a := store.RemoteActor{ID: doc.ID, Inbox: doc.Inbox, SharedInbox: doc.SharedInbox, KeyID: doc.KeyID, PublicKeyPEM: doc.PublicKeyPEM,
+		Username: doc.Username, Name: doc.Name, Icon: doc.Icon, URL: doc.URL, Followers: doc.Followers, FetchedAt: r.o.Now().UTC()}
 	if err := r.o.Store.SaveRemoteActor(a); err != nil {
 		return store.RemoteActor{}, fmt.Errorf("cache actor %s: %w", doc.ID, err)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 
 	"herald/actor"
 	"herald/respond"
@@ -17,7 +19,9 @@ import (
 // or with redirect_browsers_to_site, and for activities, a redirect to the
 // article.
 // A post deleted at its source (and its activities) answers 410 Gone with
-// its Tombstone.
+// its Tombstone. A post that is not public (a direct message written in a
+// Mastodon app) and its activities answer only a signed GET by an actor
+// they are addressed to (mayRead); anyone else gets 404.
 func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	handle, ok := s.knownHandle(r)
 	if !ok {
@@ -32,6 +36,13 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		respond.InternalError(w, s.o.Log, r, err)
 		return
+	}
+	if audience, public := actor.Audiences(doc); !public && strings.Contains(r.URL.Path, "/posts/") {
+		if !s.mayRead(r, audience) {
+			respond.Error(w, http.StatusNotFound, "not found")
+			return
+		}
+		markPrivate(w)
 	}
 	if respond.WantsHTML(r) {
 		if !s.o.Config.RedirectBrowsersToSite && s.writePostPage(w, r, handle, doc) {
@@ -65,4 +76,18 @@ func (s *Server) writeTombstone(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "max-age=60")
 	w.WriteHeader(http.StatusGone)
 	_, _ = w.Write(doc)
+}
+
+// mayRead reports whether r, a GET of a post that is not public (or of
+// its activities), may read it: only when signed by an actor in its
+// audience, as Mastodon serves direct messages.
+func (s *Server) mayRead(r *http.Request, audience []string) bool {
+	v, err := s.o.Inbox.Verify(r.Context(), r, nil)
+	return err == nil && !s.o.Inbox.Blocked(v.Owner) && slices.Contains(audience, v.Owner)
+}
+
+// markPrivate keeps shared caches from keeping an answer for one reader.
+func markPrivate(w http.ResponseWriter) {
+	w.Header().Set("Vary", "Accept, Signature")
+	w.Header().Set("Cache-Control", "private, max-age=60")
 }

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"herald/actor"
 	"herald/dashboard"
 	"herald/respond"
 )
@@ -65,18 +68,21 @@ func (s *Server) taggedPosts(handle, name string) ([]dashboard.TagPost, error) {
 				URL       string    `json:"url"`
 				Content   string    `json:"content"`
 				Published time.Time `json:"published"`
+				To        []string  `json:"to"`
 				Tag       []struct {
 					Type, Name string
 				} `json:"tag"`
 			} `json:"object"`
 		}
-		if json.Unmarshal(e.Activity, &act) != nil || seen[act.Object.ID] {
+		// Unlisted posts (written in apps) stay off hashtag pages, as on
+		// Mastodon.
+		if json.Unmarshal(e.Activity, &act) != nil || seen[act.Object.ID] || !slices.Contains(act.Object.To, actor.PublicAudience) {
 			continue
 		}
 		seen[act.Object.ID] = true
 		for _, t := range act.Object.Tag {
 			if t.Type == "Hashtag" && strings.EqualFold(strings.TrimPrefix(t.Name, "#"), name) {
-				out = append(out, dashboard.TagPost{Title: dashboard.PostTitle(act.Object.Content), URL: act.Object.URL,
+				out = append(out, dashboard.TagPost{Title: dashboard.PostTitle(act.Object.Content), URL: cmp.Or(act.Object.URL, act.Object.ID),
 					Account: "@" + handle, Published: act.Object.Published})
 				break
 			}

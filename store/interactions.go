@@ -12,8 +12,27 @@ import (
 const (
 	KindLike  = "like"
 	KindShare = "share"
+	// KindReply is a public or unlisted reply to one of Herald's posts.
 	KindReply = "reply"
+	// KindMention is any other post for one of Herald's accounts: one
+	// that mentions it or is addressed to it (a direct message), and a
+	// reply to its posts that is not public or unlisted.
+	KindMention = "mention"
 )
+
+// Visibilities of a received post (Interaction.Visibility), as Mastodon
+// names them.
+const (
+	VisibilityPublic   = "public"   // addressed to as:Public
+	VisibilityUnlisted = "unlisted" // as:Public only in cc
+	VisibilityPrivate  = "private"  // to the author's followers, not public
+	VisibilityDirect   = "direct"   // to the named actors only
+)
+
+// isPost reports whether interactions of kind are posts (replies and
+// mentions), which an actor may make many of on one object, and whose
+// edits replace what is stored.
+func isPost(kind string) bool { return kind == KindReply || kind == KindMention }
 
 // Buckets of interactions. They are created on first write, so a database
 // from an older Herald opens unchanged; readers treat a missing bucket as
@@ -27,21 +46,32 @@ var (
 	bucketInteractionActors = []byte("interaction_actors")
 )
 
-// Interaction is a like, a boost (share) or a reply of a remote actor on
-// one of Herald's posts.
+// Interaction is a like, a boost (share), a reply or a mention of a remote
+// actor on one of Herald's posts or accounts.
 type Interaction struct {
-	// ID is the id of the Like or Announce activity, or of the reply Note.
+	// ID is the id of the Like or Announce activity, or of the Note (reply
+	// or mention).
 	ID string `json:"id"`
-	// Kind is KindLike, KindShare or KindReply.
+	// Kind is KindLike, KindShare, KindReply or KindMention.
 	Kind string `json:"kind"`
 	// Actor is the remote actor's id.
 	Actor string `json:"actor"`
-	// Object is the id of Herald's post.
+	// Object is what it is on, and so which account it is for: the id of
+	// Herald's post (likes, boosts, replies), or the actor id of the
+	// account mentioned or written to (mentions).
 	Object string `json:"object"`
-	// Content is the reply's sanitised HTML; URL its web page (replies only).
+	// Content is the post's sanitised HTML; URL its web page; Summary its
+	// content warning, as plain text (replies and mentions only).
 	Content string `json:"content,omitempty"`
 	URL     string `json:"url,omitempty"`
-	// Published is the reply's publication time (replies only).
+	Summary string `json:"summary,omitempty"`
+	// Visibility is a Visibility* constant (replies and mentions; ""
+	// for replies recorded before Herald kept it: public).
+	Visibility string `json:"visibility,omitempty"`
+	// InReplyTo is the post it answers, Herald's or another ("" for
+	// none; replies recorded before Herald kept it answer Object).
+	InReplyTo string `json:"in_reply_to,omitempty"`
+	// Published is the post's publication time (replies and mentions).
 	Published time.Time `json:"published,omitzero"`
 	// Received is when Herald recorded it.
 	Received time.Time `json:"received"`
@@ -73,8 +103,9 @@ func interactionBuckets(tx *bolt.Tx) (prim, ids, actors *bolt.Bucket, err error)
 // AddInteraction records i. It is idempotent: an interaction whose id is
 // already recorded changes nothing (isNew false), and so does a second like
 // or boost of the same post by the same actor under another id (Mastodon
-// keeps one per actor and post). A reply recorded again by its own actor
-// (an Update of the Note) replaces the stored content. Concurrent calls
+// keeps one per actor and post). A reply or mention recorded again by its
+// own actor as the same kind on the same object (an Update of the Note)
+// replaces what is stored, but for Received. Concurrent calls
 // are committed together (group commit, see batch); each returns once its write is
 // durable.
 func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
@@ -95,13 +126,13 @@ func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
 			if _, err := getJSON(prim, old, &prev); err != nil {
 				return err
 			}
-			if i.Kind != KindReply || prev.Kind != KindReply || prev.Actor != i.Actor || prev.Object != i.Object {
+			if !isPost(i.Kind) || prev.Kind != i.Kind || prev.Actor != i.Actor || prev.Object != i.Object {
 				return nil
 			}
 			i.Received = prev.Received
-			return putJSON(prim, old, i) // an edited reply
+			return putJSON(prim, old, i) // an edited post
 		}
-		if i.Kind != KindReply && hasPrefix(actors, []byte(i.Actor+"\x00"+i.Object+"\x00"+i.Kind+"\x00")) {
+		if !isPost(i.Kind) && hasPrefix(actors, []byte(i.Actor+"\x00"+i.Object+"\x00"+i.Kind+"\x00")) {
 			return nil
 		}
 		key := interactionKey(i.Object, i.Kind, i.ID)
@@ -231,6 +262,29 @@ func (s *Store) Interactions(object, kind string, limit int) (items []Interactio
 		return nil
 	})
 	return items, total, err
+}
+
+// InteractionsOn returns every interaction on an object whose id starts
+// with prefix (an account's posts: BASE/users/HANDLE/posts/), ordered by
+// object, kind and id.
+func (s *Store) InteractionsOn(prefix string) ([]Interaction, error) {
+	var out []Interaction
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prim, _, _, _ := interactionBuckets(tx)
+		if prim == nil {
+			return nil
+		}
+		c := prim.Cursor()
+		for k, v := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = c.Next() {
+			var i Interaction
+			if err := decodeJSON(k, v, &i); err != nil {
+				return err
+			}
+			out = append(out, i)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // InteractionCounts counts the interactions on every post whose id starts

@@ -170,24 +170,31 @@ func putDeletion(tx *bolt.Tx, handle string, d Deletion) error {
 	if err := putJSON(items, []byte(d.Key), it); err != nil {
 		return err
 	}
+	return withdraw(tx, handle, d.Tombstone, d.Gone, d.Delete)
+}
+
+// withdraw replaces a post's object by tombstone (whose ID is the object
+// id) and the activities gone (that carried it) by aliases of it, takes
+// them out of handle's outbox, and stores del.
+func withdraw(tx *bolt.Tx, handle string, tombstone Document, goneIDs []string, del Document) error {
 	docs, tombs := tx.Bucket(bucketDocuments), tx.Bucket(bucketTombstones)
-	if err := docs.Delete([]byte(d.Tombstone.ID)); err != nil {
+	if err := docs.Delete([]byte(tombstone.ID)); err != nil {
 		return err
 	}
-	if err := tombs.Put([]byte(d.Tombstone.ID), d.Tombstone.JSON); err != nil {
+	if err := tombs.Put([]byte(tombstone.ID), tombstone.JSON); err != nil {
 		return err
 	}
-	gone := make(map[string]bool, len(d.Gone))
-	for _, id := range d.Gone {
+	gone := make(map[string]bool, len(goneIDs))
+	for _, id := range goneIDs {
 		gone[id] = true
 		if err := docs.Delete([]byte(id)); err != nil {
 			return err
 		}
-		if err := tombs.Put([]byte(id), []byte("@"+d.Tombstone.ID)); err != nil {
+		if err := tombs.Put([]byte(id), []byte("@"+tombstone.ID)); err != nil {
 			return err
 		}
 	}
-	if err := docs.Put([]byte(d.Delete.ID), d.Delete.JSON); err != nil {
+	if err := docs.Put([]byte(del.ID), del.JSON); err != nil {
 		return err
 	}
 	return dropFromOutbox(tx, handle, gone)

@@ -7,14 +7,24 @@ import (
 )
 
 // RemoteActor is the cached part of a remote actor document that Herald
-// needs: where to deliver and how to check its signatures.
+// needs: where to deliver, how to check its signatures, and how to show
+// the account in the client API.
 type RemoteActor struct {
-	ID           string    `json:"id"`
-	Inbox        string    `json:"inbox"`
-	SharedInbox  string    `json:"shared_inbox,omitempty"`
-	KeyID        string    `json:"key_id"`
-	PublicKeyPEM string    `json:"public_key_pem"`
-	FetchedAt    time.Time `json:"fetched_at"`
+	ID           string `json:"id"`
+	Inbox        string `json:"inbox"`
+	SharedInbox  string `json:"shared_inbox,omitempty"`
+	KeyID        string `json:"key_id"`
+	PublicKeyPEM string `json:"public_key_pem"`
+	// Username is the actor's preferredUsername; Name its display name
+	// (plain text); Icon its avatar's URL; URL its profile page; Followers
+	// its followers collection. Each may be "" (and is in actors cached
+	// before Herald kept them, until they are fetched again).
+	Username  string    `json:"username,omitempty"`
+	Name      string    `json:"name,omitempty"`
+	Icon      string    `json:"icon,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Followers string    `json:"followers,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
 }
 
 // RemoteActor returns the cached actor with id; found is false when none is cached.

@@ -1,7 +1,8 @@
 // Package store is Herald's embedded database: one bbolt file with one bucket
 // per concern (actor keys, feed state, seen items, documents, outboxes,
 // followers, the delivery queue, the remote actor cache, and for the
-// client API its apps, codes, tokens, users and audit log).
+// client API its apps, codes, tokens, users and audit log, the posts
+// written in apps and the notifications dismissed).
 //
 // Every method returns only after bbolt has committed (and synced) its
 // writes, so a caller may acknowledge a state change as soon as the method
@@ -82,7 +83,7 @@ func Open(dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range slices.Concat(topLevelBuckets, queueBuckets, webcareBuckets) {
+		for _, name := range slices.Concat(topLevelBuckets, queueBuckets, webcareBuckets, statusBuckets) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

@@ -98,6 +98,11 @@ const (
 	// AuditSignIn: someone signed in to an account from an app (an
 	// authorization code was issued).
 	AuditSignIn = "sign_in"
+	// AuditPost: someone posted as an account from an app; AuditReply:
+	// answered a post (a reply); AuditDelete: deleted a post made so.
+	AuditPost   = "post"
+	AuditReply  = "reply"
+	AuditDelete = "delete"
 )
 
 // AuditEntry is one line of the audit log.
@@ -111,6 +116,11 @@ type AuditEntry struct {
 	// App and ClientID name the client application it was done from.
 	App      string `json:"app,omitempty"`
 	ClientID string `json:"client_id,omitempty"`
+	// Object is the post posted, answered with or deleted; InReplyTo the
+	// post answered; Visibility the post's (posts and replies).
+	Object     string `json:"object,omitempty"`
+	InReplyTo  string `json:"in_reply_to,omitempty"`
+	Visibility string `json:"visibility,omitempty"`
 }
 
 // AddAudit appends e to the audit log.

@@ -107,14 +107,19 @@ type world struct {
 	id   string // the account's id on GoToSocial
 	// item is the post the site publishes, edits and trashes in turn.
 	item post
+	// webcare is what the webcare steps share (webcare_test.go).
+	webcare webcare
 }
 
 // TestGoToSocial plays issue #12: a GoToSocial user finds and follows a
 // Herald account fed by a WordPress site (base_url with a port), and sees
 // posts, edits and withdrawals; her likes, boosts and replies reach
 // Herald's statistics and their Undo removes them; authorized-fetch mode
-// and a key rotation keep working; unfollowing stops delivery. The steps
-// share one GoToSocial and run in order; the first failure ends the test.
+// and a key rotation keep working; her question to the account is a
+// notification in Herald's client API, answered from there in public
+// (threaded under the question) and directly (seen by no one else, issue
+// #15); unfollowing stops delivery. The steps share one GoToSocial and
+// run in order; the first failure ends the test.
 func TestGoToSocial(t *testing.T) {
 	g, bin := setup(t)
 	w := &world{g: g, site: newSite(t), h: newHerald(t, bin),
@@ -147,6 +152,9 @@ func TestGoToSocial(t *testing.T) {
 		{"like, boost and reply reach Herald's statistics, and their Undo", interactionsCounted},
 		{"authorized_fetch: true still works", authorizedFetchWorks},
 		{"after herald keys rotate, posts arrive without a re-follow", keyRotationKeepsFollow},
+		{"webcare: a question mentioning the account is a notification in Herald's client API", questionIsNotification},
+		{"webcare: Herald's answer is threaded under the question", answerIsThreaded},
+		{"webcare: a direct answer reaches only the user who asked", directAnswerIsPrivate},
 		{"unfollow stops delivery", unfollowStopsDelivery},
 	} {
 		if !t.Run(step.name, func(t *testing.T) { step.run(t, w) }) {

@@ -97,6 +97,16 @@ func (g *gts) script(name string, args ...string) error {
 	return nil
 }
 
+// scriptAs runs one of the shared folder's scripts as another user.
+func (g *gts) scriptAs(user, email, password, name string) error {
+	cmd := exec.Command("bash", filepath.Join(g.shared, name))
+	cmd.Env = append(g.env(), "GTS_USER="+user, "GTS_EMAIL="+email, "GTS_PASSWORD="+password)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s as %s: %v\n%s", name, user, err, out)
+	}
+	return nil
+}
+
 // admin runs `gotosocial admin ARGS` on the server's config.
 func (g *gts) admin(args ...string) error {
 	cmd := exec.Command(filepath.Join(g.shared, "gotosocial"), append([]string{"--config-path", filepath.Join(g.dir, "config.yaml"), "admin"}, args...)...)
@@ -197,14 +207,16 @@ type account struct {
 
 // status is a client API status, as a GoToSocial user sees a post.
 type status struct {
-	ID       string  `json:"id"`
-	URI      string  `json:"uri"`
-	URL      string  `json:"url"`
-	Content  string  `json:"content"`
-	Language string  `json:"language"`
-	EditedAt *string `json:"edited_at"`
-	Account  account `json:"account"`
-	Tags     []struct {
+	ID          string  `json:"id"`
+	URI         string  `json:"uri"`
+	URL         string  `json:"url"`
+	Content     string  `json:"content"`
+	Language    string  `json:"language"`
+	Visibility  string  `json:"visibility"`
+	InReplyToID *string `json:"in_reply_to_id"`
+	EditedAt    *string `json:"edited_at"`
+	Account     account `json:"account"`
+	Tags        []struct {
 		Name string `json:"name"`
 	} `json:"tags"`
 	Media []struct {

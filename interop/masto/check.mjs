@@ -3,8 +3,11 @@
 // registers an app, opens the sign-in page, submits the form as a browser
 // would (the anti-forgery field parsed from the page, its cookie sent
 // back, PKCE S256), exchanges the code, reads the account, its posts page
-// by page, one post and the instance, then revokes the token. It prints
-// one JSON line per step for clientapi/masto_test.go to check.
+// by page, one post and the instance; then does webcare: reads the
+// notifications, answers a citizen's direct question directly, reads the
+// thread, deletes the answer and dismisses the notification; then revokes
+// the token. It prints one JSON line per step for clientapi/masto_test.go
+// to check.
 import { createHash, randomBytes } from "node:crypto";
 import { createOAuthAPIClient, createRestAPIClient } from "masto";
 
@@ -42,6 +45,31 @@ async function signIn(app, challenge) {
   return { status: answer.status, code: location.searchParams.get("code"), state: location.searchParams.get("state") };
 }
 
+// webcare reads the notifications, finds a citizen's direct question,
+// answers it directly, reads the thread, deletes the answer and dismisses
+// the question's notification.
+async function webcare(masto) {
+  const mentions = await masto.v1.notifications.list({ types: ["mention"], limit: 40 });
+  const question = mentions.find((n) => n.status?.visibility === "direct");
+  emit("notifications", {
+    count: mentions.length, types: mentions.map((n) => n.type),
+    question: question && { id: question.id, statusId: question.status.id, uri: question.status.uri, acct: question.account.acct,
+      displayName: question.account.displayName, content: question.status.content },
+  });
+  const answer = await masto.v1.statuses.create({
+    status: `@${question.account.acct} Dank voor uw vraag: de dijk is veilig.`, inReplyToId: question.status.id, visibility: "direct",
+  });
+  emit("answer", { id: answer.id, uri: answer.uri, inReplyToId: answer.inReplyToId, visibility: answer.visibility,
+    mentions: answer.mentions.map((m) => m.acct), content: answer.content });
+  const thread = await masto.v1.statuses.$select(answer.id).context.fetch();
+  emit("context", { ancestors: thread.ancestors.map((s) => s.uri), descendants: thread.descendants.map((s) => s.uri) });
+  const removed = await masto.v1.statuses.$select(answer.id).remove();
+  emit("removed", { id: removed.id, text: removed.text });
+  await masto.v1.notifications.$select(question.id).dismiss();
+  const left = await masto.v1.notifications.list({ types: ["mention"] });
+  emit("dismissed", { left: left.length });
+}
+
 async function main() {
   const anonymous = createRestAPIClient({ url });
   const app = await anonymous.v1.apps.create({ clientName: "masto.js interop", redirectUris: [redirectUri], scopes, website: "https://masto.example" });
@@ -77,6 +105,8 @@ async function main() {
   const v2 = await masto.v2.instance.fetch();
   const v1 = await masto.v1.instance.fetch();
   emit("instance", { domain: v2.domain, version: v2.version, apiVersions: v2.apiVersions, registrations: v2.registrations.enabled, v1uri: v1.uri });
+
+  await webcare(masto);
 
   await oauth.revoke({ clientId: app.clientId, clientSecret: app.clientSecret, token: token.accessToken });
   try {

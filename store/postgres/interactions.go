@@ -12,23 +12,29 @@ import (
 )
 
 // interactionColumns are the columns that scanInteraction reads, in its order.
-const interactionColumns = "id, kind, actor, object, content, url, published, received"
+const interactionColumns = "id, kind, actor, object, content, url, published, received, summary, visibility, in_reply_to"
 
 // scanInteraction reads a row of interactionColumns.
 func scanInteraction(row pgx.CollectableRow) (store.Interaction, error) {
 	var i store.Interaction
 	var published, received *time.Time
-	err := row.Scan(&i.ID, &i.Kind, &i.Actor, &i.Object, &i.Content, &i.URL, &published, &received)
+	err := row.Scan(&i.ID, &i.Kind, &i.Actor, &i.Object, &i.Content, &i.URL, &published, &received, &i.Summary, &i.Visibility, &i.InReplyTo)
 	i.Published, i.Received = fromTS(published), fromTS(received)
 	return i, err
 }
+
+// isPost reports whether interactions of kind are posts (replies and
+// mentions), which an actor may make many of on one object, and whose
+// edits replace what is stored.
+func isPost(kind string) bool { return kind == store.KindReply || kind == store.KindMention }
 
 // AddInteraction records i. It is idempotent: an interaction whose id is
 // already recorded changes nothing (isNew false), and so does a second
 // like or boost of the same post by the same actor under another id
 // (Mastodon keeps one per actor and post; a unique index holds that, also
-// against another process). A reply recorded again by its own actor (an
-// Update of the Note) replaces the stored content, keeping Received.
+// against another process). A reply or mention recorded again by its own
+// actor as the same kind on the same object (an Update of the Note)
+// replaces what is stored, keeping Received.
 func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
 	if i.ID == "" || i.Actor == "" || i.Object == "" {
 		return false, errors.New("add interaction: id, actor and object are required")
@@ -37,17 +43,17 @@ func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
 		// No conflict target: the id and the actor's one like (or
 		// boost) per post both make the interaction a repeat.
 		tag, err := tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), ts(i.Received))
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), ts(i.Received), i.Summary, i.Visibility, i.InReplyTo)
 		if err != nil {
 			return err
 		}
-		if isNew = tag.RowsAffected() == 1; isNew || i.Kind != store.KindReply {
+		if isNew = tag.RowsAffected() == 1; isNew || !isPost(i.Kind) {
 			return nil
 		}
-		_, err = tx.Exec(ctx, `UPDATE interactions SET content = $5, url = $6, published = $7
+		_, err = tx.Exec(ctx, `UPDATE interactions SET content = $5, url = $6, published = $7, summary = $8, visibility = $9, in_reply_to = $10
 			WHERE id = $1 AND kind = $2 AND actor = $3 AND object = $4`,
-			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published))
+			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), i.Summary, i.Visibility, i.InReplyTo)
 		return err
 	})
 	if err != nil {
@@ -141,6 +147,26 @@ func (s *Store) Interactions(object, kind string, limit int) (items []store.Inte
 		items = nil
 	}
 	return items, total, nil
+}
+
+// InteractionsOn returns every interaction on an object whose id starts
+// with prefix (an account's posts: BASE/users/HANDLE/posts/), ordered by
+// object, kind and id.
+func (s *Store) InteractionsOn(prefix string) ([]store.Interaction, error) {
+	ctx, cancel := s.op()
+	defer cancel()
+	rows, err := s.pool.Query(ctx, "SELECT "+interactionColumns+` FROM interactions
+		WHERE object >= $1 AND starts_with(object, $1) ORDER BY object, kind, id`, prefix)
+	if err == nil {
+		var out []store.Interaction
+		if out, err = pgx.CollectRows(rows, scanInteraction); err == nil {
+			if len(out) == 0 {
+				out = nil
+			}
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("interactions on %s: %w", prefix, err)
 }
 
 // InteractionCounts counts the interactions on every post whose id starts

@@ -99,22 +99,29 @@ func putDeletion(ctx context.Context, tx pgx.Tx, handle string, d store.Deletion
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("delete item %s: %w", d.Key, store.ErrNotFound)
 	}
-	gone := slices.Compact(slices.Sorted(slices.Values(d.Gone)))
-	_, err = tx.Exec(ctx, "DELETE FROM documents WHERE id = $1 OR id = ANY($2)", d.Tombstone.ID, gone)
+	return withdraw(ctx, tx, handle, d.Tombstone, d.Gone, d.Delete)
+}
+
+// withdraw replaces a post's object by tombstone (whose ID is the object
+// id) and the activities goneIDs (that carried it) by aliases of it, takes
+// them out of handle's outbox, and stores del.
+func withdraw(ctx context.Context, tx pgx.Tx, handle string, tombstone store.Document, goneIDs []string, del store.Document) error {
+	gone := slices.Compact(slices.Sorted(slices.Values(goneIDs)))
+	_, err := tx.Exec(ctx, "DELETE FROM documents WHERE id = $1 OR id = ANY($2)", tombstone.ID, gone)
 	if err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO tombstones (id, body) VALUES ($1, $2)
-		ON CONFLICT (id) DO UPDATE SET body = excluded.body, alias_of = NULL`, d.Tombstone.ID, orEmpty(d.Tombstone.JSON))
+		ON CONFLICT (id) DO UPDATE SET body = excluded.body, alias_of = NULL`, tombstone.ID, orEmpty(tombstone.JSON))
 	if err != nil {
-		return fmt.Errorf("tombstone %s: %w", d.Tombstone.ID, err)
+		return fmt.Errorf("tombstone %s: %w", tombstone.ID, err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO tombstones (id, alias_of) SELECT id, $2 FROM unnest($1::text[]) AS id
-		ON CONFLICT (id) DO UPDATE SET body = NULL, alias_of = excluded.alias_of`, gone, d.Tombstone.ID)
+		ON CONFLICT (id) DO UPDATE SET body = NULL, alias_of = excluded.alias_of`, gone, tombstone.ID)
 	if err != nil {
-		return fmt.Errorf("tombstones of the activities of %s: %w", d.Tombstone.ID, err)
+		return fmt.Errorf("tombstones of the activities of %s: %w", tombstone.ID, err)
 	}
-	if err := putDocument(ctx, tx, d.Delete); err != nil {
+	if err := putDocument(ctx, tx, del); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, "DELETE FROM outbox WHERE handle = $1 AND activity_id = ANY($2)", handle, gone)

@@ -11,13 +11,13 @@ import (
 )
 
 // remoteActorColumns are the columns that scanRemoteActor reads, in its order.
-const remoteActorColumns = "id, inbox, shared_inbox, key_id, public_key_pem, fetched_at"
+const remoteActorColumns = "id, inbox, shared_inbox, key_id, public_key_pem, fetched_at, username, name, icon, url, followers"
 
 // scanRemoteActor reads a row of remoteActorColumns.
 func scanRemoteActor(row pgx.CollectableRow) (store.RemoteActor, error) {
 	var a store.RemoteActor
 	var fetched *time.Time
-	err := row.Scan(&a.ID, &a.Inbox, &a.SharedInbox, &a.KeyID, &a.PublicKeyPEM, &fetched)
+	err := row.Scan(&a.ID, &a.Inbox, &a.SharedInbox, &a.KeyID, &a.PublicKeyPEM, &fetched, &a.Username, &a.Name, &a.Icon, &a.URL, &a.Followers)
 	a.FetchedAt = fromTS(fetched)
 	return a, err
 }
@@ -30,7 +30,8 @@ func (s *Store) RemoteActor(id string) (a store.RemoteActor, found bool, err err
 // RemoteActorByKey returns the cached actor owning keyID: the actor the
 // key was last seen on, as long as that actor still has the key.
 func (s *Store) RemoteActorByKey(keyID string) (a store.RemoteActor, found bool, err error) {
-	return s.remoteActor(`SELECT a.id, a.inbox, a.shared_inbox, a.key_id, a.public_key_pem, a.fetched_at
+	return s.remoteActor(`SELECT a.id, a.inbox, a.shared_inbox, a.key_id, a.public_key_pem, a.fetched_at,
+			a.username, a.name, a.icon, a.url, a.followers
 		FROM remote_keys k JOIN remote_actors a ON a.id = k.actor_id WHERE k.key_id = $1 AND a.key_id = $1`, keyID)
 }
 
@@ -70,10 +71,13 @@ func (s *Store) SaveRemoteActor(a store.RemoteActor) error {
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO remote_actors (`+remoteActorColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
+		_, err = tx.Exec(ctx, `INSERT INTO remote_actors (`+remoteActorColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
-				key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at`,
-			a.ID, a.Inbox, a.SharedInbox, a.KeyID, a.PublicKeyPEM, ts(a.FetchedAt))
+				key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at,
+				username = excluded.username, name = excluded.name, icon = excluded.icon, url = excluded.url,
+				followers = excluded.followers`,
+			a.ID, a.Inbox, a.SharedInbox, a.KeyID, a.PublicKeyPEM, ts(a.FetchedAt), a.Username, a.Name, a.Icon, a.URL, a.Followers)
 		if err != nil || a.KeyID == "" {
 			return err
 		}

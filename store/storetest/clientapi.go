@@ -3,6 +3,7 @@ package storetest
 import (
 	"crypto/sha256"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -175,6 +176,14 @@ func checkAudit(t *testing.T, b Backend) {
 	}
 	if one, _ := b.Audit(time.Time{}, 1); len(one) != 1 {
 		t.Errorf("limit 1 gave %d", len(one))
+	}
+	reply := store.AuditEntry{At: t0.Add(time.Hour), Action: store.AuditReply, Who: store.Principal{Kind: store.PrincipalUser, Name: "dave"},
+		Account: "news", App: "Elk", ClientID: "c", Object: postA + "/1", InReplyTo: "https://remote.example/notes/1", Visibility: store.VisibilityDirect}
+	if err := b.AddAudit(reply); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Audit(time.Time{}, 1); err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], reply) {
+		t.Errorf("Audit of a reply = %+v, %v; want %+v", got, err, reply)
 	}
 }
 

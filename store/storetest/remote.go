@@ -25,12 +25,13 @@ type remoteLookup struct {
 // it no longer has finds nothing, unless another actor took it over.
 func checkRemoteActor(t *testing.T, b Backend) {
 	a := store.RemoteActor{ID: "https://a.example/u/1", Inbox: "https://a.example/u/1/inbox", SharedInbox: "https://a.example/inbox",
-		KeyID: "https://a.example/u/1#main-key", PublicKeyPEM: "PEM1", FetchedAt: t0}
+		KeyID: "https://a.example/u/1#main-key", PublicKeyPEM: "PEM1", FetchedAt: t0, Username: "ann", Name: "Ann Example",
+		Icon: "https://a.example/ann.png", URL: "https://a.example/@ann", Followers: "https://a.example/u/1/followers"}
 	if _, found, err := b.RemoteActor(a.ID); err != nil || found {
 		t.Errorf("RemoteActor before saving: found %t, %v", found, err)
 	}
 	rotated := a
-	rotated.KeyID, rotated.PublicKeyPEM = "https://a.example/u/1#key-2", "PEM2"
+	rotated.KeyID, rotated.PublicKeyPEM, rotated.Name = "https://a.example/u/1#key-2", "PEM2", "Ann"
 	takeover := store.RemoteActor{ID: "https://a.example/u/2", Inbox: "https://a.example/u/2/inbox", KeyID: a.KeyID, PublicKeyPEM: "PEM1"}
 	keyless := store.RemoteActor{ID: "https://b.example/u/1", Inbox: "https://b.example/u/1/inbox"}
 	for _, step := range []struct {

@@ -122,6 +122,15 @@ type Backend interface {
 	AddAudit(e store.AuditEntry) error
 	Audit(before time.Time, limit int) ([]store.AuditEntry, error)
 	OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error)
+
+	InteractionsOn(prefix string) ([]store.Interaction, error)
+	PublishStatus(st store.LocalStatus, note, create store.Document, now time.Time) (store.LocalStatus, int, error)
+	LocalStatus(id uint64) (store.LocalStatus, bool, error)
+	LocalStatuses(handle string) ([]store.LocalStatus, error)
+	DeleteStatus(id uint64, tombstone, del store.Document, now time.Time) (store.LocalStatus, int, error)
+	DismissNotification(handle string, id uint64) error
+	ClearNotifications(handle string, through uint64) error
+	NotificationDismissals(handle string) (store.Dismissals, error)
 }
 
 // check is one behaviour of the contract.
@@ -136,7 +145,7 @@ type check struct {
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
 	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, claimChecks, feedLeaseChecks, relayChecks,
-		interactionChecks, remoteChecks, feedChecks, clientAPIChecks} {
+		interactionChecks, remoteChecks, feedChecks, clientAPIChecks, webcareChecks} {
 		all = append(all, group...)
 	}
 	for _, c := range all {
