@@ -17,7 +17,7 @@ var (
 	bucketStatuses    = []byte("statuses")    // id (8 bytes, big-endian) → LocalStatus JSON
 	bucketStatusKeys  = []byte("status_keys") // handle \x00 idempotency key → id (8 bytes)
 	bucketDismissals  = []byte("dismissals")  // handle \x00 notification id (8 bytes) → nothing; handle \x01 → cleared through (8 bytes)
-	statusBuckets     = [][]byte{bucketStatuses, bucketStatusKeys, bucketDismissals}
+	statusBuckets     = [][]byte{bucketStatuses, bucketStatusKeys, bucketDismissals, bucketScheduledStatuses}
 	errStatusRequired = errors.New("id, handle, object id, activity id and created are required")
 )
 
@@ -57,6 +57,9 @@ type LocalStatus struct {
 	// Created is when it was posted; a public or unlisted post sits in
 	// the outbox at this time.
 	Created time.Time `json:"created"`
+	// Scheduled is the id of the scheduled post (ScheduledStatus) it
+	// publishes (0 for none).
+	Scheduled uint64 `json:"scheduled,omitempty"`
 }
 
 func statusKey(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
@@ -69,7 +72,10 @@ func idempotencyKey(handle, key string) []byte { return []byte(handle + "\x00" +
 // st.Created. When st has an IdempotencyKey that a post of the same
 // account was made with less than IdempotencyWindow before now, nothing
 // is stored and that post is returned instead (queued 0). A post whose id
-// is taken fails with ErrExists.
+// is taken fails with ErrExists. When st.Scheduled is set, that scheduled
+// post is removed in the same transaction, and PublishStatus fails with
+// ErrNotFound when it is gone (cancelled, or published already): so each
+// scheduled post is published once.
 func (s *Store) PublishStatus(st LocalStatus, note, create Document, now time.Time) (saved LocalStatus, queued int, err error) {
 	if st.ID == 0 || st.Handle == "" || st.ObjectID == "" || st.ActivityID == "" || st.Created.IsZero() {
 		return LocalStatus{}, 0, fmt.Errorf("publish status: %w", errStatusRequired)
@@ -91,6 +97,11 @@ func (s *Store) PublishStatus(st LocalStatus, note, create Document, now time.Ti
 		}
 		if b.Get(statusKey(st.ID)) != nil {
 			return fmt.Errorf("status %d: %w", st.ID, ErrExists)
+		}
+		if st.Scheduled != 0 {
+			if _, err := takeScheduled(tx, st.Scheduled); err != nil {
+				return fmt.Errorf("scheduled status %d: %w", st.Scheduled, err)
+			}
 		}
 		if err := putJSON(b, statusKey(st.ID), st); err != nil {
 			return err

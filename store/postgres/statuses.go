@@ -18,7 +18,11 @@ import (
 // account was made with less than store.IdempotencyWindow before now,
 // nothing is stored and that post is returned instead (queued 0); requests
 // with one key take turns (an advisory lock), from any process. A post
-// whose id is taken fails with store.ErrExists.
+// whose id is taken fails with store.ErrExists. When st.Scheduled is set,
+// that scheduled post is deleted in the same transaction, and
+// PublishStatus fails with store.ErrNotFound when it is gone (cancelled,
+// or published already, by this process or another): so each scheduled
+// post is published once.
 func (s *Store) PublishStatus(st store.LocalStatus, note, create store.Document, now time.Time) (saved store.LocalStatus, queued int, err error) {
 	if st.ID == 0 || st.ID > 1<<63-1 || st.Handle == "" || st.ObjectID == "" || st.ActivityID == "" || st.Created.IsZero() {
 		return store.LocalStatus{}, 0, errors.New("publish status: id, handle, object id, activity id and created are required")
@@ -39,6 +43,11 @@ func (s *Store) PublishStatus(st store.LocalStatus, note, create store.Document,
 		}
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("status %d: %w", st.ID, store.ErrExists)
+		}
+		if st.Scheduled != 0 {
+			if _, err := takeScheduled(ctx, tx, st.Scheduled); err != nil {
+				return fmt.Errorf("scheduled status %d: %w", st.Scheduled, err)
+			}
 		}
 		for _, doc := range []store.Document{note, create} {
 			if err := putDocument(ctx, tx, doc); err != nil {

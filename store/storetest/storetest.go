@@ -131,6 +131,12 @@ type Backend interface {
 	DismissNotification(handle string, id uint64) error
 	ClearNotifications(handle string, through uint64) error
 	NotificationDismissals(handle string) (store.Dismissals, error)
+	AddScheduledStatus(st store.ScheduledStatus) error
+	ScheduledStatus(id uint64) (store.ScheduledStatus, bool, error)
+	ScheduledStatuses(handle string) ([]store.ScheduledStatus, error)
+	DueScheduledStatuses(now time.Time, limit int) ([]store.ScheduledStatus, error)
+	RescheduleStatus(id uint64, at time.Time) (store.ScheduledStatus, error)
+	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 }
 
 // check is one behaviour of the contract.
@@ -145,7 +151,7 @@ type check struct {
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
 	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, claimChecks, feedLeaseChecks, relayChecks,
-		interactionChecks, remoteChecks, feedChecks, clientAPIChecks, webcareChecks} {
+		interactionChecks, remoteChecks, feedChecks, clientAPIChecks, webcareChecks, scheduledChecks} {
 		all = append(all, group...)
 	}
 	for _, c := range all {
