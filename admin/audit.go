@@ -22,7 +22,7 @@ type AuditLog struct {
 }
 
 // AuditEntry is one line of the audit log: who did what (sign_in, post,
-// reply, delete), as which account, from which app, when, to which post.
+// reply, delete, schedule, reschedule, cancel), as which account, from which app, when, to which post.
 type AuditEntry struct {
 	At     time.Time `json:"at"`
 	Action string    `json:"action"`
@@ -38,6 +38,10 @@ type AuditEntry struct {
 	Object     string `json:"object,omitempty"`
 	InReplyTo  string `json:"in_reply_to,omitempty"`
 	Visibility string `json:"visibility,omitempty"`
+	// Scheduled is the client API id of the scheduled post scheduled,
+	// moved, cancelled or published; ScheduledAt its (new) time.
+	Scheduled   string    `json:"scheduled,omitempty"`
+	ScheduledAt time.Time `json:"scheduled_at,omitzero"`
 }
 
 // handleAudit answers GET /admin/api/audit (operators only): the audit
@@ -76,5 +80,5 @@ func (a *Admin) handleAudit(w http.ResponseWriter, r *http.Request, _ config.Adm
 
 func auditEntry(e store.AuditEntry) AuditEntry {
 	return AuditEntry{At: e.At, Action: e.Action, Who: e.Who.Name, WhoKind: e.Who.Kind, Account: e.Account, App: e.App, ClientID: e.ClientID,
-		Object: e.Object, InReplyTo: e.InReplyTo, Visibility: e.Visibility}
+		Object: e.Object, InReplyTo: e.InReplyTo, Visibility: e.Visibility, Scheduled: e.Scheduled, ScheduledAt: e.ScheduledAt}
 }

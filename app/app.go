@@ -90,6 +90,7 @@ type App struct {
 	inbox    *inbox.Inbox
 	relays   *relays.Manager
 	server   *server.Server
+	api      *clientapi.API
 }
 
 // New prepares an App: it loads or creates every actor's key and builds
@@ -168,17 +169,23 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
+	a.api = api
 	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
 		Inbox: a.inbox, Admin: adm, OAuth: signIn, ClientAPI: api, Pages: pages, Public: publicPages, Client: opts.Client, Log: opts.Logger,
 		Now: opts.Now, Version: opts.Version})
 }
 
+// PublishScheduled publishes the posts scheduled in apps that are due now,
+// as Run does every few seconds (clientapi.API.PublishDue), and returns
+// how many it published.
+func (a *App) PublishScheduled(ctx context.Context) (int, error) { return a.api.PublishDue(ctx) }
+
 // Handler returns the HTTP handler (for tests that serve it themselves).
 func (a *App) Handler() http.Handler { return a.server.Handler() }
 
-// Run serves HTTP on ln and runs the poller and the delivery workers until
-// ctx is cancelled, then shuts down in order: stop intake (HTTP server,
-// poller), let in-flight deliveries finish or return to the queue, and
+// Run serves HTTP on ln and runs the poller, the delivery workers and the
+// publisher of posts scheduled in apps until ctx is cancelled, then shuts
+// down in order: stop intake (HTTP server, poller), let in-flight deliveries finish or return to the queue, and
 // return. The caller closes the store afterwards.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
@@ -203,6 +210,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() { a.accounts.RunOwnership(workCtx, &ownership.Checker{Client: a.client}) })
 	wg.Go(func() { a.inbox.RunBlocklist(workCtx) })
 	wg.Go(func() { a.relays.Run(workCtx) })
+	wg.Go(func() { a.api.RunScheduler(workCtx) })
 	a.log.Info("herald started", "listen", ln.Addr().String(), "base_url", a.cfg.BaseURL, "feeds", len(a.cfg.Feeds))
 
 	var err error

@@ -46,6 +46,12 @@ type Store interface {
 	ClearNotifications(handle string, through uint64) error
 	OAuthApp(clientID string) (store.OAuthApp, error)
 	AddAudit(e store.AuditEntry) error
+	AddScheduledStatus(st store.ScheduledStatus) error
+	ScheduledStatus(id uint64) (st store.ScheduledStatus, found bool, err error)
+	ScheduledStatuses(handle string) ([]store.ScheduledStatus, error)
+	DueScheduledStatuses(now time.Time, limit int) ([]store.ScheduledStatus, error)
+	RescheduleStatus(id uint64, at time.Time) (store.ScheduledStatus, error)
+	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 }
 
 // Remote finds remote accounts (remote.Resolver does): by WebFinger for
@@ -129,6 +135,10 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/statuses/{id}/context", a.endpoint(ifToken("read", "read:statuses"), a.handleContext))
 	mux.HandleFunc("POST /api/v1/statuses", a.endpoint(signedIn("write", "write:statuses"), a.handlePostStatus))
 	mux.HandleFunc("DELETE /api/v1/statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleDeleteStatus))
+	mux.HandleFunc("GET /api/v1/scheduled_statuses", a.endpoint(signedIn("read", "read:statuses"), a.handleScheduledStatuses))
+	mux.HandleFunc("GET /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("read", "read:statuses"), a.handleScheduledStatus))
+	mux.HandleFunc("PUT /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleReschedule))
+	mux.HandleFunc("DELETE /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleCancelScheduled))
 	mux.HandleFunc("GET /api/v1/notifications", a.endpoint(signedIn("read", "read:notifications"), a.handleNotifications))
 	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotification))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismiss))

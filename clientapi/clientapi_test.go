@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"herald/app"
 	"herald/apptest"
 	"herald/config"
 )
@@ -22,13 +23,20 @@ type apiHerald struct {
 
 func startAPI(t *testing.T, tweak func(*config.Config)) *apiHerald {
 	t.Helper()
+	return startAPIWith(t, tweak, nil)
+}
+
+// startAPIWith is startAPI with options, if not nil, changing Herald's
+// options (its clock).
+func startAPIWith(t *testing.T, tweak func(*config.Config), options func(*app.Options)) *apiHerald {
+	t.Helper()
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: feed.URL + "/none"})
 	cfg.Operator = config.Operator{Name: "Ministerie van Voorbeeldzaken", Contact: "webcare@example.org", Language: "nl"}
 	if tweak != nil {
 		tweak(cfg)
 	}
-	h := apptest.Start(t, cfg, nil)
+	h := apptest.Start(t, cfg, options)
 	apptest.Eventually(t, 5*time.Second, "first poll", func() bool {
 		st, _ := h.Store().FeedState("news")
 		return st.Initialised

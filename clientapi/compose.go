@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"herald/actor"
@@ -24,6 +25,10 @@ type draft struct {
 	replyTo *item
 	// idempotency is the request's Idempotency-Key ("" for none).
 	idempotency string
+	// scheduledAt is when it is to go out (zero: now).
+	scheduledAt time.Time
+	// scheduled is the scheduled post it publishes (0 for none).
+	scheduled uint64
 }
 
 // refusal is an answer that refuses a request: its status and
@@ -42,9 +47,10 @@ var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
 
 // readDraft reads and checks the parameters of POST /api/v1/statuses, as
 // Mastodon's PostStatusService and Status validations check them. Herald
-// posts neither media, polls nor followers-only posts, and does not
-// schedule yet: those are refused with 422, as an empty or too long text
-// is; an in_reply_to_id the account cannot see gives 404.
+// posts neither media, polls nor followers-only posts: those are refused
+// with 422, as an empty or too long text is, and a scheduled_at less than
+// 5 minutes ahead (one in the past posts at once, as on Mastodon); an
+// in_reply_to_id the account cannot see gives 404.
 func (a *API) readDraft(r *http.Request, params url.Values, access oauth.Access) (draft, *refusal, error) {
 	d := draft{text: params.Get("status"), spoiler: strings.TrimSpace(params.Get("spoiler_text")),
 		language: strings.ToLower(params.Get("language")), visibility: params.Get("visibility"),
@@ -54,8 +60,6 @@ func (a *API) readDraft(r *http.Request, params url.Values, access oauth.Access)
 		return d, unprocessable("Validation failed: Herald posts no media attachments"), nil
 	case params.Get("poll[expires_in]") != "" || len(listParam(params, "poll[options]")) > 0:
 		return d, unprocessable("Validation failed: Herald posts no polls"), nil
-	case params.Get("scheduled_at") != "":
-		return d, unprocessable("Validation failed: Herald does not schedule posts yet"), nil
 	case strings.TrimSpace(d.text) == "":
 		return d, unprocessable("Validation failed: Text can't be blank"), nil
 	case actor.StatusLength(d.text)+utf8.RuneCountInString(d.spoiler) > maxStatusChars:
@@ -63,6 +67,10 @@ func (a *API) readDraft(r *http.Request, params url.Values, access oauth.Access)
 	}
 	if r := a.checkVisibility(&d); r != nil {
 		return d, r, nil
+	}
+	var refused *refusal
+	if d.scheduledAt, refused = a.readScheduledAt(params); refused != nil {
+		return d, refused, nil
 	}
 	if d.language == "" {
 		d.language, _, _ = strings.Cut(strings.ToLower(a.o.Accounts.Feed(access.Handle).Language), "-")

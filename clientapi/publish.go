@@ -143,7 +143,7 @@ func (a *API) publish(handle string, d draft, text actor.Composed, inboxes []str
 		}
 		st = store.LocalStatus{ID: id, Handle: handle, ObjectID: s.ID, ActivityID: createID, Visibility: d.visibility, InReplyTo: s.InReplyTo,
 			Text: d.text, SpoilerText: d.spoiler, Sensitive: d.sensitive, Language: d.language, Inboxes: slices.Compact(slices.Sorted(slices.Values(inboxes))),
-			IdempotencyKey: d.idempotency, Created: created}
+			IdempotencyKey: d.idempotency, Created: created, Scheduled: d.scheduled}
 		saved, _, err := a.o.Store.PublishStatus(st, store.Document{ID: s.ID, JSON: note}, store.Document{ID: createID, JSON: create}, now)
 		if errors.Is(err, store.ErrExists) {
 			continue
@@ -161,6 +161,9 @@ func (a *API) audit(access oauth.Access, action string, st store.LocalStatus) {
 	if action != store.AuditDelete {
 		e.Visibility = st.Visibility
 	}
+	if st.Scheduled != 0 {
+		e.Scheduled = formatID(st.Scheduled)
+	}
 	if app, err := a.o.Store.OAuthApp(access.ClientID); err == nil {
 		e.App = app.Name
 	}
@@ -174,7 +177,9 @@ func (a *API) audit(access oauth.Access, action string, st store.LocalStatus) {
 // (recipients), rendered, stored and queued through the delivery queue to
 // the followers (public and unlisted) and to the accounts it mentions
 // (direct: to them only), with an entry in the audit log. The answer is
-// the new Status; a repeated Idempotency-Key gives the first post's.
+// the new Status; a repeated Idempotency-Key gives the first post's. With
+// scheduled_at, the post is stored to go out then (schedule), and the
+// answer is the ScheduledStatus.
 func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	params, err := oauth.ReadParams(w, r)
 	if err != nil {
@@ -188,6 +193,10 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request, access oa
 	}
 	if refused != nil {
 		respond.Error(w, refused.status, refused.msg)
+		return
+	}
+	if !d.scheduledAt.IsZero() {
+		a.schedule(w, r, d, access)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), lookupTimeout)

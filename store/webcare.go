@@ -103,6 +103,13 @@ const (
 	AuditPost   = "post"
 	AuditReply  = "reply"
 	AuditDelete = "delete"
+	// AuditSchedule: someone scheduled a post as an account from an app;
+	// AuditReschedule: changed its time; AuditCancel: cancelled it. When
+	// it goes out, the post is written as AuditPost or AuditReply, by
+	// whoever scheduled it.
+	AuditSchedule   = "schedule"
+	AuditReschedule = "reschedule"
+	AuditCancel     = "cancel"
 )
 
 // AuditEntry is one line of the audit log.
@@ -121,6 +128,11 @@ type AuditEntry struct {
 	Object     string `json:"object,omitempty"`
 	InReplyTo  string `json:"in_reply_to,omitempty"`
 	Visibility string `json:"visibility,omitempty"`
+	// Scheduled is the client API id of the scheduled post scheduled,
+	// changed, cancelled or published; ScheduledAt its time (the new
+	// one when changed).
+	Scheduled   string    `json:"scheduled,omitempty"`
+	ScheduledAt time.Time `json:"scheduled_at,omitzero"`
 }
 
 // AddAudit appends e to the audit log.
