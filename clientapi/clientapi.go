@@ -52,6 +52,8 @@ type Store interface {
 	DueScheduledStatuses(now time.Time, limit int) ([]store.ScheduledStatus, error)
 	RescheduleStatus(id uint64, at time.Time) (store.ScheduledStatus, error)
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
+	MarkConversation(handle string, id uint64, read, hidden uint64) error
+	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
 }
 
 // Remote finds remote accounts (remote.Resolver does): by WebFinger for
@@ -139,6 +141,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("read", "read:statuses"), a.handleScheduledStatus))
 	mux.HandleFunc("PUT /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleReschedule))
 	mux.HandleFunc("DELETE /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleCancelScheduled))
+	mux.HandleFunc("GET /api/v1/conversations", a.endpoint(signedIn("read", "read:statuses"), a.handleConversations))
+	mux.HandleFunc("POST /api/v1/conversations/{id}/read", a.endpoint(signedIn("write", "write:conversations"), a.handleReadConversation))
+	mux.HandleFunc("DELETE /api/v1/conversations/{id}", a.endpoint(signedIn("write", "write:conversations"), a.handleHideConversation))
 	mux.HandleFunc("GET /api/v1/notifications", a.endpoint(signedIn("read", "read:notifications"), a.handleNotifications))
 	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotification))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismiss))

@@ -15,6 +15,27 @@ import (
 var scheduledChecks = []check{
 	{"ScheduledStatus/lifecycle", checkScheduledLifecycle},
 	{"ScheduledStatus/published once", checkScheduledPublishedOnce},
+	{"ConversationMarks", checkConversationMarks},
+}
+
+// checkConversationMarks: marks are kept per account and conversation,
+// and never go down.
+func checkConversationMarks(t *testing.T, b Backend) {
+	for _, m := range []struct {
+		handle           string
+		id, read, hidden uint64
+	}{{"news", 1, 10, 0}, {"news", 1, 5, 7}, {"news", 2, 0, 3}, {"weather", 1, 99, 99}} {
+		if err := b.MarkConversation(m.handle, m.id, m.read, m.hidden); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[uint64]store.ConversationMark{1: {Read: 10, Hidden: 7}, 2: {Hidden: 3}}
+	if got, err := b.ConversationMarks("news"); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ConversationMarks(news) = %v, %v; want %v", got, err, want)
+	}
+	if got, err := b.ConversationMarks("nobody"); err != nil || len(got) != 0 {
+		t.Errorf("ConversationMarks(nobody) = %v, %v", got, err)
+	}
 }
 
 // testScheduled returns a post of handle scheduled at at, with id n.

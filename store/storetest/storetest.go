@@ -137,6 +137,8 @@ type Backend interface {
 	DueScheduledStatuses(now time.Time, limit int) ([]store.ScheduledStatus, error)
 	RescheduleStatus(id uint64, at time.Time) (store.ScheduledStatus, error)
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
+	MarkConversation(handle string, id uint64, read, hidden uint64) error
+	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
 }
 
 // check is one behaviour of the contract.
