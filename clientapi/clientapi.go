@@ -141,6 +141,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("read", "read:statuses"), a.handleScheduledStatus))
 	mux.HandleFunc("PUT /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleReschedule))
 	mux.HandleFunc("DELETE /api/v1/scheduled_statuses/{id}", a.endpoint(signedIn("write", "write:statuses"), a.handleCancelScheduled))
+	mux.HandleFunc("GET /api/v1/timelines/home", a.endpoint(signedIn("read", "read:statuses"), a.handleHome))
 	mux.HandleFunc("GET /api/v1/conversations", a.endpoint(signedIn("read", "read:statuses"), a.handleConversations))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/read", a.endpoint(signedIn("write", "write:conversations"), a.handleReadConversation))
 	mux.HandleFunc("DELETE /api/v1/conversations/{id}", a.endpoint(signedIn("write", "write:conversations"), a.handleHideConversation))
