@@ -55,7 +55,8 @@ func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any
 // headers, one post, both instance entities; then answer a citizen's
 // direct question (sent by a Mastodon-style fedtest peer) found in the
 // notifications, read the thread, delete the answer and dismiss the
-// notification; after it revokes its token, the token gets 401.
+// notification; schedule a post, list it, move it and cancel it; after it
+// revokes its token, the token gets 401.
 func TestMastoJS(t *testing.T) {
 	node := mastoNode(t)
 	a := startAPI(t, nil)
@@ -90,6 +91,7 @@ func TestMastoJS(t *testing.T) {
 		t.Errorf("instance: %v", in)
 	}
 	checkMastoWebcare(ctx, t, ev, c, questionID)
+	checkMastoSchedule(t, ev)
 	if r := ev["after-revoke"]; r["statusCode"] != 401.0 || r["message"] != "The access token was revoked" {
 		t.Errorf("after revoking: %v", r)
 	}
@@ -153,5 +155,25 @@ func checkMastoWebcare(ctx context.Context, t *testing.T, ev map[string]map[stri
 		if typ == "Create" && d.Object()["inReplyTo"] != questionID {
 			t.Errorf("the answer's inReplyTo is %v, want %s", d.Object()["inReplyTo"], questionID)
 		}
+	}
+}
+
+// checkMastoSchedule: masto.js scheduled a post (a ScheduledStatus came
+// back, with its time and text), found it listed, moved it and cancelled
+// it.
+func checkMastoSchedule(t *testing.T, ev map[string]map[string]any) {
+	t.Helper()
+	s := ev["scheduled"]
+	if s["id"] == nil || s["scheduledAt"] != s["want"] || s["text"] != "Morgen: open dag op het gemeentehuis." || s["media"] != 0.0 {
+		t.Errorf("scheduled: %v", s)
+	}
+	if l := ev["scheduled-list"]; fmt.Sprint(l["ids"]) != fmt.Sprint([]any{s["id"]}) {
+		t.Errorf("scheduled list: %v, want [%v]", l, s["id"])
+	}
+	if r := ev["rescheduled"]; r["id"] != s["id"] || r["scheduledAt"] != r["want"] {
+		t.Errorf("rescheduled: %v", r)
+	}
+	if c := ev["cancelled"]; c["left"] != 0.0 {
+		t.Errorf("after cancelling: %v", c)
 	}
 }

@@ -70,6 +70,23 @@ async function webcare(masto) {
   emit("dismissed", { left: left.length });
 }
 
+// schedule schedules a post a day ahead, lists the scheduled posts, moves
+// the post an hour later and cancels it.
+async function schedule(masto) {
+  const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 24 * 3600 * 1000);
+  const scheduled = await masto.v1.statuses.create({ status: "Morgen: open dag op het gemeentehuis.", scheduledAt: at.toISOString() });
+  emit("scheduled", { id: scheduled.id, scheduledAt: scheduled.scheduledAt, want: at.toISOString(), text: scheduled.params?.text,
+    media: scheduled.mediaAttachments?.length });
+  const list = await masto.v1.scheduledStatuses.list();
+  emit("scheduled-list", { ids: list.map((s) => s.id) });
+  const later = new Date(at.getTime() + 3600 * 1000);
+  const moved = await masto.v1.scheduledStatuses.$select(scheduled.id).update({ scheduledAt: later.toISOString() });
+  emit("rescheduled", { id: moved.id, scheduledAt: moved.scheduledAt, want: later.toISOString() });
+  await masto.v1.scheduledStatuses.$select(scheduled.id).remove();
+  const left = await masto.v1.scheduledStatuses.list();
+  emit("cancelled", { left: left.length });
+}
+
 async function main() {
   const anonymous = createRestAPIClient({ url });
   const app = await anonymous.v1.apps.create({ clientName: "masto.js interop", redirectUris: [redirectUri], scopes, website: "https://masto.example" });
@@ -107,6 +124,7 @@ async function main() {
   emit("instance", { domain: v2.domain, version: v2.version, apiVersions: v2.apiVersions, registrations: v2.registrations.enabled, v1uri: v1.uri });
 
   await webcare(masto);
+  await schedule(masto);
 
   await oauth.revoke({ clientId: app.clientId, clientSecret: app.clientSecret, token: token.accessToken });
   try {
