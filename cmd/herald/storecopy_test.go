@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"herald/actor"
+	"herald/apptest"
+	"herald/config"
+	"herald/pgtest"
+	"herald/store"
+)
+
+// TestStoreCopy: a bbolt install made by a real Herald (a follower by a
+// fedtest peer, the posts of a feed, a like, a job queued to a dead
+// inbox, a relay) is copied into PostgreSQL; the check finds the same
+// records; a second copy writes nothing; and a Herald started on the copy
+// serves the same followers, posts and public key.
+func TestStoreCopy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Herald and PostgreSQL")
+	}
+	cfg, actorDoc := bboltInstall(t)
+	url := pgtest.Database(t)
+	out := storeRun(t, exitOK, "copy", cfg.DataDir, url)
+	if !strings.Contains(out, "holds the same records") {
+		t.Fatalf("first copy:\n%s", out)
+	}
+	out = storeRun(t, exitOK, "copy", cfg.DataDir, url)
+	if !strings.Contains(out, "Copied 0 records") || !strings.Contains(out, "holds the same records") {
+		t.Errorf("second copy wrote again:\n%s", out)
+	}
+	t.Log(out)
+	pg := *cfg
+	pg.DatabaseURL = url
+	h := apptest.Start(t, &pg, nil)
+	defer h.Stop()
+	followers, err := h.Store().Followers("news")
+	if err != nil || len(followers) != 1 {
+		t.Fatalf("followers on the copy: %v, %v", followers, err)
+	}
+	if pending, err := h.Store().PendingJobs(); err != nil || pending != 1 {
+		t.Errorf("jobs on the copy: %d, %v; want the one to the dead inbox", pending, err)
+	}
+	got := apptest.GetJSON(t, actor.URLs{Base: cfg.BaseURL}.Actor("news"), "application/activity+json")
+	if publicKey(got) == "" || publicKey(got) != publicKey(actorDoc) {
+		t.Errorf("public key on the copy differs:\n%s\nwant\n%s", publicKey(got), publicKey(actorDoc))
+	}
+	entries, total, err := h.Store().Outbox("news", time.Time{}, 50)
+	if err != nil || total == 0 || len(entries) != total {
+		t.Errorf("outbox on the copy: %d of %d, %v", len(entries), total, err)
+	}
+}
+
+// TestStoreCheckTampered: a row changed in the copy is reported by
+// `herald store check` (exit 1), and a copy into it is refused.
+func TestStoreCheckTampered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Herald and PostgreSQL")
+	}
+	cfg, _ := bboltInstall(t)
+	url := pgtest.Database(t)
+	storeRun(t, exitOK, "copy", cfg.DataDir, url)
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "UPDATE followers SET inbox = 'https://elsewhere.example/inbox'"); err != nil {
+		t.Fatal(err)
+	}
+	out := storeRun(t, exitFailed, "check", cfg.DataDir, url)
+	if !strings.Contains(out, "follower ") || !strings.Contains(out, "≠") {
+		t.Errorf("check of a tampered copy:\n%s", out)
+	}
+	out = storeRun(t, exitFailed, "copy", cfg.DataDir, url)
+	if strings.Contains(out, "Copied") {
+		t.Errorf("copy into a tampered database was not refused:\n%s", out)
+	}
+}
+
+// TestStoreCopyRefuses: no copy from a directory without a bbolt file,
+// nor from a running Herald's; a database that does not answer is
+// reported without its password.
+func TestStoreCopyRefuses(t *testing.T) {
+	const url = "postgres://herald:s3cret@127.0.0.1:1/herald?connect_timeout=2"
+	out := storeRun(t, exitFailed, "copy", t.TempDir(), url)
+	if !strings.Contains(out, "no such file") {
+		t.Errorf("copy from an empty directory:\n%s", out)
+	}
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = storeRun(t, exitFailed, "copy", dir, url)
+	if !strings.Contains(out, "stop it first") {
+		t.Errorf("copy from an open store:\n%s", out)
+	}
+	st.Close()
+	out = storeRun(t, exitFailed, "copy", dir, url)
+	if strings.Contains(out, "s3cret") || !strings.Contains(out, "--to") {
+		t.Errorf("copy to a database that does not answer:\n%s", out)
+	}
+}
+
+// storeRun runs `herald store sub --from dir --to url`, wants exit code
+// want, and returns what it printed.
+func storeRun(t *testing.T, want int, sub, dir, url string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"store", sub, "--from", dir, "--to", url}, &out, &errOut); code != want {
+		t.Fatalf("herald store %s: exit %d, want %d\n%s%s", sub, code, want, out.String(), errOut.String())
+	}
+	return out.String() + errOut.String()
+}
+
+// bboltInstall runs Herald on bbolt until a fedtest peer follows, then
+// stops it and adds a like, a job to a dead inbox and a relay. It returns
+// the config and the actor document Herald served.
+func bboltInstall(t *testing.T) (*config.Config, map[string]any) {
+	t.Helper()
+	h, _, _, urls := apptest.Followed(context.Background(), t, nil)
+	apptest.QueueDrained(t, h)
+	doc := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")
+	h.Stop()
+	st := apptest.Reopen(t, h)
+	entries, _, err := st.Outbox("news", time.Time{}, 1)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("outbox: %v, %v", entries, err)
+	}
+	activityID := activityIDOf(t, entries[0].Activity)
+	like := store.Interaction{ID: "https://peer.example/likes/1", Kind: store.KindLike, Actor: "https://peer.example/users/bob",
+		Object: activityID, Received: time.Now()}
+	if _, err := st.AddInteraction(like); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.QueueJob("news", activityID, "http://127.0.0.1:1/inbox", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	relay := store.Relay{URL: "https://relay.example/inbox", Flavour: config.RelayMastodon, State: store.RelayPending, Since: time.Now()}
+	if err := st.PutRelay(relay); err != nil {
+		t.Fatal(err)
+	}
+	addOtherRecords(t, st)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return h.Config(), doc
+}
+
+// addOtherRecords adds a record of each kind that the Herald of
+// bboltInstall did not make: client API records, a pause, a ping, a
+// report.
+func addOtherRecords(t *testing.T, st *store.Store) {
+	t.Helper()
+	now := time.Now()
+	who := store.Principal{Kind: "user", Name: "ann"}
+	for _, err := range []error{
+		st.AddWebcareUser(store.WebcareUser{Name: "ann", Handle: "news", PasswordHash: []byte("hash"), Created: now}),
+		st.AddAudit(store.AuditEntry{At: now, Action: "sign-in", Who: who, Account: "news"}),
+		st.PutOAuthToken(bytes.Repeat([]byte{7}, 32), store.OAuthToken{ClientID: "app", Handle: "news", Who: who, Scopes: []string{"read"}, Created: now}),
+		st.DismissNotification("news", 5),
+		st.ClearNotifications("news", 3),
+		st.SetPaused("news", true, now),
+		st.RecordPing("news", store.Ping{At: now, Via: "api", Source: "https://example.org/"}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.AddFlag(store.Flag{ID: "https://peer.example/flags/1", Actor: "https://peer.example/actor", Received: now}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func activityIDOf(t *testing.T, raw []byte) string {
+	t.Helper()
+	var a struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &a); err != nil || a.ID == "" {
+		t.Fatalf("outbox entry %s: %v", raw, err)
+	}
+	return a.ID
+}
+
+func publicKey(doc map[string]any) string {
+	pk, _ := doc["publicKey"].(map[string]any)
+	pem, _ := pk["publicKeyPem"].(string)
+	return pem
+}
