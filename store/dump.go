@@ -233,6 +233,3 @@ func dumpInteractions(tx *bolt.Tx, fn func(Record) error) error {
 		return fn(Record{Kind: RecordInteraction, Key: i.ID, Value: i})
 	})
 }
-
-// DayOf parses a RecordFollowerCount's key.
-func DayOf(key string) (time.Time, error) { return time.Parse(time.DateOnly, key) }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -63,6 +64,15 @@ func sumsFor() map[string]*kindSum {
 	return sums
 }
 
+// sumOf returns the sum of kind in sums, adding one for a kind that
+// recordKinds lacks.
+func sumOf(sums map[string]*kindSum, kind string) *kindSum {
+	if sums[kind] == nil {
+		sums[kind] = &kindSum{}
+	}
+	return sums[kind]
+}
+
 // readSource hashes every record of src.
 func readSource(src dumper) (*digest, error) {
 	d := &digest{records: map[string]*sourceRecord{}, sums: sumsFor()}
@@ -72,7 +82,7 @@ func readSource(src dumper) (*digest, error) {
 			return err
 		}
 		d.records[store.RecordKey(r)] = &sourceRecord{hash: h}
-		d.sums[r.Kind].add(h)
+		sumOf(d.sums, r.Kind).add(h)
 		return nil
 	})
 	return d, err
@@ -91,7 +101,7 @@ func (d *digest) compare(dst dumper) (map[string]*kindSum, error) {
 		if err != nil {
 			return err
 		}
-		s := sums[r.Kind]
+		s := sumOf(sums, r.Kind)
 		s.add(h)
 		switch rec, ok := d.records[store.RecordKey(r)]; {
 		case !ok:
@@ -109,7 +119,7 @@ func (d *digest) compare(dst dumper) (map[string]*kindSum, error) {
 	// A source record not in place is missing from dst or differs there.
 	for key, rec := range d.records {
 		if !rec.inPlace {
-			sums[kindOf(key)].missing++
+			sumOf(sums, kindOf(key)).missing++
 		}
 	}
 	for _, s := range sums {
@@ -129,8 +139,11 @@ func (d *digest) printTable(w io.Writer, dst map[string]*kindSum) bool {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tBBOLT\tPOSTGRESQL\tMISSING\tDIFFERENT\tEXTRA\tCHECKSUM\t")
 	same := true
-	for _, k := range slices.Sorted(slices.Values(recordKinds)) {
-		s, t := d.sums[k], dst[k]
+	for k := range dst {
+		sumOf(d.sums, k)
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.sums)) {
+		s, t := d.sums[k], sumOf(dst, k)
 		verdict := fmt.Sprintf("%x", s.sum[:6])
 		if s.sum != t.sum || s.count != t.count || t.missing+t.differ+t.surplus > 0 {
 			verdict = fmt.Sprintf("%x ≠ %x", s.sum[:6], t.sum[:6])
