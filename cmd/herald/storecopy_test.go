@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,17 +12,20 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"herald/actor"
+	"herald/app"
 	"herald/apptest"
 	"herald/config"
+	"herald/fedtest"
 	"herald/pgtest"
 	"herald/store"
 )
 
-// TestStoreCopy: a bbolt install made by a real Herald (a follower by a
-// fedtest peer, the posts of a feed, a like, a job queued to a dead
-// inbox, a relay) is copied into PostgreSQL; the check finds the same
-// records; a second copy writes nothing; and a Herald started on the copy
-// serves the same followers, posts and public key.
+// TestStoreCopy: a bbolt install made by a real Herald (see
+// bboltInstall: followers, posts, a like, a relay, a delivery queued for
+// a peer that is gone, and client API records) is copied into
+// PostgreSQL; the check finds the same records; a second copy writes
+// nothing; and a Herald started on the copy has the same followers,
+// queue, relay and outbox, and serves the same public key.
 func TestStoreCopy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Herald and PostgreSQL")
@@ -42,11 +46,14 @@ func TestStoreCopy(t *testing.T) {
 	h := apptest.Start(t, &pg, nil)
 	defer h.Stop()
 	followers, err := h.Store().Followers("news")
-	if err != nil || len(followers) != 1 {
+	if err != nil || len(followers) != 2 {
 		t.Fatalf("followers on the copy: %v, %v", followers, err)
 	}
 	if pending, err := h.Store().PendingJobs(); err != nil || pending != 1 {
 		t.Errorf("jobs on the copy: %d, %v; want the one to the dead inbox", pending, err)
+	}
+	if rs, err := h.Store().Relays(); err != nil || len(rs) != 1 || rs[0].State != store.RelayAccepted {
+		t.Errorf("relays on the copy: %v, %v", rs, err)
 	}
 	got := apptest.GetJSON(t, actor.URLs{Base: cfg.BaseURL}.Actor("news"), "application/activity+json")
 	if publicKey(got) == "" || publicKey(got) != publicKey(actorDoc) {
@@ -121,38 +128,69 @@ func storeRun(t *testing.T, want int, sub, dir, url string) string {
 	return out.String() + errOut.String()
 }
 
-// bboltInstall runs Herald on bbolt until a fedtest peer follows, then
-// stops it and adds a like, a job to a dead inbox and a relay. It returns
-// the config and the actor document Herald served.
+// bboltInstall runs Herald on bbolt with a relay (which accepts), two
+// fedtest followers (alice likes a post; bob's server is then gone, so
+// the next post stays queued for it, retried in an hour), then stops it
+// and adds the records of addOtherRecords. It returns the config and the
+// actor document Herald served.
 func bboltInstall(t *testing.T) (*config.Config, map[string]any) {
 	t.Helper()
-	h, _, _, urls := apptest.Followed(context.Background(), t, nil)
-	apptest.QueueDrained(t, h)
+	ctx := context.Background()
+	relay, err := fedtest.NewRelay(fedtest.RelayOptions{Software: fedtest.ActivityRelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(relay.Close)
+	fixture := apptest.Fixture(t, "1-published.feed.rss.xml")
+	feed := apptest.NewFeedServer(t, fixture)
+	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL})
+	cfg.Relays = []string{relay.SubscribeURL()}
+	h := apptest.Start(t, cfg, func(o *app.Options) { o.RetryDelay = func(int) time.Duration { return time.Hour } })
+	urls := actor.URLs{Base: cfg.BaseURL}
+	apptest.Eventually(t, 5*time.Second, "first poll and the relay's Accept", func() bool {
+		st, _ := h.Store().FeedState("news")
+		rs, _ := h.Store().Relays()
+		return st.Initialised && len(rs) == 1 && rs[0].State == store.RelayAccepted
+	})
+	alice, bob := apptest.NewPeer(t), apptest.NewPeer(t)
+	apptest.Follow(ctx, t, cfg.BaseURL, alice)
+	apptest.Follow(ctx, t, cfg.BaseURL, bob)
+	bob.Close()
+	like := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": alice.ActorID() + "#likes/1",
+		"type": "Like", "actor": alice.ActorID(), "object": newestPost(t, h.Store())}
+	apptest.PostStatus(ctx, t, alice, urls.Inbox("news"), like, http.StatusAccepted)
+	feed.Set(apptest.WithItem(fixture, "copy-1", "New", "A post for the queue"))
+	apptest.Eventually(t, 10*time.Second, "a failed delivery to bob", func() bool {
+		hosts, _ := h.Store().Hosts()
+		return len(hosts) == 1
+	})
 	doc := apptest.GetJSON(t, urls.Actor("news"), "application/activity+json")
 	h.Stop()
 	st := apptest.Reopen(t, h)
-	entries, _, err := st.Outbox("news", time.Time{}, 1)
-	if err != nil || len(entries) == 0 {
-		t.Fatalf("outbox: %v, %v", entries, err)
-	}
-	activityID := activityIDOf(t, entries[0].Activity)
-	like := store.Interaction{ID: "https://peer.example/likes/1", Kind: store.KindLike, Actor: "https://peer.example/users/bob",
-		Object: activityID, Received: time.Now()}
-	if _, err := st.AddInteraction(like); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.QueueJob("news", activityID, "http://127.0.0.1:1/inbox", time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	relay := store.Relay{URL: "https://relay.example/inbox", Flavour: config.RelayMastodon, State: store.RelayPending, Since: time.Now()}
-	if err := st.PutRelay(relay); err != nil {
-		t.Fatal(err)
-	}
 	addOtherRecords(t, st)
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return h.Config(), doc
+}
+
+// newestPost is the id of the object of the newest activity in news's
+// outbox.
+func newestPost(t *testing.T, st apptest.Store) string {
+	t.Helper()
+	entries, _, err := st.Outbox("news", time.Time{}, 1)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("outbox: %v, %v", entries, err)
+	}
+	var a struct {
+		Object struct {
+			ID string `json:"id"`
+		} `json:"object"`
+	}
+	if err := json.Unmarshal(entries[0].Activity, &a); err != nil || a.Object.ID == "" {
+		t.Fatalf("outbox entry %s: %v", entries[0].Activity, err)
+	}
+	return a.Object.ID
 }
 
 // addOtherRecords adds a record of each kind that the Herald of
@@ -178,17 +216,6 @@ func addOtherRecords(t *testing.T, st *store.Store) {
 	if _, err := st.AddFlag(store.Flag{ID: "https://peer.example/flags/1", Actor: "https://peer.example/actor", Received: now}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func activityIDOf(t *testing.T, raw []byte) string {
-	t.Helper()
-	var a struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(raw, &a); err != nil || a.ID == "" {
-		t.Fatalf("outbox entry %s: %v", raw, err)
-	}
-	return a.ID
 }
 
 func publicKey(doc map[string]any) string {
