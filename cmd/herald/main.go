@@ -126,7 +126,7 @@ Usage:
                                       copy a stopped bbolt install into PostgreSQL and check the copy
                                       (safe to run again; refuses a database holding other data)
   herald store check --from DATA_DIR --to postgres://…
-                                      compare the two, record by record, without writing
+                                      compare the two, record by record, without writing (Herald stopped)
   herald version                      print the version
 
 followers, stats, deliveries, relays, backup and feeds list read the data directory
