@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"herald/fedtest"
 	"herald/pgtest"
 	"herald/store"
+	"herald/store/postgres"
 )
 
 // TestStoreCopy: a bbolt install made by a real Herald (see
@@ -89,6 +91,41 @@ func TestStoreCheckTampered(t *testing.T) {
 	out = storeRun(t, exitFailed, "copy", cfg.DataDir, url)
 	if strings.Contains(out, "Copied") {
 		t.Errorf("copy into a tampered database was not refused:\n%s", out)
+	}
+}
+
+// TestStoreCopyResumes: a copy cut short (half the records written) is
+// finished by running the copy again, which writes only the rest.
+func TestStoreCopyResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Herald and PostgreSQL")
+	}
+	cfg, _ := bboltInstall(t)
+	url := pgtest.Database(t)
+	src, err := store.Open(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []store.Record
+	err = src.Dump(func(r store.Record) error { recs = append(recs, r); return nil })
+	src.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := len(recs) / 2
+	err = dst.Import(recs[:half])
+	dst.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := storeRun(t, exitOK, "copy", cfg.DataDir, url)
+	want := fmt.Sprintf("Copied %d records (%d already in place)", len(recs)-half, half)
+	if !strings.Contains(out, want) || !strings.Contains(out, "holds the same records") {
+		t.Errorf("copy after one cut short: want %q in\n%s", want, out)
 	}
 }
 
