@@ -10,6 +10,8 @@
 //	herald reports --config FILE print the reports (Flags) received
 //	herald webcare add-user|list-users|remove-user --config FILE ...
 //	                             who may sign in from Mastodon apps
+//	herald store copy|check --from DATA_DIR --to postgres://…
+//	                             copy a bbolt install into PostgreSQL, and check the copy
 package main
 
 import (
@@ -70,6 +72,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return keysCommand(rest, stdout, stderr)
 	case "webcare":
 		return webcareCommand(rest, stdout, stderr)
+	case "store":
+		return storeCommand(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "herald", version)
 		return exitOK
@@ -118,6 +122,11 @@ Usage:
                                       the users who may sign in, and their accounts
   herald webcare remove-user --config FILE --name NAME
                                       remove a user and revoke their access tokens (Herald stopped)
+  herald store copy --from DATA_DIR --to postgres://…
+                                      copy a stopped bbolt install into PostgreSQL and check the copy
+                                      (safe to run again; refuses a database holding other data)
+  herald store check --from DATA_DIR --to postgres://…
+                                      compare the two, record by record, without writing (Herald stopped)
   herald version                      print the version
 
 followers, stats, deliveries, relays, backup and feeds list read the data directory

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"herald/fedtest"
+	"herald/pgtest"
 )
 
 // TestBinarySurvivesSIGTERM builds herald as the contract says, runs it on a
@@ -348,7 +349,7 @@ func buildBinary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m)
 	if builtBinary.path != "" {
 		os.RemoveAll(filepath.Dir(builtBinary.path))
 	}

@@ -32,10 +32,11 @@ var (
 )
 
 // bboltOnly lists the exported methods of the bbolt store that the
-// PostgreSQL store may lack, each with the reason. It is empty: the
-// PostgreSQL store has every one (Backup, for one, is there and fails
-// with ErrNoBackup).
-var bboltOnly = map[string]string{}
+// PostgreSQL store may lack, each with the reason. Backup, for one, is
+// there and fails with ErrNoBackup.
+var bboltOnly = map[string]string{
+	"Uncopied": "counts what `herald store copy` does not carry from a bbolt file; a PostgreSQL store is never the copy's source",
+}
 
 // TestMethodSet: *postgres.Store has every exported method of *store.Store
 // (which app and cmd/herald call directly), with the same signature,
