@@ -64,7 +64,8 @@ var dumpedBuckets = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDo
 	bucketOutbox, bucketFollowers, bucketFollowerHistory, bucketDeliveries, bucketDeliveryStats, bucketHosts,
 	bucketInteractions, bucketRelays, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketPings,
 	bucketPaused, bucketWebSub, bucketOwnership, bucketFlags, bucketOAuthApps, bucketOAuthCodes,
-	bucketOAuthTokens, bucketWebcareUsers, bucketAudit, bucketStatuses, bucketDismissals}
+	bucketOAuthTokens, bucketWebcareUsers, bucketAudit, bucketStatuses, bucketDismissals,
+	bucketScheduledStatuses, bucketConversationMarks}
 
 // Uncopied returns the names of the buckets that hold records and are
 // neither dumped nor derived (none, unless a bucket was added to the

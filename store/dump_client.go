@@ -20,6 +20,11 @@ const (
 	RecordStatus      = "status"       // Key: its id; Value: LocalStatus
 	RecordDismissal   = "dismissal"    // Handle; Key: the notification id; Value: nil
 	RecordCleared     = "cleared"      // Value: uint64, cleared through
+	// RecordScheduledStatus: Key: its id; Value: ScheduledStatus.
+	RecordScheduledStatus = "scheduled_status"
+	// RecordConversationMark: Handle; Key: the conversation id; Value:
+	// ConversationMark.
+	RecordConversationMark = "conversation_mark"
 )
 
 // clientDumpers dump the client API's buckets. The index status_keys is
@@ -32,6 +37,30 @@ var clientDumpers = []dumper{
 	flat(bucketAudit, RecordAudit, auditValue),
 	flat(bucketStatuses, RecordStatus, statusValue),
 	dumpDismissals,
+	flat(bucketScheduledStatuses, RecordScheduledStatus, scheduledStatusValue),
+	dumpConversationMarks,
+}
+
+func scheduledStatusValue(k, v []byte) (string, any, error) {
+	if len(k) != 8 {
+		return "", nil, fmt.Errorf("scheduled status key %x: not 8 bytes", k)
+	}
+	_, value, err := jsonValue[ScheduledStatus](k, v)
+	return strconv.FormatUint(binary.BigEndian.Uint64(k), 10), value, err
+}
+
+func dumpConversationMarks(tx *bolt.Tx, fn func(Record) error) error {
+	return tx.Bucket(bucketConversationMarks).ForEach(func(k, v []byte) error {
+		handle, id, ok := strings.Cut(string(k), "\x00")
+		if !ok || len(id) != 8 {
+			return fmt.Errorf("conversation marks: bad key %q", k)
+		}
+		_, mark, err := jsonValue[ConversationMark](k, v)
+		if err != nil {
+			return err
+		}
+		return fn(Record{Kind: RecordConversationMark, Handle: handle, Key: strconv.FormatUint(binary.BigEndian.Uint64([]byte(id)), 10), Value: mark})
+	})
 }
 
 // hexKey makes dec's key hex.

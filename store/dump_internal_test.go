@@ -32,3 +32,14 @@ func TestUncopied(t *testing.T) {
 		t.Errorf("with a new bucket: %v, %v", left, err)
 	}
 }
+
+// TestEveryBucketDumped: every bucket Open makes is dumped or derived, so
+// `herald store copy` carries everything; a bucket added to the store
+// without a dumper fails here, not at an operator's copy.
+func TestEveryBucketDumped(t *testing.T) {
+	for _, name := range slices.Concat(topLevelBuckets, queueBuckets, webcareBuckets, statusBuckets) {
+		if !slices.ContainsFunc(slices.Concat(dumpedBuckets, derivedBuckets), func(b []byte) bool { return string(b) == string(name) }) {
+			t.Errorf("bucket %s is neither dumped nor derived", name)
+		}
+	}
+}

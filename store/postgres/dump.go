@@ -89,6 +89,8 @@ var tableDumps = []tableDump{
 	{store.RecordStatus, "SELECT id::text, body FROM local_statuses", scanBody[store.LocalStatus]},
 	{store.RecordDismissal, "SELECT handle, id FROM notification_dismissals", scanDismissal},
 	{store.RecordCleared, "SELECT handle, through FROM notification_clears", scanCleared},
+	{store.RecordScheduledStatus, "SELECT id::text, body FROM scheduled_statuses", scanBody[store.ScheduledStatus]},
+	{store.RecordConversationMark, "SELECT handle, id, read, hidden FROM conversation_marks", scanConversationMark},
 }
 
 // recordOf makes a record scanner of a value scanner and the value's key.

@@ -139,3 +139,37 @@ func scanCleared(row pgx.CollectableRow) (store.Record, error) {
 	r.Value = uint64(through)
 	return r, err
 }
+
+func importScheduledStatus(ctx context.Context, tx pgx.Tx, r store.Record) error {
+	st, err := value[store.ScheduledStatus](r)
+	if err == nil {
+		_, err = tx.Exec(ctx, `INSERT INTO scheduled_statuses (id, handle, scheduled_at, body) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO UPDATE SET handle = excluded.handle, scheduled_at = excluded.scheduled_at, body = excluded.body`,
+			int64(st.ID), st.Handle, st.ScheduledAt, st)
+	}
+	return err
+}
+
+func importConversationMark(ctx context.Context, tx pgx.Tx, r store.Record) error {
+	mark, err := value[store.ConversationMark](r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(r.Key, 10, 64)
+	if err == nil {
+		_, err = tx.Exec(ctx, `INSERT INTO conversation_marks (handle, id, read, hidden) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (handle, id) DO UPDATE SET read = excluded.read, hidden = excluded.hidden`,
+			r.Handle, int64(id), int64(mark.Read), int64(mark.Hidden))
+	}
+	return err
+}
+
+// scanConversationMark reads a conversation_marks row.
+func scanConversationMark(row pgx.CollectableRow) (store.Record, error) {
+	var r store.Record
+	var id, read, hidden int64
+	err := row.Scan(&r.Handle, &id, &read, &hidden)
+	r.Key = strconv.FormatInt(id, 10)
+	r.Value = store.ConversationMark{Read: uint64(read), Hidden: uint64(hidden)}
+	return r, err
+}

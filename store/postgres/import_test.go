@@ -46,6 +46,8 @@ func oneOfEach() []store.Record {
 		{Kind: store.RecordStatus, Key: "99", Value: store.LocalStatus{ID: 99, Handle: "news", ObjectID: "o", ActivityID: "a", Visibility: "public", Text: "hi", Created: at}},
 		{Kind: store.RecordDismissal, Handle: "news", Key: "5"},
 		{Kind: store.RecordCleared, Key: "news", Value: uint64(3)},
+		{Kind: store.RecordScheduledStatus, Key: "77", Value: store.ScheduledStatus{ID: 77, Handle: "news", ScheduledAt: at, Text: "later", Visibility: "public", Who: who, Created: at}},
+		{Kind: store.RecordConversationMark, Handle: "news", Key: "12", Value: store.ConversationMark{Read: 12, Hidden: 11}},
 	}
 }
 
