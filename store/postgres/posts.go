@@ -63,8 +63,13 @@ func putItem(ctx context.Context, tx pgx.Tx, handle string, it store.SeenItem) e
 // at on that no other activity holds. Unique times are what let Outbox cut
 // pages by time without skipping or repeating entries (several items of one
 // poll often share a time). An activity already filed at that time keeps
-// its entry, so applying the same post again adds nothing.
+// its entry, so applying the same post again adds nothing. Writers of one
+// account's outbox take turns (a transaction-scoped advisory lock), so
+// that two processes filing posts at one time cannot both find it free.
 func putOutboxEntry(ctx context.Context, tx pgx.Tx, handle string, at time.Time, activityID string) error {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('herald outbox ' || $1, 0))", handle); err != nil {
+		return err
+	}
 	for {
 		if at.Before(minOutboxTime) || at.After(maxOutboxTime) {
 			return fmt.Errorf("outbox time %s: out of range", at.Format(time.RFC3339))

@@ -219,3 +219,29 @@ func TestClaimJobsReplicas(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxPositionsReplicas: two processes publishing different posts
+// written in apps for one account at the same time at once each get their
+// own outbox positions (the later one a nanosecond on), never a unique-key
+// error.
+func TestOutboxPositionsReplicas(t *testing.T) {
+	replicas := openReplicas(t)
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for r := range 2 {
+		wg.Go(func() {
+			for i := range 15 {
+				id := uint64(r*100 + i + 1)
+				obj := fmt.Sprintf("https://h.example/users/news/posts/%d", id)
+				st := store.LocalStatus{ID: id, Handle: "news", ObjectID: obj, ActivityID: obj + "/activity", Visibility: store.VisibilityPublic, Text: "hi", Created: t0}
+				if _, _, err := replicas[r].PublishStatus(st, store.Document{ID: obj, JSON: []byte("{}")}, store.Document{ID: obj + "/activity", JSON: []byte("{}")}, t0); err != nil {
+					t.Errorf("replica %d, post %d: %v", r, i, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if _, total, err := replicas[0].Outbox("news", time.Time{}, 0); err != nil || total != 30 {
+		t.Errorf("outbox total = %d, %v; want 30", total, err)
+	}
+}
