@@ -41,21 +41,27 @@ func RelayFlavour(u string) string {
 	return RelayLitePub
 }
 
-// FeedRelays returns the relays that handle's public posts go to: the
-// server-wide ones (unless the feed opts out) and the feed's own, each once.
+// FeedRelays returns the relays that handle's public posts go to (see
+// RelaysOf); none for a handle the config does not serve.
 func (c *Config) FeedRelays(handle string) []string {
-	var out []string
 	for _, f := range c.Feeds {
-		if f.Handle != handle {
-			continue
+		if f.Handle == handle {
+			return c.RelaysOf(f)
 		}
-		if f.ServerRelays == nil || *f.ServerRelays {
-			out = append(out, c.Relays...)
-		}
-		for _, r := range f.Relays.Relays {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
-			}
+	}
+	return nil
+}
+
+// RelaysOf returns the relays that f's public posts go to: the server-wide
+// ones (unless the feed opts out) and the feed's own, each once.
+func (c *Config) RelaysOf(f Feed) []string {
+	var out []string
+	if f.ServerRelays == nil || *f.ServerRelays {
+		out = append(out, c.Relays...)
+	}
+	for _, r := range f.Relays.Relays {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -66,7 +72,7 @@ func (c *Config) FeedRelays(handle string) []string {
 func (c *Config) AllRelays() []string {
 	var out []string
 	for _, f := range c.Feeds {
-		for _, r := range c.FeedRelays(f.Handle) {
+		for _, r := range c.RelaysOf(f) {
 			if !slices.Contains(out, r) {
 				out = append(out, r)
 			}

@@ -16,7 +16,7 @@ import (
 // signature (relays of both flavours forward activities unchanged, and
 // Mastodon takes a forwarded activity only with it: see docs/relays.md).
 func (p *Poller) addRelays(f config.Feed, c *store.PollCommit) error {
-	c.Relays = p.o.Config.FeedRelays(f.Handle)
+	c.Relays = p.o.Config.RelaysOf(f)
 	if !c.Deliver || len(c.Relays) == 0 {
 		return nil
 	}

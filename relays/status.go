@@ -96,7 +96,7 @@ func deriveFailing(st StatusStore, s *Status, r store.Relay, hosts map[string]st
 func feedsOf(cfg *config.Config, u string) []string {
 	feeds := []string{}
 	for _, f := range cfg.Feeds {
-		if slices.Contains(cfg.FeedRelays(f.Handle), u) {
+		if slices.Contains(cfg.RelaysOf(f), u) {
 			feeds = append(feeds, f.Handle)
 		}
 	}
