@@ -36,19 +36,28 @@ func (s *Store) AddScheduledStatus(st store.ScheduledStatus) error {
 // ScheduledStatus returns the scheduled post id; found is false when there
 // is none (never scheduled, cancelled or published).
 func (s *Store) ScheduledStatus(id uint64) (st store.ScheduledStatus, found bool, err error) {
+	return bodyByID[store.ScheduledStatus](s, "SELECT body FROM scheduled_statuses WHERE id = $1", "scheduled status", id)
+}
+
+// bodyByID reads the JSON body of the row with id (query selects it by
+// $1) into a T; found is false when there is none, or when id is beyond
+// what a bigint holds (no row has it).
+func bodyByID[T any](s *Store, query, what string, id uint64) (v T, found bool, err error) {
 	if id > maxID {
-		return st, false, nil
+		return v, false, nil
 	}
 	ctx, cancel := s.op()
 	defer cancel()
-	err = s.pool.QueryRow(ctx, "SELECT body FROM scheduled_statuses WHERE id = $1", int64(id)).Scan(&st)
+	err = s.pool.QueryRow(ctx, query, int64(id)).Scan(&v)
 	if notFound(err) {
-		return store.ScheduledStatus{}, false, nil
+		var zero T
+		return zero, false, nil
 	}
 	if err != nil {
-		return store.ScheduledStatus{}, false, fmt.Errorf("scheduled status %d: %w", id, err)
+		var zero T
+		return zero, false, fmt.Errorf("%s %d: %w", what, id, err)
 	}
-	return st, true, nil
+	return v, true, nil
 }
 
 // ScheduledStatuses returns handle's scheduled posts by id, oldest first.

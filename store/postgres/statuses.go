@@ -106,19 +106,7 @@ func queueStatusActivity(ctx context.Context, tx pgx.Tx, st store.LocalStatus, a
 // LocalStatus returns the post with id; found is false when there is none
 // (never made, or deleted).
 func (s *Store) LocalStatus(id uint64) (st store.LocalStatus, found bool, err error) {
-	if id > 1<<63-1 {
-		return st, false, nil
-	}
-	ctx, cancel := s.op()
-	defer cancel()
-	err = s.pool.QueryRow(ctx, "SELECT body FROM local_statuses WHERE id = $1", int64(id)).Scan(&st)
-	if notFound(err) {
-		return store.LocalStatus{}, false, nil
-	}
-	if err != nil {
-		return store.LocalStatus{}, false, fmt.Errorf("status %d: %w", id, err)
-	}
-	return st, true, nil
+	return bodyByID[store.LocalStatus](s, "SELECT body FROM local_statuses WHERE id = $1", "status", id)
 }
 
 // LocalStatuses returns handle's posts, oldest first.
