@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,8 +17,8 @@ type pollQueue struct {
 	tx      *bolt.Tx
 	handle  string
 	now     time.Time
-	inboxes []string            // followers' unique inboxes
-	relays  map[string][]string // accepted relays' inboxes by flavour
+	inboxes []string     // followers' unique inboxes
+	relays  RelayInboxes // accepted relays' inboxes
 	queued  int
 }
 
@@ -41,33 +42,23 @@ func newPollQueue(tx *bolt.Tx, handle string, c PollCommit, now time.Time) (*pol
 // activity queues activityID, signed by the account, to the followers and
 // to every accepted relay.
 func (q *pollQueue) activity(activityID string) error {
-	var relayed []string
-	for _, inboxes := range q.relays {
-		relayed = append(relayed, inboxes...)
-	}
-	return q.put(activityID, q.handle, append(q.inboxes[:len(q.inboxes):len(q.inboxes)], relayed...))
+	return q.put(activityID, q.handle, slices.Concat(q.inboxes, q.relays.Direct, q.relays.LitePub))
 }
 
 // post queues p's activity. LitePub relays get the relay actor's Announce
 // of a new post (p.RelayAnnounce, stored here) instead of its Create, and
 // its Updates as they are.
 func (q *pollQueue) post(p Post) error {
-	if p.RelayAnnounce == nil || len(q.relays[relayLitePub]) == 0 {
+	if p.RelayAnnounce == nil || len(q.relays.LitePub) == 0 {
 		return q.activity(p.Activity.ID)
 	}
-	var direct []string
-	for flavour, inboxes := range q.relays {
-		if flavour != relayLitePub {
-			direct = append(direct, inboxes...)
-		}
-	}
-	if err := q.put(p.Activity.ID, q.handle, append(q.inboxes[:len(q.inboxes):len(q.inboxes)], direct...)); err != nil {
+	if err := q.put(p.Activity.ID, q.handle, slices.Concat(q.inboxes, q.relays.Direct)); err != nil {
 		return err
 	}
 	if err := q.tx.Bucket(bucketDocuments).Put([]byte(p.RelayAnnounce.ID), p.RelayAnnounce.JSON); err != nil {
 		return err
 	}
-	return q.put(p.RelayAnnounce.ID, RelayHandle, q.relays[relayLitePub])
+	return q.put(p.RelayAnnounce.ID, RelayHandle, q.relays.LitePub)
 }
 
 // put queues activityID, signed as signer, to inboxes.

@@ -176,25 +176,43 @@ func (s *Store) UnsubscribeRelay(url string, undo *Document, now time.Time) erro
 	return nil
 }
 
-// relayInboxes returns the inboxes of the accepted relays among urls, by
-// flavour: each inbox once.
-func relayInboxes(tx *bolt.Tx, urls []string) (byFlavour map[string][]string, err error) {
-	b := tx.Bucket(bucketRelays)
+// RelayInboxes are the inboxes of a feed's accepted relays, each once, in
+// the order the feed names its relays: Direct take a post's activities as
+// they are (Mastodon-style relays); LitePub take the relay actor's
+// Announce of a new post instead of its Create.
+type RelayInboxes struct {
+	Direct, LitePub []string
+}
+
+// AcceptedRelayInboxes returns the inboxes of the relays urls names whose
+// subscription is accepted; relay finds a stored subscription by URL.
+// Both stores route a poll's activities with it.
+func AcceptedRelayInboxes(urls []string, relay func(url string) (r Relay, found bool, err error)) (RelayInboxes, error) {
+	var out RelayInboxes
 	seen := map[string]bool{}
 	for _, u := range urls {
-		var r Relay
-		found, err := getJSON(b, []byte(u), &r)
+		r, found, err := relay(u)
 		if err != nil {
-			return nil, err
+			return RelayInboxes{}, err
 		}
 		if !found || r.State != RelayAccepted || r.Inbox == "" || seen[r.Inbox] {
 			continue
 		}
 		seen[r.Inbox] = true
-		if byFlavour == nil {
-			byFlavour = map[string][]string{}
+		if r.Flavour == relayLitePub {
+			out.LitePub = append(out.LitePub, r.Inbox)
+		} else {
+			out.Direct = append(out.Direct, r.Inbox)
 		}
-		byFlavour[r.Flavour] = append(byFlavour[r.Flavour], r.Inbox)
 	}
-	return byFlavour, nil
+	return out, nil
+}
+
+// relayInboxes reads the accepted relays among urls in tx.
+func relayInboxes(tx *bolt.Tx, urls []string) (RelayInboxes, error) {
+	b := tx.Bucket(bucketRelays)
+	return AcceptedRelayInboxes(urls, func(u string) (r Relay, found bool, err error) {
+		found, err = getJSON(b, []byte(u), &r)
+		return r, found, err
+	})
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,18 +11,14 @@ import (
 	"herald/store"
 )
 
-// relayLitePub is the flavour (config.RelayLitePub) of the relays that
-// get a post's Announce by the relay actor instead of its Create.
-const relayLitePub = "litepub"
-
 // pollQueue queues the deliveries of one poll: every activity to the
 // followers' inboxes and to the accepted relays of the feed.
 type pollQueue struct {
 	tx      pgx.Tx
 	handle  string
 	now     time.Time
-	inboxes []string            // followers' unique inboxes
-	relays  map[string][]string // accepted relays' inboxes by flavour
+	inboxes []string           // followers' unique inboxes
+	relays  store.RelayInboxes // accepted relays' inboxes
 	queued  int
 }
 
@@ -45,33 +42,23 @@ func newPollQueue(ctx context.Context, tx pgx.Tx, handle string, c store.PollCom
 // activity queues activityID, signed by the account, to the followers and
 // to every accepted relay.
 func (q *pollQueue) activity(ctx context.Context, activityID string) error {
-	inboxes := q.inboxes[:len(q.inboxes):len(q.inboxes)]
-	for _, relayed := range q.relays {
-		inboxes = append(inboxes, relayed...)
-	}
-	return q.put(ctx, activityID, q.handle, inboxes)
+	return q.put(ctx, activityID, q.handle, slices.Concat(q.inboxes, q.relays.Direct, q.relays.LitePub))
 }
 
 // post queues p's activity. LitePub relays get the relay actor's Announce
 // of a new post (p.RelayAnnounce, stored here) instead of its Create, and
 // its Updates as they are.
 func (q *pollQueue) post(ctx context.Context, p store.Post) error {
-	if p.RelayAnnounce == nil || len(q.relays[relayLitePub]) == 0 {
+	if p.RelayAnnounce == nil || len(q.relays.LitePub) == 0 {
 		return q.activity(ctx, p.Activity.ID)
 	}
-	direct := q.inboxes[:len(q.inboxes):len(q.inboxes)]
-	for flavour, inboxes := range q.relays {
-		if flavour != relayLitePub {
-			direct = append(direct, inboxes...)
-		}
-	}
-	if err := q.put(ctx, p.Activity.ID, q.handle, direct); err != nil {
+	if err := q.put(ctx, p.Activity.ID, q.handle, slices.Concat(q.inboxes, q.relays.Direct)); err != nil {
 		return err
 	}
 	if err := putDocument(ctx, q.tx, *p.RelayAnnounce); err != nil {
 		return err
 	}
-	return q.put(ctx, p.RelayAnnounce.ID, store.RelayHandle, q.relays[relayLitePub])
+	return q.put(ctx, p.RelayAnnounce.ID, store.RelayHandle, q.relays.LitePub)
 }
 
 // put queues activityID, signed as signer, to inboxes.
@@ -105,38 +92,26 @@ func deliveryInboxes(ctx context.Context, tx pgx.Tx, handle string) ([]string, e
 	return inboxes, nil
 }
 
-// relayInboxes returns the inboxes of the accepted relays among urls, by
-// flavour: each inbox once, under the flavour of the first relay (in the
-// order of urls) that has it.
-func relayInboxes(ctx context.Context, tx pgx.Tx, urls []string) (byFlavour map[string][]string, err error) {
+// relayInboxes reads the accepted relays among urls in tx.
+func relayInboxes(ctx context.Context, tx pgx.Tx, urls []string) (store.RelayInboxes, error) {
 	if len(urls) == 0 {
-		return nil, nil
+		return store.RelayInboxes{}, nil
 	}
-	rows, err := tx.Query(ctx, "SELECT url, flavour, inbox FROM relays WHERE url = ANY($1) AND state = $2 AND inbox <> ''",
-		urls, store.RelayAccepted)
+	rows, err := tx.Query(ctx, "SELECT url, flavour, inbox, state FROM relays WHERE url = ANY($1)", urls)
 	if err != nil {
-		return nil, fmt.Errorf("relays' inboxes: %w", err)
+		return store.RelayInboxes{}, fmt.Errorf("relays' inboxes: %w", err)
 	}
-	accepted := map[string]store.Relay{}
+	stored := map[string]store.Relay{}
 	var r store.Relay
-	_, err = pgx.ForEachRow(rows, []any{&r.URL, &r.Flavour, &r.Inbox}, func() error {
-		accepted[r.URL] = r
+	_, err = pgx.ForEachRow(rows, []any{&r.URL, &r.Flavour, &r.Inbox, &r.State}, func() error {
+		stored[r.URL] = r
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("relays' inboxes: %w", err)
+		return store.RelayInboxes{}, fmt.Errorf("relays' inboxes: %w", err)
 	}
-	seen := map[string]bool{}
-	for _, u := range urls {
-		r, ok := accepted[u]
-		if !ok || seen[r.Inbox] {
-			continue
-		}
-		seen[r.Inbox] = true
-		if byFlavour == nil {
-			byFlavour = map[string][]string{}
-		}
-		byFlavour[r.Flavour] = append(byFlavour[r.Flavour], r.Inbox)
-	}
-	return byFlavour, nil
+	return store.AcceptedRelayInboxes(urls, func(u string) (store.Relay, bool, error) {
+		r, ok := stored[u]
+		return r, ok, nil
+	})
 }
