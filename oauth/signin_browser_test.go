@@ -29,15 +29,7 @@ type pageAudit struct {
 
 // pageAuditJS computes a pageAudit, with WCAG 2.x contrast ratios.
 const pageAuditJS = `(() => {
-  const rgb = c => c.match(/[\d.]+/g).slice(0, 3).map(Number);
-  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const bg = getComputedStyle(document.body).backgroundColor;
-  let last = 0; const skips = [];
-  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6")) {
-    const level = Number(h.tagName[1]); if (level > last + 1) skips.push(h.tagName + " " + h.textContent); last = level; }
-  const unlabelled = [...document.querySelectorAll("input:not([type=hidden])")].filter(i => i.labels.length === 0 && !i.getAttribute("aria-label")).map(i => i.name);
+` + browser.AuditPrelude + `  const unlabelled = [...document.querySelectorAll("input:not([type=hidden])")].filter(i => i.labels.length === 0 && !i.getAttribute("aria-label")).map(i => i.name);
   const button = document.querySelector("button");
   const buttonBg = getComputedStyle(button).backgroundColor;
   return { lang: document.documentElement.lang, h1: document.querySelectorAll("h1").length, headingSkips: skips, unlabelled,

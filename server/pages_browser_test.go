@@ -36,15 +36,7 @@ type audit struct {
 
 // auditJS computes an audit of the page, with WCAG 2.x contrast ratios.
 const auditJS = `(() => {
-  const rgb = c => c.match(/[\d.]+/g).slice(0, 3).map(Number);
-  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const bg = getComputedStyle(document.body).backgroundColor;
-  let last = 0; const skips = [];
-  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6")) {
-    const level = Number(h.tagName[1]); if (level > last + 1) skips.push(h.tagName + " " + h.textContent); last = level; }
-  const link = document.querySelector("main a") || document.querySelector("a");
+` + browser.AuditPrelude + `  const link = document.querySelector("main a") || document.querySelector("a");
   return { lang: document.documentElement.lang, h1: document.querySelectorAll("h1").length, headingSkips: skips,
     emptyLinks: [...document.querySelectorAll("a")].filter(a => !a.textContent.trim()).map(a => a.href),
     scripts: document.scripts.length, imagesNoAlt: document.querySelectorAll("img:not([alt])").length,

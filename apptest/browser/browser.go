@@ -60,3 +60,17 @@ func SaveScreenshot(t *testing.T, name string, shot []byte) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", path, len(shot))
 }
+
+// AuditPrelude is JavaScript for the start of a page audit run in the
+// browser: rgb, lum and ratio compute WCAG 2.x contrast ratios of CSS
+// colours, bg is the body's background, and skips lists the headings that
+// skip a level.
+const AuditPrelude = `  const rgb = c => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const bg = getComputedStyle(document.body).backgroundColor;
+  let last = 0; const skips = [];
+  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6")) {
+    const level = Number(h.tagName[1]); if (level > last + 1) skips.push(h.tagName + " " + h.textContent); last = level; }
+`
