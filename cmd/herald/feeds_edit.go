@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"herald/admin"
+	"herald/app"
 	"herald/config"
+	"herald/feededits"
 )
 
 // errInvalidEdit marks an edit the config refuses (as opposed to a file
@@ -81,15 +84,48 @@ func feedsEditCommand(verb string, args []string, stdout, stderr io.Writer) int 
 	if verb == "remove" {
 		edit = func(feeds *yaml.Node) error { return removeFeed(feeds, handle) }
 	}
-	if err := editFeeds(*configPath, edit); err != nil {
+	if shared, err := recordSharedEdit(*configPath, verb, handle, fs.Arg(1)); shared || err != nil {
+		if err != nil {
+			fmt.Fprintf(stderr, "herald feeds %s: %v\n", verb, err)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "feed %q %sed in the database; every replica applies it within seconds.\n", handle, strings.TrimSuffix(verb, "e"))
+	} else if err := editFeeds(*configPath, edit); err != nil {
 		fmt.Fprintf(stderr, "herald feeds %s: %v\n", verb, err)
 		return exitFailed
+	} else {
+		fmt.Fprintf(stdout, "%s: feed %q %sed; apply it with SIGHUP (kill -HUP PID) or a restart.\n", *configPath, handle, strings.TrimSuffix(verb, "e"))
 	}
-	fmt.Fprintf(stdout, "%s: feed %q %sed; apply it with SIGHUP (kill -HUP PID) or a restart.\n", *configPath, handle, strings.TrimSuffix(verb, "e"))
 	if verb == "remove" {
 		fmt.Fprintln(stdout, "The account's data stays in the database; its followers see no more posts (use herald move first to take them along).")
 	}
 	return exitOK
+}
+
+// recordSharedEdit records "feeds add" or "feeds remove" in the database
+// when the config at configPath names one (database_url): there the
+// replicas share the admin API's feed edits (package feededits), and the
+// running ones apply it within seconds. shared is false for bbolt, whose
+// edits go into the file.
+func recordSharedEdit(configPath, verb, handle, url string) (shared bool, err error) {
+	cfg, err := config.Load(configPath, os.Getenv)
+	if err != nil || cfg.DatabaseURL == "" {
+		return false, nil // the file editor reports a config error
+	}
+	st, err := app.OpenStore(context.Background(), cfg)
+	if err != nil {
+		return true, err
+	}
+	defer st.Close()
+	edits, ok := st.(feededits.Store)
+	if !ok {
+		return false, nil
+	}
+	feeds := &feededits.Shared{Store: edits, Load: func() (*config.Config, error) { return cfg, nil }, Changed: func() {}}
+	if verb == "remove" {
+		return true, feeds.RemoveFeed(handle)
+	}
+	return true, feeds.AddFeed(handle, url)
 }
 
 // editFeeds applies edit to the feeds sequence of the YAML file at path,

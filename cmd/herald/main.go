@@ -154,12 +154,8 @@ func serveCommand(args []string, stderr io.Writer) int {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	reload := func() (*config.Config, error) { return config.Load(*configPath, os.Getenv) }
-	var editor admin.ConfigEditor
-	if *configPath != "" {
-		editor = fileEditor{path: *configPath, reload: hup}
-	}
-	if err := serve(ctx, cfg, log, hup, reload, editor); err != nil {
+	load := func() (*config.Config, error) { return config.Load(*configPath, os.Getenv) }
+	if err := serve(ctx, cfg, log, hup, load, *configPath); err != nil {
 		log.Error("herald stopped", "error", err)
 		return exitFailed
 	}
@@ -168,8 +164,10 @@ func serveCommand(args []string, stderr io.Writer) int {
 }
 
 // serve opens the store, runs Herald (package app) until ctx ends, and closes the
-// store last, after every worker has stopped.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan os.Signal, reload func() (*config.Config, error), editor admin.ConfigEditor) (err error) {
+// store last, after every worker has stopped. load reads the configuration
+// of the file at configPath ("" for none) and the environment, for SIGHUP
+// (hup) and the admin API's feed edits (see newConfigSource).
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup chan os.Signal, load func() (*config.Config, error), configPath string) (err error) {
 	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -179,8 +177,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, hup <-chan
 			err = fmt.Errorf("close store: %w", closeErr)
 		}
 	}()
+	ctx, stopWatching := context.WithCancel(ctx) // before the store closes
+	defer stopWatching()
+	src, err := newConfigSource(ctx, st, cfg, log, hup, load, configPath)
+	if err != nil {
+		return err
+	}
+	cfg = src.initial
 	for {
-		next, err := runUntilReload(ctx, cfg, st, log, hup, reload, editor)
+		next, err := runUntilReload(ctx, cfg, st, log, hup, src.reload, src.editor)
 		if err != nil || next == nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"herald/app"
+	"herald/feededits"
 	"io"
 	"net/http"
 	"strings"
@@ -44,6 +45,14 @@ func openDir(cfg *config.Config) (*dirSource, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if edits, ok := st.(feededits.Store); ok { // PostgreSQL: the admin API's feed edits hold too
+		list, err := edits.FeedEdits()
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		cfg, _ = feededits.Apply(cfg, list)
 	}
 	return &dirSource{cfg: cfg, store: st}, nil
 }
