@@ -35,6 +35,9 @@ type Config struct {
 	// AllowPrivateAddresses lets Herald fetch from and deliver to loopback and
 	// private ranges. Off by default: it guards against SSRF.
 	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR
+	// prefixes) whose X-Forwarded-For Herald believes (proxies.go).
+	TrustedProxies []string `yaml:"trusted_proxies"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// Feeds are the accounts Herald serves, one per feed.

@@ -47,6 +47,7 @@ func envKeys(cfg *Config) []envKey {
 		{"HERALD_MAX_POLL_INTERVAL", setDuration(&cfg.MaxPollInterval)},
 		{"HERALD_PUSH_POLL_INTERVAL", setDuration(&cfg.PushPollInterval)},
 		{"HERALD_ALLOW_PRIVATE_ADDRESSES", setBool(&cfg.AllowPrivateAddresses)},
+		{"HERALD_TRUSTED_PROXIES", setList(&cfg.TrustedProxies)},
 		{"HERALD_BLOCKED_DOMAINS", setList(&cfg.Inbox.BlockedDomains)},
 		{"HERALD_BLOCKLIST_URL", setString(&cfg.Inbox.BlocklistURL)},
 		{"HERALD_BLOCKED_ACTORS", setList(&cfg.Inbox.BlockedActors)},

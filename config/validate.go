@@ -34,6 +34,7 @@ func (c *Config) Validate() error {
 		c.Operator.validate,
 		c.validateKeyEncryptionKey,
 		c.validateRelays,
+		c.validateTrustedProxies,
 		c.validateFeeds,
 	} {
 		if err := check(); err != nil {

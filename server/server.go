@@ -120,7 +120,7 @@ func New(o Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	s := &Server{o: o}
-	s.handler = s.routes()
+	s.handler = behindProxies(o.Config.TrustedProxyPrefixes(), s.routes())
 	return s, nil
 }
 
