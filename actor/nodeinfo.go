@@ -14,6 +14,13 @@ const (
 // SoftwareName is how Herald names itself in NodeInfo (must match ^[a-z0-9-]+$).
 const SoftwareName = "herald"
 
+// MastodonAPIVersion is the version of Mastodon whose client API Herald
+// speaks for its accounts (package clientapi): /api/v1/instance reports
+// it, and NodeInfo names it as the upstream, as Mastodon's forks do, so
+// that apps which tell servers apart by NodeInfo (those built on
+// megalodon: Whalebird, Fedistar) sign in to Herald as to a Mastodon.
+const MastodonAPIVersion = "4.3.0"
+
 // Usage holds the numbers NodeInfo reports.
 type Usage struct {
 	// Users is the number of accounts (feeds) served.
@@ -48,7 +55,8 @@ func NodeInfoContentType(version string) string {
 // publishes and crawlers read (nodeName, nodeAdmins and maintainer,
 // inquiryUrl, privacyPolicyUrl) and names the minimum-age policy the same
 // way (minimumAgePolicyUrl, which no server defines yet), with the server
-// page as nodeDescription's link (aboutUrl). Every
+// page as nodeDescription's link (aboutUrl), and Mastodon as its
+// upstream (MastodonAPIVersion). Every
 // account is a feed that posts, so all users count as active. Feeds are what
 // Herald reads from (services.inbound, "the third party sites this server can
 // retrieve messages from"); it publishes to none.
@@ -76,6 +84,7 @@ func (u URLs) nodeMetadata(op Operator) map[string]any {
 		name = strings.TrimPrefix(strings.TrimPrefix(u.Base, "https://"), "http://")
 	}
 	meta := map[string]any{
+		"upstream":            map[string]string{"name": "mastodon", "version": MastodonAPIVersion},
 		"nodeName":            name,
 		"aboutUrl":            u.About(),
 		"privacyPolicyUrl":    u.PrivacyPolicy(),

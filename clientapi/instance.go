@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"herald/actor"
 	"herald/oauth"
 	"herald/respond"
 )
@@ -23,7 +24,9 @@ var limits = map[string]any{
 
 // version is what the instance says it runs: the Mastodon API version
 // Herald answers, and Herald's own, as compatible servers write it.
-func (a *API) version() string { return "4.3.0 (compatible; Herald " + a.o.Version + ")" }
+func (a *API) version() string {
+	return actor.MastodonAPIVersion + " (compatible; Herald " + a.o.Version + ")"
+}
 
 // title is the server's name: the operator, else the host.
 func (a *API) title() string {

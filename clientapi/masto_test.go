@@ -23,13 +23,22 @@ const mastoDir = "../interop/masto"
 // mastoNode is the Node that npm installed in mastoDir (see package node).
 func mastoNode(t *testing.T) string { return node.Find(t, mastoDir, "masto.js interop test") }
 
-// runMasto runs check.mjs against a and returns its events by name.
+// runMasto runs masto.js's check.mjs against a and returns its events by
+// name.
 func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any {
+	t.Helper()
+	return runClientCheck(t, node, mastoDir, a)
+}
+
+// runClientCheck runs the check.mjs of the Node project dir against a, as
+// the user alice, and returns its events (JSON lines) by name; an "error"
+// event or a failed run fails the test.
+func runClientCheck(t *testing.T, node, dir string, a *apiHerald) map[string]map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
-	cmd.Dir = mastoDir
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HERALD_URL="+a.base, "HERALD_USER=alice", "HERALD_PASSWORD="+a.password)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -44,7 +53,7 @@ func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any
 		}
 	}
 	if e, ok := events["error"]; ok || err != nil {
-		t.Fatalf("masto.js: %v %v\n%s", e, err, stderr.String())
+		t.Fatalf("%s: %v %v\n%s", dir, e, err, stderr.String())
 	}
 	return events
 }
