@@ -47,10 +47,7 @@ func (a *Admin) dashboardToken(r *http.Request) (config.AdminToken, bool) {
 // page wraps a dashboard page: signed-out browsers see the login form.
 func (a *Admin) page(h func(http.ResponseWriter, *http.Request, config.AdminToken)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		pageHeaders(w)
 		tok, ok := a.dashboardToken(r)
 		if !ok {
 			a.renderPage(w, r, func() error { return a.o.Pages.Login(w, dashboard.LoginPage{}) })
@@ -58,6 +55,16 @@ func (a *Admin) page(h func(http.ResponseWriter, *http.Request, config.AdminToke
 		}
 		h(w, r, tok)
 	}
+}
+
+// pageHeaders sets the headers of every statistics page: not cached, a
+// strict Content-Security-Policy (no script at all), no sniffing, no
+// referrer.
+func pageHeaders(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
 func (a *Admin) renderPage(w http.ResponseWriter, r *http.Request, render func() error) {

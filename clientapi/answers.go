@@ -80,7 +80,7 @@ func (a *API) Questions(handle string, q QuestionQuery) (QuestionPage, error) {
 		}
 	}
 	slices.SortFunc(all, func(x, y item) int { return cmpID(y.id(), x.id()) })
-	lo, hi := 0, len(all)
+	var lo, hi int
 	if q.After != 0 {
 		hi = slices.IndexFunc(all, func(it item) bool { return it.id() <= q.After })
 		if hi < 0 {
