@@ -165,7 +165,8 @@ func ownPost(p clientapi.OwnPost) dashboard.OwnPost {
 	return own
 }
 
-// newFormKey returns a fresh idempotency key for an answer form.
+// newFormKey returns 128 random bits in hex: an answer form's
+// idempotency key, a session's nonce.
 func newFormKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // crypto/rand never fails

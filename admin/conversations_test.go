@@ -172,7 +172,7 @@ type csrfCase struct {
 }
 
 // csrfCases are the forms refused; other is the csrf token of another
-// session (the operator's).
+// session (another sign-in with the same token).
 func csrfCases(other string) []csrfCase {
 	return []csrfCase{
 		{name: "no token", change: func(f url.Values) { f.Del("csrf") }},
@@ -187,10 +187,10 @@ func checkCSRF(t *testing.T, c *convoHerald, b *http.Client) {
 	_, doc := open(t, b, newsPage(c))
 	genuine := formOf(conversationOf(t, doc, c.asked["direct"]))
 	genuine.Set("status", "Dit mag niet verstuurd worden.")
-	_, operatorPage := open(t, signIn(t, c.base, apptest.OperatorToken), newsPage(c))
-	other := formOf(conversationOf(t, operatorPage, c.asked["direct"])).Get("csrf")
+	_, otherPage := open(t, signIn(t, c.base, apptest.PublisherToken), newsPage(c))
+	other := formOf(conversationOf(t, otherPage, c.asked["direct"])).Get("csrf")
 	if other == "" || other == genuine.Get("csrf") {
-		t.Fatalf("the operator's session has the csrf token %q, the publisher's %q", other, genuine.Get("csrf"))
+		t.Fatalf("another sign-in has the csrf token %q, this one %q", other, genuine.Get("csrf"))
 	}
 	for _, tc := range csrfCases(other) {
 		form := url.Values{}

@@ -15,10 +15,11 @@ const maxFormBytes = 64 << 10
 
 // csrfToken returns the anti-forgery token that the forms of the session
 // of r, signed in with tok, carry: the HMAC-SHA256 of the session (the
-// cookie's value) keyed with the admin token itself. The token is a
-// secret of the config that never reaches the browser after the sign-in
-// (the cookie holds its hash), so another site cannot make the field,
-// while every replica and restart computes the same one without storing
+// cookie's value: the token's hash and the sign-in's nonce) keyed with
+// the admin token itself. The token is a secret of the config that never
+// reaches the browser after the sign-in (the cookie holds its hash), so
+// another site cannot make the field, each sign-in has its own, and
+// every replica and restart computes the same one without storing
 // anything. The session cookie is SameSite=Strict as well.
 func csrfToken(r *http.Request, tok config.AdminToken) string {
 	session := ""
