@@ -2,6 +2,8 @@ package admin_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -127,6 +129,17 @@ func signIn(t *testing.T, base, token string) *http.Client {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: HTTP %d", resp.StatusCode)
 	}
+	return b
+}
+
+// olderSession is a browser with the session cookie of the publisher's
+// token as Herald set it before cookies had a nonce.
+func olderSession(t *testing.T, base string) *http.Client {
+	t.Helper()
+	b := apptest.Browser(t)
+	u, _ := url.Parse(base + "/admin/")
+	sum := sha256.Sum256([]byte(apptest.PublisherToken))
+	b.Jar.SetCookies(u, []*http.Cookie{{Name: "herald_session", Value: hex.EncodeToString(sum[:]), Path: "/admin/"}})
 	return b
 }
 

@@ -152,6 +152,9 @@ func checkIsolation(t *testing.T, c *convoHerald, publisher *http.Client) {
 	if status, doc := open(t, apptest.Browser(t), newsPage(c)); status != 200 || len(conversations(doc)) != 0 || !strings.Contains(text(doc), "Sign in") {
 		t.Errorf("signed out: HTTP %d, want the sign-in form", status)
 	}
+	if status, doc := open(t, olderSession(t, c.base), newsPage(c)); status != 200 || len(conversations(doc)) != 4 {
+		t.Errorf("a session cookie from before the nonce: HTTP %d with %d conversations, want 200 with 4", status, len(conversations(doc)))
+	}
 	wantNothingPosted(t, c)
 }
 
