@@ -72,7 +72,7 @@ func (a *Admin) conversationsHandle(w http.ResponseWriter, r *http.Request, tok 
 // handleConversations answers GET /admin/actors/{handle}/conversations:
 // the newest replies, mentions and direct messages to the account, each
 // with its thread and an answer form; after an answer, ?answered= names
-// the post answered for the confirmation.
+// the post answered, for the confirmation.
 func (a *Admin) handleConversations(w http.ResponseWriter, r *http.Request, tok config.AdminToken) {
 	handle, ok := a.conversationsHandle(w, r, tok)
 	if !ok {
@@ -84,12 +84,11 @@ func (a *Admin) handleConversations(w http.ResponseWriter, r *http.Request, tok 
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	if answered := r.URL.Query().Get("answered"); answered != "" {
-		page.Notice = "Your answer was sent."
-		for _, c := range page.Conversations {
-			if c.ID == answered {
-				page.Notice = "Your answer to @" + c.AuthorAcct + " was sent: it shows below their post."
-			}
+	// The confirmation shows only where the thread holds an answer, so
+	// that a link with ?answered= cannot claim one that was not sent.
+	for _, c := range page.Conversations {
+		if answered := r.URL.Query().Get("answered"); c.ID == answered && len(c.Answers) > 0 {
+			page.Notice = "Your answer to @" + c.AuthorAcct + " was sent: it shows below their post."
 		}
 	}
 	a.renderPage(w, r, func() error { return a.o.Pages.Conversations(w, page) })

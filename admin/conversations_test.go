@@ -273,6 +273,10 @@ func checkAnswer(ctx context.Context, t *testing.T, c *convoHerald, b *http.Clie
 		e.ClientID != "" || e.Account != "news" || e.Object != posts[0].ObjectID || e.InReplyTo != c.asked["direct"] || e.Visibility != "direct" {
 		t.Errorf("audit entry %+v", e)
 	}
+	_, unanswered := open(t, b, newsPage(c)+"?answered="+strings.TrimPrefix(attr(conversationOf(t, doc, c.asked["unlisted"]), "id"), "q"))
+	if strings.Contains(text(unanswered), "was sent") {
+		t.Error("a link claims an answer that was not sent")
+	}
 	_, page := open(t, b, c.base+back)
 	words := text(conversationOf(t, page, c.asked["direct"]))
 	if !strings.Contains(text(page), "Your answer to @alice@"+c.peer.Host()+" was sent") ||
