@@ -56,7 +56,7 @@ func TestConversationsInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	browserCtx := browser.Start(ctx, t, 1000, 1600)
-	c := startConversations(ctx, t)
+	c := startConversations(ctx, t, nil)
 	a := openConversations(browserCtx, t, c.base)
 	if a.Lang != "en" || a.H1 != 1 || len(a.HeadingSkips) > 0 || len(a.Unlabelled) > 0 || a.Scripts > 0 {
 		t.Errorf("accessibility: lang %q, %d h1, heading skips %q, unlabelled fields %q, %d scripts", a.Lang, a.H1, a.HeadingSkips, a.Unlabelled, a.Scripts)

@@ -44,10 +44,14 @@ type convoHerald struct {
 	n        int
 }
 
-func startConversations(ctx context.Context, t *testing.T) *convoHerald {
+// startConversations starts it; st, if not nil, picks the store.
+func startConversations(ctx context.Context, t *testing.T, st func(*config.Config)) *convoHerald {
 	t.Helper()
 	feed := apptest.NewFeedServer(t, apptest.Fixture(t, "1-published.feed.rss.xml"))
 	cfg := apptest.Config(t, config.Feed{Handle: "news", URL: feed.URL}, config.Feed{Handle: "weather", URL: feed.URL + "/none"})
+	if st != nil {
+		st(cfg)
+	}
 	cfg.AdminTokens = []config.AdminToken{
 		{Token: apptest.OperatorToken, Role: config.RoleOperator, Name: operatorName},
 		{Token: apptest.PublisherToken, Role: config.RolePublisher, Actors: []string{"news"}, Name: publisherName},

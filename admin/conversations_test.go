@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"herald/apptest"
+	"herald/config"
 	"herald/fedtest"
 	"herald/store"
 )
@@ -23,10 +24,13 @@ import (
 // are refused and change nothing; a refused answer shows in its form
 // with the text kept; an answer goes out as the client API's do, once
 // even when the form is sent twice, and shows in the thread.
-func TestConversations(t *testing.T) {
+// Both stores run it.
+func TestConversations(t *testing.T) { onBothStores(t, conversationsScenario) }
+
+func conversationsScenario(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c := startConversations(ctx, t)
+	c := startConversations(ctx, t, st)
 	publisher := signIn(t, c.base, apptest.PublisherToken)
 	t.Run("listing", func(t *testing.T) { checkListing(t, c, publisher) })
 	t.Run("paging", func(t *testing.T) { checkPaging(t, c, publisher) })
