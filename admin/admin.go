@@ -64,6 +64,9 @@ type Options struct {
 	Metrics  *metrics.Metrics
 	Editor   ConfigEditor
 	Relays   Relays
+	// Answerer lists and answers what accounts received, for the
+	// conversations pages.
+	Answerer Answerer
 	Log      *slog.Logger
 	Now      func() time.Time
 	// Replica is this process's id among the replicas sharing the store
@@ -79,8 +82,8 @@ type Admin struct {
 // New returns an Admin.
 func New(o Options) (*Admin, error) {
 	if o.Config == nil || o.Store == nil || o.Accounts == nil || o.Intake == nil || o.Render == nil ||
-		o.Pages == nil || o.Metrics == nil || o.Relays == nil || o.Log == nil || o.Now == nil {
-		return nil, errors.New("admin: Config, Store, Accounts, Intake, Render, Pages, Metrics, Relays, Log and Now are required")
+		o.Pages == nil || o.Metrics == nil || o.Relays == nil || o.Answerer == nil || o.Log == nil || o.Now == nil {
+		return nil, errors.New("admin: Config, Store, Accounts, Intake, Render, Pages, Metrics, Relays, Answerer, Log and Now are required")
 	}
 	return &Admin{o: o}, nil
 }

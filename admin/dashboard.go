@@ -19,8 +19,11 @@ import (
 )
 
 // sessionCookie holds the SHA-256 of the admin token a browser signed in
-// with (never the token itself). It is HttpOnly and SameSite=Strict, which
-// also keeps other sites from posting the dashboard's forms.
+// with (never the token itself), in hex, then a dot and a random nonce
+// that tells this sign-in from others with the same token (the forms'
+// csrf token is made from both; a cookie from before the nonce has none).
+// It is HttpOnly and SameSite=Strict, which also keeps other sites from
+// posting the dashboard's forms.
 const sessionCookie = "herald_session"
 
 // dashboardToken returns the token of the signed-in browser.
@@ -29,7 +32,8 @@ func (a *Admin) dashboardToken(r *http.Request) (config.AdminToken, bool) {
 	if err != nil {
 		return config.AdminToken{}, false
 	}
-	presented, err := hex.DecodeString(c.Value)
+	hash, _, _ := strings.Cut(c.Value, ".")
+	presented, err := hex.DecodeString(hash)
 	if err != nil || len(presented) != sha256.Size {
 		return config.AdminToken{}, false
 	}
@@ -47,10 +51,7 @@ func (a *Admin) dashboardToken(r *http.Request) (config.AdminToken, bool) {
 // page wraps a dashboard page: signed-out browsers see the login form.
 func (a *Admin) page(h func(http.ResponseWriter, *http.Request, config.AdminToken)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		pageHeaders(w)
 		tok, ok := a.dashboardToken(r)
 		if !ok {
 			a.renderPage(w, r, func() error { return a.o.Pages.Login(w, dashboard.LoginPage{}) })
@@ -58,6 +59,16 @@ func (a *Admin) page(h func(http.ResponseWriter, *http.Request, config.AdminToke
 		}
 		h(w, r, tok)
 	}
+}
+
+// pageHeaders sets the headers of every statistics page: not cached, a
+// strict Content-Security-Policy (no script at all), no sniffing, no
+// referrer.
+func pageHeaders(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
 func (a *Admin) renderPage(w http.ResponseWriter, r *http.Request, render func() error) {
@@ -83,7 +94,7 @@ func (a *Admin) handleLogin(w http.ResponseWriter, r *http.Request) {
 		a.renderPage(w, r, func() error { return a.o.Pages.Login(w, dashboard.LoginPage{Error: "That token is not valid."}) })
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: hex.EncodeToString(sum[:]), Path: "/admin/",
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: hex.EncodeToString(sum[:]) + "." + newFormKey(), Path: "/admin/",
 		HttpOnly: true, Secure: strings.HasPrefix(a.o.Config.BaseURL, "https://"), SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
 	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 }

@@ -21,6 +21,8 @@ func (a *Admin) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/api/relays/resubscribe", a.api(true, a.handleResubscribe))
 	mux.HandleFunc("GET /admin/{$}", a.page(a.handleOverview))
 	mux.HandleFunc("GET /admin/actors/{handle}", a.page(a.handleAccountPage))
+	mux.HandleFunc("GET /admin/actors/{handle}/conversations", a.page(a.handleConversations))
+	mux.Handle("POST /admin/actors/{handle}/conversations", a.form(a.handleAnswer))
 	mux.HandleFunc("POST /admin/login", a.handleLogin)
 	mux.HandleFunc("POST /admin/logout", a.handleLogout)
 	mux.HandleFunc("GET /admin/style.css", a.handleStyle)

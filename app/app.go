@@ -151,15 +151,6 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(admin.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Intake: a.intake, Render: render,
-		Pages: pages, Metrics: m, Editor: opts.Editor, Relays: a.relays, Log: opts.Logger, Now: opts.Now, Replica: opts.Replica})
-	if err != nil {
-		return nil, err
-	}
-	publicPages, err := public.New()
-	if err != nil {
-		return nil, err
-	}
 	signIn, err := oauth.New(oauth.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Log: opts.Logger, Now: opts.Now})
 	if err != nil {
 		return nil, err
@@ -170,6 +161,15 @@ func newServer(opts Options, a *App, render *actor.Renderer, m *metrics.Metrics)
 		return nil, err
 	}
 	a.api = api
+	adm, err := admin.New(admin.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Intake: a.intake, Render: render,
+		Pages: pages, Metrics: m, Editor: opts.Editor, Relays: a.relays, Answerer: api, Log: opts.Logger, Now: opts.Now, Replica: opts.Replica})
+	if err != nil {
+		return nil, err
+	}
+	publicPages, err := public.New()
+	if err != nil {
+		return nil, err
+	}
 	return server.New(server.Options{Config: opts.Config, Store: opts.Store, Accounts: a.accounts, Render: render, Intake: a.intake,
 		Inbox: a.inbox, Admin: adm, OAuth: signIn, ClientAPI: api, Pages: pages, Public: publicPages, Client: opts.Client, Log: opts.Logger,
 		Now: opts.Now, Version: opts.Version})

@@ -29,6 +29,9 @@ type draft struct {
 	scheduledAt time.Time
 	// scheduled is the scheduled post it publishes (0 for none).
 	scheduled uint64
+	// via is where it was written when not in the token's app
+	// (ViaStatisticsPages), for the audit log; "" for the app.
+	via string
 }
 
 // refusal is an answer that refuses a request: its status and
@@ -45,16 +48,17 @@ func unprocessable(msg string) *refusal {
 // languageCode is an ISO 639 code as Mastodon takes it.
 var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
 
-// readDraft reads and checks the parameters of POST /api/v1/statuses, as
+// readDraft reads and checks the parameters of POST /api/v1/statuses (and
+// the request's Idempotency-Key, idempotencyKey), as
 // Mastodon's PostStatusService and Status validations check them. Herald
 // posts neither media, polls nor followers-only posts: those are refused
 // with 422, as an empty or too long text is, and a scheduled_at less than
 // 5 minutes ahead (one in the past posts at once, as on Mastodon); an
 // in_reply_to_id the account cannot see gives 404.
-func (a *API) readDraft(r *http.Request, params url.Values, access oauth.Access) (draft, *refusal, error) {
+func (a *API) readDraft(idempotencyKey string, params url.Values, access oauth.Access) (draft, *refusal, error) {
 	d := draft{text: params.Get("status"), spoiler: strings.TrimSpace(params.Get("spoiler_text")),
 		language: strings.ToLower(params.Get("language")), visibility: params.Get("visibility"),
-		sensitive: truthy(params.Get("sensitive")), idempotency: r.Header.Get("Idempotency-Key")}
+		sensitive: truthy(params.Get("sensitive")), idempotency: idempotencyKey}
 	switch {
 	case len(listParam(params, "media_ids")) > 0:
 		return d, unprocessable("Validation failed: Herald posts no media attachments"), nil

@@ -154,17 +154,23 @@ func (a *API) publish(handle string, d draft, text actor.Composed, inboxes []str
 }
 
 // audit writes who did action on the post st (of handle) to the audit
-// log; a failure is logged, not answered.
+// log, from the token's app; a failure is logged, not answered.
 func (a *API) audit(access oauth.Access, action string, st store.LocalStatus) {
+	a.auditVia(access, action, st, "")
+}
+
+// auditVia is audit with the place the post was written named by via
+// (ViaStatisticsPages), or, when via is "", by the token's app.
+func (a *API) auditVia(access oauth.Access, action string, st store.LocalStatus, via string) {
 	e := store.AuditEntry{At: a.o.Now().UTC(), Action: action, Who: access.Who, Account: access.Handle, ClientID: access.ClientID,
-		Object: st.ObjectID, InReplyTo: st.InReplyTo}
+		Object: st.ObjectID, InReplyTo: st.InReplyTo, App: via}
 	if action != store.AuditDelete {
 		e.Visibility = st.Visibility
 	}
 	if st.Scheduled != 0 {
 		e.Scheduled = formatID(st.Scheduled)
 	}
-	if app, err := a.o.Store.OAuthApp(access.ClientID); err == nil {
+	if app, err := a.o.Store.OAuthApp(access.ClientID); via == "" && err == nil {
 		e.App = app.Name
 	}
 	if err := a.o.Store.AddAudit(e); err != nil {
@@ -173,20 +179,25 @@ func (a *API) audit(access oauth.Access, action string, st store.LocalStatus) {
 }
 
 // handlePostStatus answers POST /api/v1/statuses: a post of the signed-in
-// account, written in the app (readDraft), its mentions found
-// (recipients), rendered, stored and queued through the delivery queue to
-// the followers (public and unlisted) and to the accounts it mentions
-// (direct: to them only), with an entry in the audit log. The answer is
-// the new Status; a repeated Idempotency-Key gives the first post's. With
-// scheduled_at, the post is stored to go out then (schedule), and the
-// answer is the ScheduledStatus.
+// account, written in the app (readDraft) and published (postNow). The
+// answer is the new Status; a repeated Idempotency-Key gives the first
+// post's. With scheduled_at, the post is stored to go out then
+// (schedule), and the answer is the ScheduledStatus.
 func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	params, err := oauth.ReadParams(w, r)
 	if err != nil {
 		respond.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	d, refused, err := a.readDraft(r, params, access)
+	d, refused, err := a.readDraft(r.Header.Get("Idempotency-Key"), params, access)
+	if err == nil && refused == nil && !d.scheduledAt.IsZero() {
+		a.schedule(w, r, d, access)
+		return
+	}
+	var st store.LocalStatus
+	if err == nil && refused == nil {
+		st, _, refused, err = a.postNow(r.Context(), d, access)
+	}
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
@@ -195,39 +206,42 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request, access oa
 		respond.Error(w, refused.status, refused.msg)
 		return
 	}
-	if !d.scheduledAt.IsZero() {
-		a.schedule(w, r, d, access)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), lookupTimeout)
-	defer cancel()
-	rc := a.recipients(ctx, access.Handle, d)
-	text := a.compose(d, rc)
-	if d.visibility == actor.Direct && len(text.Mentions) == 0 {
-		respond.Error(w, http.StatusUnprocessableEntity, "Validation failed: A direct post must mention an account that was found")
-		return
-	}
-	st, fresh, err := a.publish(access.Handle, d, text, rc.inboxes)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if fresh {
-		a.o.Deliveries.Notify()
-		action := store.AuditPost
-		if st.InReplyTo != "" {
-			action = store.AuditReply
-		}
-		a.audit(access, action, st)
-		a.o.Log.Info("post written in an app", "account", access.Handle, "object", st.ObjectID, "visibility", st.Visibility,
-			"in_reply_to", st.InReplyTo, "who", access.Who.Name)
-	}
 	s, err := a.localStatus(st, access)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
 	writeJSON(w, s)
+}
+
+// postNow publishes d as the account of access: its mentions found
+// (recipients), rendered, stored and queued through the delivery queue to
+// the followers (public and unlisted) and to the accounts it mentions
+// (direct: to them only), with an entry in the audit log. fresh is false
+// when d's idempotency key named a post made already, which is returned
+// instead (and not audited again). A direct post that mentions no account
+// that was found is refused.
+func (a *API) postNow(ctx context.Context, d draft, access oauth.Access) (st store.LocalStatus, fresh bool, refused *refusal, err error) {
+	lookups, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	rc := a.recipients(lookups, access.Handle, d)
+	text := a.compose(d, rc)
+	if d.visibility == actor.Direct && len(text.Mentions) == 0 {
+		return store.LocalStatus{}, false, unprocessable("Validation failed: A direct post must mention an account that was found"), nil
+	}
+	st, fresh, err = a.publish(access.Handle, d, text, rc.inboxes)
+	if err != nil || !fresh {
+		return st, false, nil, err
+	}
+	a.o.Deliveries.Notify()
+	action := store.AuditPost
+	if st.InReplyTo != "" {
+		action = store.AuditReply
+	}
+	a.auditVia(access, action, st, d.via)
+	a.o.Log.Info("post written in an app", "account", access.Handle, "object", st.ObjectID, "visibility", st.Visibility,
+		"in_reply_to", st.InReplyTo, "who", access.Who.Name, "via", d.via)
+	return st, true, nil, nil
 }
 
 // localStatus renders the post st, written in an app, as a Status.

@@ -155,8 +155,10 @@ type Pages struct {
 // New parses the embedded templates.
 func New() (*Pages, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"chart": LineChart,
-		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"chart":      LineChart,
+		"visibility": VisibilityWords,
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "never"
