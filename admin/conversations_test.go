@@ -25,7 +25,7 @@ import (
 // with the text kept; an answer goes out as the client API's do, once
 // even when the form is sent twice, and shows in the thread.
 // Both stores run it.
-func TestConversations(t *testing.T) { onBothStores(t, conversationsScenario) }
+func TestConversations(t *testing.T) { apptest.OnBothStores(t, conversationsScenario) }
 
 func conversationsScenario(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

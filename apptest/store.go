@@ -3,9 +3,11 @@ package apptest
 import (
 	"context"
 	"fmt"
+	"testing"
 
 	"herald/app"
 	"herald/config"
+	"herald/pgtest"
 	"herald/store/storetest"
 )
 
@@ -31,4 +33,16 @@ func openStore(cfg *config.Config) (Store, error) {
 		return nil, fmt.Errorf("store %T lacks methods of apptest.Store", st)
 	}
 	return full, nil
+}
+
+// OnBothStores runs test once on the bbolt store and once on a fresh
+// PostgreSQL database (see pgtest), each as its own subtest; test gets
+// the config tweak that picks the store (nil for bbolt). The test binary
+// runs pgtest.Main in its TestMain.
+func OnBothStores(t *testing.T, test func(t *testing.T, store func(*config.Config))) {
+	t.Run("bbolt", func(t *testing.T) { test(t, nil) })
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		test(t, func(c *config.Config) { c.DatabaseURL = url })
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 )
 
@@ -26,7 +27,7 @@ type conversationJSON struct {
 // second question is a second conversation, first in the list, which can
 // be marked read; a hidden conversation leaves the list until a newer
 // post comes. Public posts are in none. Both stores run it.
-func TestConversations(t *testing.T) { onBothStores(t, conversations) }
+func TestConversations(t *testing.T) { apptest.OnBothStores(t, conversations) }
 
 func conversations(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

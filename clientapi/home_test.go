@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"herald/actor"
+	"herald/apptest"
 	"herald/config"
 )
 
 // TestHomeTimeline: the home timeline holds the account's feed posts,
 // its posts written in apps (direct ones too) and the direct question it
 // received, newest first, paged with a Link header. Both stores run it.
-func TestHomeTimeline(t *testing.T) { onBothStores(t, homeTimeline) }
+func TestHomeTimeline(t *testing.T) { apptest.OnBothStores(t, homeTimeline) }
 
 func homeTimeline(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -137,7 +137,7 @@ func TestNotificationsFilterAndPaging(t *testing.T) {
 // TestDismissAndClear: one notification dismissed is gone for the account
 // (GET by id too); a clear leaves none; what comes after a clear shows.
 // Both stores run it.
-func TestDismissAndClear(t *testing.T) { onBothStores(t, dismissAndClear) }
+func TestDismissAndClear(t *testing.T) { apptest.OnBothStores(t, dismissAndClear) }
 
 func dismissAndClear(t *testing.T, store func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -136,7 +136,7 @@ func TestPostStatus(t *testing.T) {
 // the direct one carries neither the public nor the followers collection,
 // is in no outbox and is not served to anyone else.
 // Both stores run it.
-func TestAnswerPublicAndDirect(t *testing.T) { onBothStores(t, answerPublicAndDirect) }
+func TestAnswerPublicAndDirect(t *testing.T) { apptest.OnBothStores(t, answerPublicAndDirect) }
 
 func answerPublicAndDirect(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -227,7 +227,7 @@ func checkDirectAnswer(ctx context.Context, t *testing.T, a *apiHerald, uri, que
 // those who got the post, answers the status with its text, and the post
 // is gone.
 // Both stores run it.
-func TestAuditAndDelete(t *testing.T) { onBothStores(t, auditAndDelete) }
+func TestAuditAndDelete(t *testing.T) { apptest.OnBothStores(t, auditAndDelete) }
 
 func auditAndDelete(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -65,7 +65,7 @@ func (a *apiHerald) schedule(t *testing.T, text string, at time.Time) scheduled 
 // ScheduledStatus, listed with paging, moved, cancelled, and published
 // once when it is due, to the followers; each step is in the audit log.
 // Both stores run it.
-func TestScheduledStatuses(t *testing.T) { onBothStores(t, scheduledStatuses) }
+func TestScheduledStatuses(t *testing.T) { apptest.OnBothStores(t, scheduledStatuses) }
 
 func scheduledStatuses(t *testing.T, st func(*config.Config)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -148,7 +148,7 @@ func wantAudit(t *testing.T, a *apiHerald, actions ...string) {
 
 // TestScheduledRestart: a post that fell due while Herald was stopped
 // goes out when it starts again, once. Both stores run it.
-func TestScheduledRestart(t *testing.T) { onBothStores(t, scheduledRestart) }
+func TestScheduledRestart(t *testing.T) { apptest.OnBothStores(t, scheduledRestart) }
 
 func scheduledRestart(t *testing.T, st func(*config.Config)) {
 	c := &clock{}
