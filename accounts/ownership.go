@@ -98,6 +98,39 @@ func (r *Registry) RunOwnership(ctx context.Context, checker *ownership.Checker)
 	}
 }
 
+// ownershipReload is how often WatchOwnership reads the stored outcomes.
+const ownershipReload = time.Minute
+
+// WatchOwnership reads the outcomes of the ownership checks from the store
+// every minute until ctx ends, so that an account verified by another
+// replica (with replicas, one runs RunOwnership for all: app holds it to
+// a task lease) is published here too. It returns at once when the check
+// is off.
+func (r *Registry) WatchOwnership(ctx context.Context) {
+	if !r.cfg.Ownership.Required {
+		return
+	}
+	t := time.NewTicker(ownershipReload)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, f := range r.cfg.Feeds {
+			o, err := r.store.Ownership(f.Handle)
+			if err != nil {
+				r.log.Warn("read ownership state", "handle", f.Handle, "error", err)
+				continue
+			}
+			r.owners.mu.Lock()
+			r.owners.verified[f.Handle] = r.owners.verified[f.Handle] || o.Verified // a verified account stays so
+			r.owners.mu.Unlock()
+		}
+	}
+}
+
 // checkOwnership checks f's site once and records the outcome.
 func (r *Registry) checkOwnership(ctx context.Context, checker *ownership.Checker, f config.Feed) {
 	o, err := r.store.Ownership(f.Handle)
