@@ -1,12 +1,16 @@
 package postgres_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"herald/pgtest"
+	"herald/store/postgres"
 )
 
 // TestClaimTaskReplicas: two processes claiming one task at once, many
@@ -76,5 +80,24 @@ func TestSeeSignatureReplicas(t *testing.T) {
 	wg.Wait()
 	if n := fresh.Load(); n != signatures {
 		t.Errorf("%d signatures found new, want %d (each once)", n, signatures)
+	}
+}
+
+// BenchmarkSeeSignature measures the inbox's added cost per verified
+// request on PostgreSQL: recording one new signature digest.
+func BenchmarkSeeSignature(b *testing.B) {
+	st, err := postgres.Open(context.Background(), pgtest.Database(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	i := 0
+	for b.Loop() {
+		d := sha256.Sum256(fmt.Appendf(nil, "sig-%d", i))
+		i++
+		if seen, err := st.SeeSignature(d[:], now, now.Add(time.Hour)); err != nil || seen {
+			b.Fatalf("SeeSignature = %t, %v", seen, err)
+		}
 	}
 }
