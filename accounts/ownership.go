@@ -98,14 +98,16 @@ func (r *Registry) RunOwnership(ctx context.Context, checker *ownership.Checker)
 	}
 }
 
-// ownershipReload is how often WatchOwnership reads the stored outcomes.
-const ownershipReload = time.Minute
+// ownershipReload is how often WatchOwnership reads the stored outcomes
+// of the accounts not verified yet.
+const ownershipReload = 10 * time.Second
 
-// WatchOwnership reads the outcomes of the ownership checks from the store
-// every minute until ctx ends, so that an account verified by another
-// replica (with replicas, one runs RunOwnership for all: app holds it to
-// a task lease) is published here too. It returns at once when the check
-// is off.
+// WatchOwnership reads the outcomes of the ownership checks of the
+// accounts not verified yet from the store every 10 seconds until ctx
+// ends, so that an account verified by another replica (with replicas,
+// one runs RunOwnership for all: app holds it to a task lease) is
+// published here too. A verified account stays verified, so once all are,
+// it reads nothing. It returns at once when the check is off.
 func (r *Registry) WatchOwnership(ctx context.Context) {
 	if !r.cfg.Ownership.Required {
 		return
@@ -119,14 +121,19 @@ func (r *Registry) WatchOwnership(ctx context.Context) {
 		case <-t.C:
 		}
 		for _, f := range r.cfg.Feeds {
+			if r.Published(f.Handle) {
+				continue
+			}
 			o, err := r.store.Ownership(f.Handle)
 			if err != nil {
 				r.log.Warn("read ownership state", "handle", f.Handle, "error", err)
 				continue
 			}
-			r.owners.mu.Lock()
-			r.owners.verified[f.Handle] = r.owners.verified[f.Handle] || o.Verified // a verified account stays so
-			r.owners.mu.Unlock()
+			if o.Verified {
+				r.owners.mu.Lock()
+				r.owners.verified[f.Handle] = true
+				r.owners.mu.Unlock()
+			}
 		}
 	}
 }
