@@ -181,15 +181,23 @@ func (m *Manager) RefreshKnown(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		stored, err := m.o.Store.Relays()
-		if err != nil {
+		if err := m.reloadKnown(); err != nil {
 			m.o.Log.Warn("relays: read the subscriptions", "error", err)
-			continue
-		}
-		for _, r := range stored {
-			m.remember(r)
 		}
 	}
+}
+
+// reloadKnown notes the relay actors of the stored subscriptions for
+// IsRelay, forgetting refused ones.
+func (m *Manager) reloadKnown() error {
+	stored, err := m.o.Store.Relays()
+	if err != nil {
+		return err
+	}
+	for _, r := range stored {
+		m.remember(r)
+	}
+	return nil
 }
 
 // remember notes r's actor for IsRelay (or forgets it when refused).
