@@ -61,13 +61,15 @@ type claimTable struct {
 	tasks      map[string]claim
 	pings      map[string]time.Time
 	signatures map[[SignatureDigestSize]byte]time.Time
-	listeners  map[int]func(handle string)
+	// maxSignatures bounds signatures (maxSeenSignatures; tests lower it).
+	maxSignatures int
+	listeners     map[int]func(handle string)
 	nextID     int
 }
 
 func newClaimTable() *claimTable {
 	return &claimTable{jobs: map[string]claim{}, feeds: map[string]claim{}, tasks: map[string]claim{}, pings: map[string]time.Time{},
-		signatures: map[[SignatureDigestSize]byte]time.Time{}, listeners: map[int]func(string){}}
+		signatures: map[[SignatureDigestSize]byte]time.Time{}, maxSignatures: maxSeenSignatures, listeners: map[int]func(string){}}
 }
 
 // heldAt tells whether the job of pair is claimed by anyone at now.

@@ -10,7 +10,11 @@ package store
 // are removed now and then (PruneSignatures).
 //
 // The bbolt store serves one process: it keeps the digests in memory
-// (claimTable); a restart forgets them, as the inbox's own cache does.
+// (claimTable); a restart forgets them, as the inbox's own cache does. It
+// holds at most maxSeenSignatures of them (about 100 bytes each): when
+// full, it drops the expired ones and then, if still full, arbitrary ones,
+// so a flood of verified requests can make it forget, never grow without
+// bound. (The PostgreSQL store holds every digest until it is pruned.)
 
 import (
 	"fmt"
@@ -20,6 +24,10 @@ import (
 
 // SignatureDigestSize is the length of a signature's digest (SHA-256).
 const SignatureDigestSize = 32
+
+// maxSeenSignatures bounds the digests the bbolt store holds in memory:
+// an hour of about 290 verified requests a second.
+const maxSeenSignatures = 1 << 20
 
 // SeeSignature records the signature whose SHA-256 digest is digest, valid
 // until until, and reports whether it was recorded already and still
@@ -36,8 +44,27 @@ func (s *Store) SeeSignature(digest []byte, now, until time.Time) (seen bool, er
 	if prev, ok := c.signatures[key]; ok && now.Before(prev) {
 		return true, nil
 	}
+	if len(c.signatures) >= c.maxSignatures {
+		c.makeRoomForSignature(now)
+	}
 	c.signatures[key] = until
 	return false, nil
+}
+
+// makeRoomForSignature drops the expired digests and then, while the table
+// is still full, arbitrary ones (Go's map order). c.mu is held.
+func (c *claimTable) makeRoomForSignature(now time.Time) {
+	for k, until := range c.signatures {
+		if !now.Before(until) {
+			delete(c.signatures, k)
+		}
+	}
+	for k := range c.signatures {
+		if len(c.signatures) < c.maxSignatures {
+			return
+		}
+		delete(c.signatures, k)
+	}
 }
 
 // PruneSignatures removes up to limit recorded signatures whose validity
