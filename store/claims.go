@@ -64,7 +64,7 @@ type claimTable struct {
 	// maxSignatures bounds signatures (maxSeenSignatures; tests lower it).
 	maxSignatures int
 	listeners     map[int]func(handle string)
-	nextID     int
+	nextID        int
 }
 
 func newClaimTable() *claimTable {
