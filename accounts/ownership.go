@@ -98,6 +98,46 @@ func (r *Registry) RunOwnership(ctx context.Context, checker *ownership.Checker)
 	}
 }
 
+// ownershipReload is how often WatchOwnership reads the stored outcomes
+// of the accounts not verified yet.
+const ownershipReload = 10 * time.Second
+
+// WatchOwnership reads the outcomes of the ownership checks of the
+// accounts not verified yet from the store every 10 seconds until ctx
+// ends, so that an account verified by another replica (with replicas,
+// one runs RunOwnership for all: app holds it to a task lease) is
+// published here too. A verified account stays verified, so once all are,
+// it reads nothing. It returns at once when the check is off.
+func (r *Registry) WatchOwnership(ctx context.Context) {
+	if !r.cfg.Ownership.Required {
+		return
+	}
+	t := time.NewTicker(ownershipReload)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, f := range r.cfg.Feeds {
+			if r.Published(f.Handle) {
+				continue
+			}
+			o, err := r.store.Ownership(f.Handle)
+			if err != nil {
+				r.log.Warn("read ownership state", "handle", f.Handle, "error", err)
+				continue
+			}
+			if o.Verified {
+				r.owners.mu.Lock()
+				r.owners.verified[f.Handle] = true
+				r.owners.mu.Unlock()
+			}
+		}
+	}
+}
+
 // checkOwnership checks f's site once and records the outcome.
 func (r *Registry) checkOwnership(ctx context.Context, checker *ownership.Checker, f config.Feed) {
 	o, err := r.store.Ownership(f.Handle)

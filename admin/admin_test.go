@@ -58,7 +58,8 @@ var metricsScrapes = []struct {
 		"herald_delivery_oldest_pending_seconds ", `herald_delivery_hosts{state="held"} 0`,
 		`herald_polls_total{outcome="ok"} 2`, `herald_items_total{kind="added"} 10`,
 		`herald_deliveries_total{outcome="delivered"} 1`, `herald_inbox_requests_total{type="Follow",verdict="accepted"} 1`,
-		`herald_lease_takeovers_total{kind="job"} 0`, `herald_lease_takeovers_total{kind="feed"} 0`}},
+		`herald_lease_takeovers_total{kind="job"} 0`, `herald_lease_takeovers_total{kind="feed"} 0`,
+		`herald_lease_takeovers_total{kind="task"} 0`}},
 }
 
 // TestAdminAPI checks the admin API's and /metrics' answers to each role,

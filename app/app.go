@@ -29,7 +29,6 @@ import (
 	"herald/metrics"
 	"herald/oauth"
 	"herald/outbound"
-	"herald/ownership"
 	"herald/public"
 	"herald/relays"
 	"herald/remote"
@@ -91,6 +90,7 @@ type App struct {
 	relays   *relays.Manager
 	server   *server.Server
 	api      *clientapi.API
+	tasks    *taskRunner
 }
 
 // New prepares an App: it loads or creates every actor's key and builds
@@ -121,6 +121,8 @@ func New(opts Options) (*App, error) {
 		Now: opts.Now, Log: opts.Logger})
 	gauges := &storeGauges{st: opts.Store, cfg: opts.Config, now: opts.Now}
 	m := metrics.New(gauges)
+	a.tasks = &taskRunner{st: opts.Store, replica: opts.Replica, lease: opts.Config.Lease(), now: opts.Now, log: opts.Logger,
+		takeovers: m.LeaseTakeovers.WithLabelValues("task")}
 	a.delivery = delivery.New(delivery.Options{Store: opts.Store, Client: opts.Client, Keys: a.accounts, Log: opts.Logger, Now: opts.Now,
 		Workers: opts.Workers, PerHost: opts.PerHost, RetryDelay: opts.RetryDelay, Metrics: m,
 		Replica: opts.Replica, Lease: opts.Config.Lease()})
@@ -183,8 +185,10 @@ func (a *App) PublishScheduled(ctx context.Context) (int, error) { return a.api.
 // Handler returns the HTTP handler (for tests that serve it themselves).
 func (a *App) Handler() http.Handler { return a.server.Handler() }
 
-// Run serves HTTP on ln and runs the poller, the delivery workers and the
-// publisher of posts scheduled in apps until ctx is cancelled, then shuts
+// Run serves HTTP on ln and runs the poller, the delivery workers, the
+// publisher of posts scheduled in apps and the background tasks (those
+// one replica does for all only while it holds their lease, see
+// tasks.go) until ctx is cancelled, then shuts
 // down in order: stop intake (HTTP server, poller), let in-flight deliveries finish or return to the queue, and
 // return. The caller closes the store afterwards.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
@@ -197,7 +201,6 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	a.accounts.AnnounceProfiles()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -206,10 +209,16 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.intake.Run(workCtx) })
 	wg.Go(func() { a.delivery.Run(workCtx) })
-	wg.Go(func() { a.accounts.RecordFollowerHistory(workCtx) })
-	wg.Go(func() { a.accounts.RunOwnership(workCtx, &ownership.Checker{Client: a.client}) })
+	for _, t := range a.leasedTasks() {
+		wg.Go(func() { a.tasks.run(workCtx, t) })
+	}
+	// Per replica: what fills this replica's memory. The blocklist is
+	// fetched into each inbox's memory (its removal of blocked followers
+	// is idempotent); the outcomes of the ownership checks and the relay
+	// actors, which the replica holding those tasks stores, are read back.
 	wg.Go(func() { a.inbox.RunBlocklist(workCtx) })
-	wg.Go(func() { a.relays.Run(workCtx) })
+	wg.Go(func() { a.accounts.WatchOwnership(workCtx) })
+	wg.Go(func() { a.relays.RefreshKnown(workCtx) })
 	wg.Go(func() { a.api.RunScheduler(workCtx) })
 	a.log.Info("herald started", "listen", ln.Addr().String(), "base_url", a.cfg.BaseURL, "feeds", len(a.cfg.Feeds))
 

@@ -36,6 +36,7 @@ type Store interface {
 	oauth.Store
 	clientapi.Store
 	gaugeStore
+	taskStore
 }
 
 // Both stores are a Store.

@@ -60,6 +60,23 @@ func Config(t testing.TB, feeds ...config.Feed) *config.Config {
 	}
 }
 
+// ReplicaConfig returns a copy of cfg for another replica of the same
+// Herald: its own free loopback port and data dir, the rest (base_url,
+// database_url, feeds) shared, as replicas behind a load balancer share
+// them. Requests for the replica go to its Addr with the Host of
+// base_url.
+func ReplicaConfig(t testing.TB, cfg *config.Config) *config.Config {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica := *cfg
+	replica.Listen = ln.Addr().String()
+	ln.Close()
+	replica.DataDir = t.TempDir()
+	return &replica
+}
+
 // Logger logs to the test output when -v is given, else nowhere.
 func Logger(t testing.TB) *slog.Logger {
 	if !testing.Verbose() {

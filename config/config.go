@@ -29,8 +29,8 @@ type Config struct {
 	PollInterval Duration `yaml:"poll_interval"`
 	// FetchTimeout bounds every outbound request (feeds, actors, deliveries).
 	FetchTimeout Duration `yaml:"fetch_timeout"`
-	// LeaseTime is how long a replica's claim on a delivery job or a feed
-	// lasts unless renewed (see Lease).
+	// LeaseTime is how long a replica's claim on a delivery job, a feed or
+	// a background task lasts unless renewed (see Lease).
 	LeaseTime Duration `yaml:"lease_time"`
 	// AllowPrivateAddresses lets Herald fetch from and deliver to loopback and
 	// private ranges. Off by default: it guards against SSRF.

@@ -19,8 +19,8 @@ const (
 	DefaultMaxItemAge = 14 * 24 * time.Hour
 	// DefaultPushPollInterval is the safety poll of feeds pushed by WebSub.
 	DefaultPushPollInterval = time.Hour
-	// DefaultLeaseTime is how long a replica's claim on a job or a feed
-	// lasts unless renewed: far longer than one attempt (fetch_timeout),
+	// DefaultLeaseTime is how long a replica's claim on a job, a feed or a
+	// task lasts unless renewed: far longer than one attempt (fetch_timeout),
 	// short enough that a dead replica's work moves on within minutes.
 	DefaultLeaseTime = 5 * time.Minute
 )

@@ -42,6 +42,8 @@ type Store interface {
 	RemoveInteraction(id, actor string) (removed store.Interaction, ok bool, err error)
 	AddFlag(f store.Flag) (isNew bool, err error)
 	EraseRemote(id string) (store.RemoteRecord, error)
+	SeeSignature(digest []byte, now, until time.Time) (seen bool, err error)
+	PruneSignatures(now time.Time, limit int) (int, error)
 }
 
 // Accounts tells which accounts Herald serves (accounts.Registry does).

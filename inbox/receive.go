@@ -30,7 +30,9 @@ import (
 //     in memory are bounded); the body is at most 1 MiB (413); a
 //     verification slot frees up; the signature verifies (Date window, Digest against the body, key
 //     fetched from its owner and refetched once if it fails: 400/401) and
-//     has not been seen before within its Date window (401);
+//     has not been seen before within its Date window, by this replica or
+//     another (401; 503 with Retry-After when the store cannot tell, see
+//     replay.go);
 //  4. the verified sending host is within its rate (429);
 //  5. the body is JSON of a sane shape (depth, array sizes) and an activity
 //     (400) whose actor owns the signing key (401; a subscribed relay's
@@ -126,9 +128,13 @@ func (in *Inbox) verifyInbox(w http.ResponseWriter, r *http.Request, body []byte
 		return signature.Verified{}, false
 	}
 	now := in.o.Now()
-	if in.guard.replay.Seen(verified.Signature, now, verified.Date.Add(in.verifyOptions().ReplayWindow())) {
-		in.o.Log.Info("inbox: replayed signature", "key_id", verified.KeyID)
-		respond.Error(w, http.StatusUnauthorized, "replayed signature")
+	if status, msg := in.checkReplay(verified, now); status != 0 {
+		if status == http.StatusUnauthorized {
+			in.o.Log.Info("inbox: replayed signature", "key_id", verified.KeyID)
+		} else {
+			w.Header().Set("Retry-After", "30")
+		}
+		respond.Error(w, status, msg)
 		return signature.Verified{}, false
 	}
 	if ok, wait := in.guard.perHost.Allow(actor.Domain(verified.Owner), now); !ok {

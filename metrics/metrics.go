@@ -33,7 +33,7 @@ type Metrics struct {
 	// whether they matched a feed.
 	Pings *prometheus.CounterVec
 	// LeaseTakeovers counts claims taken over from another replica whose
-	// lease had ended, by kind (job, feed): a replica died or stalled.
+	// lease had ended, by kind (job, feed, task): a replica died or stalled.
 	LeaseTakeovers *prometheus.CounterVec
 }
 
@@ -95,9 +95,9 @@ func New(g Gauges) *Metrics {
 		Pings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_pings_total",
 			Help: "Change notifications by kind (xmlrpc, api, websub) and whether they matched a feed."}, []string{"via", "matched"}),
 		LeaseTakeovers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "herald_lease_takeovers_total",
-			Help: "Claims taken over from a replica whose lease had ended, by kind (job, feed)."}, []string{"kind"}),
+			Help: "Claims taken over from a replica whose lease had ended, by kind (job, feed, task)."}, []string{"kind"}),
 	}
-	for _, kind := range []string{"job", "feed"} {
+	for _, kind := range []string{"job", "feed", "task"} {
 		m.LeaseTakeovers.WithLabelValues(kind)
 	}
 	m.registry.MustRegister(m.Polls, m.Items, m.Deliveries, m.Inbox, m.Pings, m.LeaseTakeovers,

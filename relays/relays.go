@@ -164,6 +164,42 @@ func (m *Manager) needsFollow(r store.Relay) bool {
 	return err == nil && found && st.Failed > 0 && st.Pending() == 0
 }
 
+// knownRefresh is how often RefreshKnown reads the stored subscriptions.
+const knownRefresh = time.Minute
+
+// RefreshKnown reads the stored subscriptions every minute until ctx ends
+// and notes their relay actors for IsRelay (forgetting refused ones). With
+// replicas only one runs Run (app holds it to a task lease) and any may
+// take a relay's answer: every replica runs RefreshKnown, so that each
+// inbox learns every subscribed relay's actor.
+func (m *Manager) RefreshKnown(ctx context.Context) {
+	t := time.NewTicker(knownRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := m.reloadKnown(); err != nil {
+			m.o.Log.Warn("relays: read the subscriptions", "error", err)
+		}
+	}
+}
+
+// reloadKnown notes the relay actors of the stored subscriptions for
+// IsRelay, forgetting refused ones.
+func (m *Manager) reloadKnown() error {
+	stored, err := m.o.Store.Relays()
+	if err != nil {
+		return err
+	}
+	for _, r := range stored {
+		m.remember(r)
+	}
+	return nil
+}
+
 // remember notes r's actor for IsRelay (or forgets it when refused).
 func (m *Manager) remember(r store.Relay) {
 	if r.ActorID == "" {

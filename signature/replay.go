@@ -2,6 +2,7 @@ package signature
 
 import (
 	"crypto/sha256"
+	"slices"
 	"sync"
 	"time"
 )
@@ -48,6 +49,21 @@ func (c *ReplayCache) Seen(sig string, now, forgetAfter time.Time) bool {
 	}
 	c.entries[h] = forgetAfter
 	return false
+}
+
+// Forget removes the signature value sig, so that it counts as new again:
+// for a caller that recorded it (Seen) but could not finish checking it.
+func (c *ReplayCache) Forget(sig string) {
+	h := sha256.Sum256([]byte(sig))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[h]; !ok {
+		return
+	}
+	delete(c.entries, h)
+	if i := slices.Index(c.order, h); i >= 0 { // a walk, but forgetting is rare
+		c.order = slices.Delete(c.order, i, i+1)
+	}
 }
 
 // evict drops expired entries, then the oldest until there is room.

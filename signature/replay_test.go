@@ -50,3 +50,24 @@ func TestReplayCacheBounded(t *testing.T) {
 		t.Fatalf("len %d cap %d after a flood", c.Len(), cap(c.order))
 	}
 }
+
+// TestReplayCacheForget: a forgotten signature is new again, once; the
+// others stay.
+func TestReplayCacheForget(t *testing.T) {
+	t0 := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	c := NewReplayCache(3)
+	for _, s := range []string{"a", "b"} {
+		c.Seen(s, t0, t0.Add(time.Hour))
+	}
+	c.Forget("a")
+	c.Forget("never seen")
+	if c.Seen("a", t0, t0.Add(time.Hour)) {
+		t.Error("a forgotten signature is still a replay")
+	}
+	if !c.Seen("a", t0, t0.Add(time.Hour)) || !c.Seen("b", t0, t0.Add(time.Hour)) {
+		t.Error("signatures recorded again or kept are not replays")
+	}
+	if c.Len() != 2 || len(c.order) != 2 {
+		t.Errorf("cache holds %d entries in an order of %d, want 2 and 2", c.Len(), len(c.order))
+	}
+}

@@ -50,21 +50,26 @@ type claim struct {
 	created time.Time // the job's
 }
 
-// claimTable holds the bbolt store's claims on jobs (by pairKey) and on
-// feeds (by handle), and the times of the last fetches that pings caused.
-// It is safe for concurrent use.
+// claimTable holds the bbolt store's claims on jobs (by pairKey), on
+// feeds (by handle) and on tasks (by name), the times of the last fetches
+// that pings caused, and the digests of the signatures the inbox saw with
+// when they expire. It is safe for concurrent use.
 type claimTable struct {
-	mu        sync.Mutex
-	jobs      map[string]claim
-	feeds     map[string]claim
-	pings     map[string]time.Time
-	listeners map[int]func(handle string)
-	nextID    int
+	mu         sync.Mutex
+	jobs       map[string]claim
+	feeds      map[string]claim
+	tasks      map[string]claim
+	pings      map[string]time.Time
+	signatures map[[SignatureDigestSize]byte]time.Time
+	// maxSignatures bounds signatures (maxSeenSignatures; tests lower it).
+	maxSignatures int
+	listeners     map[int]func(handle string)
+	nextID        int
 }
 
 func newClaimTable() *claimTable {
-	return &claimTable{jobs: map[string]claim{}, feeds: map[string]claim{}, pings: map[string]time.Time{},
-		listeners: map[int]func(string){}}
+	return &claimTable{jobs: map[string]claim{}, feeds: map[string]claim{}, tasks: map[string]claim{}, pings: map[string]time.Time{},
+		signatures: map[[SignatureDigestSize]byte]time.Time{}, maxSignatures: maxSeenSignatures, listeners: map[int]func(string){}}
 }
 
 // heldAt tells whether the job of pair is claimed by anyone at now.

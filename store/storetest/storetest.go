@@ -73,6 +73,10 @@ type Backend interface {
 	TakePingFetch(handle string, now time.Time, interval time.Duration) (time.Time, bool, error)
 	AnnounceFeed(handle string) error
 	ListenFeeds(ctx context.Context, fn func(handle string)) error
+	ClaimTask(name, owner string, now, until time.Time) (store.TaskLease, string, error)
+	ReleaseTask(name, owner string) (bool, error)
+	SeeSignature(digest []byte, now, until time.Time) (bool, error)
+	PruneSignatures(now time.Time, limit int) (int, error)
 
 	AddInteraction(i store.Interaction) (bool, error)
 	Interaction(id string) (store.Interaction, bool, error)
@@ -152,7 +156,7 @@ type check struct {
 // cleanup).
 func Run(t *testing.T, open func(t *testing.T) Backend) {
 	var all []check
-	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, claimChecks, feedLeaseChecks, relayChecks,
+	for _, group := range [][]check{keyChecks, documentChecks, postChecks, outboxChecks, pollChecks, followerChecks, jobChecks, recordChecks, claimChecks, feedLeaseChecks, taskChecks, relayChecks,
 		interactionChecks, remoteChecks, feedChecks, clientAPIChecks, webcareChecks, scheduledChecks} {
 		all = append(all, group...)
 	}
