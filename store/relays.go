@@ -208,6 +208,19 @@ func AcceptedRelayInboxes(urls []string, relay func(url string) (r Relay, found 
 	return out, nil
 }
 
+// RelayRoutes splits where an activity of the post st goes: its own
+// inboxes and relays' (toActivity), and the LitePub relays that get the
+// relay actor's Announce of it instead (announced: only when st has a
+// RelayAnnounce, that is for its Create; its Delete goes to every relay
+// as it is). Both stores queue a post written in an app with it.
+func (st LocalStatus) RelayRoutes(inboxes []string, relays RelayInboxes) (toActivity, announced []string) {
+	toActivity = append(inboxes, relays.Direct...)
+	if st.RelayAnnounce != nil {
+		return toActivity, relays.LitePub
+	}
+	return append(toActivity, relays.LitePub...), nil
+}
+
 // relayInboxes reads the accepted relays among urls in tx.
 func relayInboxes(tx *bolt.Tx, urls []string) (RelayInboxes, error) {
 	b := tx.Bucket(bucketRelays)

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,6 +61,14 @@ type LocalStatus struct {
 	// Scheduled is the id of the scheduled post (ScheduledStatus) it
 	// publishes (0 for none).
 	Scheduled uint64 `json:"scheduled,omitempty"`
+	// Relays are the relays (their configured URLs) of the account when
+	// a public post was made: the accepted ones get its Create (LitePub
+	// relays RelayAnnounce instead) and later its Delete, as for a feed
+	// post (see PollCommit.Relays).
+	Relays []string `json:"relays,omitempty"`
+	// RelayAnnounce is the relay actor's Announce of the post, for LitePub
+	// relays; PublishStatus stores it as a document, not in the record.
+	RelayAnnounce *Document `json:"-"`
 }
 
 func statusKey(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
@@ -148,8 +157,23 @@ func queueStatusActivity(tx *bolt.Tx, st LocalStatus, activityID string, now tim
 			return 0, err
 		}
 	}
-	inboxes = append(inboxes, st.Inboxes...)
-	return putJobs(tx, Job{ActivityID: activityID, Handle: st.Handle, NextAttempt: now, Created: now}, inboxes)
+	var relays RelayInboxes
+	if st.Visibility == VisibilityPublic && len(st.Relays) > 0 {
+		var err error
+		if relays, err = relayInboxes(tx, st.Relays); err != nil {
+			return 0, err
+		}
+	}
+	toActivity, announced := st.RelayRoutes(slices.Concat(inboxes, st.Inboxes), relays)
+	queued, err := putJobs(tx, Job{ActivityID: activityID, Handle: st.Handle, NextAttempt: now, Created: now}, toActivity)
+	if err != nil || len(announced) == 0 {
+		return queued, err
+	}
+	if err := tx.Bucket(bucketDocuments).Put([]byte(st.RelayAnnounce.ID), st.RelayAnnounce.JSON); err != nil {
+		return 0, err
+	}
+	n, err := putJobs(tx, Job{ActivityID: st.RelayAnnounce.ID, Handle: RelayHandle, NextAttempt: now, Created: now}, announced)
+	return queued + n, err
 }
 
 // LocalStatus returns the post with id; found is false when there is none

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -92,15 +93,36 @@ func queueStatusActivity(ctx context.Context, tx pgx.Tx, st store.LocalStatus, a
 			return 0, err
 		}
 	}
-	seen := map[string]bool{}
-	unique := inboxes[:0:0]
-	for _, inbox := range append(inboxes, st.Inboxes...) {
-		if !seen[inbox] {
-			seen[inbox] = true
-			unique = append(unique, inbox)
+	var relays store.RelayInboxes
+	if st.Visibility == store.VisibilityPublic && len(st.Relays) > 0 {
+		var err error
+		if relays, err = relayInboxes(ctx, tx, st.Relays); err != nil {
+			return 0, err
 		}
 	}
-	return putJobs(ctx, tx, store.Job{ActivityID: activityID, Handle: st.Handle, NextAttempt: now, Created: now}, unique)
+	toActivity, announced := st.RelayRoutes(slices.Concat(inboxes, st.Inboxes), relays)
+	queued, err := putJobs(ctx, tx, store.Job{ActivityID: activityID, Handle: st.Handle, NextAttempt: now, Created: now}, unique(toActivity))
+	if err != nil || len(announced) == 0 {
+		return queued, err
+	}
+	if err := putDocument(ctx, tx, *st.RelayAnnounce); err != nil {
+		return 0, err
+	}
+	n, err := putJobs(ctx, tx, store.Job{ActivityID: st.RelayAnnounce.ID, Handle: store.RelayHandle, NextAttempt: now, Created: now}, announced)
+	return queued + n, err
+}
+
+// unique returns inboxes without repeats, in their order.
+func unique(inboxes []string) []string {
+	seen := map[string]bool{}
+	out := inboxes[:0:0]
+	for _, inbox := range inboxes {
+		if !seen[inbox] {
+			seen[inbox] = true
+			out = append(out, inbox)
+		}
+	}
+	return out
 }
 
 // LocalStatus returns the post with id; found is false when there is none

@@ -19,6 +19,7 @@ var webcareChecks = []check{
 	{"InteractionsOn", checkInteractionsOn},
 	{"PublishStatus/public and direct", checkPublishStatus},
 	{"PublishStatus/idempotency key", checkIdempotencyKey},
+	{"PublishStatus/relays", checkPublishStatusToRelays},
 	{"DeleteStatus", checkDeleteStatus},
 	{"NotificationDismissals", checkDismissals},
 }
