@@ -149,6 +149,11 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotification))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismiss))
 	mux.HandleFunc("POST /api/v1/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
+	mux.HandleFunc("GET /api/v2/notifications", a.endpoint(signedIn("read", "read:notifications"), a.handleGroupedNotifications))
+	mux.HandleFunc("GET /api/v2/notifications/unread_count", a.endpoint(signedIn("read", "read:notifications"), a.handleUnreadCount))
+	mux.HandleFunc("GET /api/v2/notifications/{group_key}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotificationGroup))
+	mux.HandleFunc("POST /api/v2/notifications/{group_key}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismissGroup))
+	mux.HandleFunc("POST /api/v2/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
 	mux.HandleFunc("OPTIONS /api/", respond.Preflight("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 	mux.HandleFunc("/api/", a.endpoint(anyone, func(w http.ResponseWriter, _ *http.Request, _ oauth.Access) {
 		respond.Error(w, http.StatusNotFound, "Record not found")

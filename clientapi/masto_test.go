@@ -123,7 +123,8 @@ func checkMastoPages(t *testing.T, pages []any) {
 	}
 }
 
-// checkMastoWebcare: masto.js found the question among the notifications,
+// checkMastoWebcare: masto.js found the question among the notifications
+// (and as a group of its own among the grouped ones),
 // answered it directly (the citizen's server got the answer, in reply to
 // the question, then its Delete), saw the thread, deleted the answer and
 // dismissed the notification.
@@ -132,6 +133,10 @@ func checkMastoWebcare(ctx context.Context, t *testing.T, ev map[string]map[stri
 	q, _ := ev["notifications"]["question"].(map[string]any)
 	if q == nil || q["uri"] != questionID || q["acct"] != c.acct() || q["displayName"] != "Alice Burger" {
 		t.Fatalf("notifications: %v", ev["notifications"])
+	}
+	if g := ev["grouped"]; g["groups"] != 1.0 || fmt.Sprint(g["accounts"]) != "["+c.acct()+"]" || g["questionStatus"] != q["statusId"] ||
+		fmt.Sprint(g["statuses"]) != fmt.Sprint([]any{q["statusId"]}) || g["unread"] != 1.0 {
+		t.Errorf("grouped notifications: %v", g)
 	}
 	answer := ev["answer"]
 	uri, _ := answer["uri"].(string)

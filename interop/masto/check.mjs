@@ -45,7 +45,8 @@ async function signIn(app, challenge) {
   return { status: answer.status, code: location.searchParams.get("code"), state: location.searchParams.get("state") };
 }
 
-// webcare reads the notifications, finds a citizen's direct question,
+// webcare reads the notifications (and the grouped ones of Mastodon
+// 4.3), finds a citizen's direct question,
 // answers it directly, reads the thread, deletes the answer and dismisses
 // the question's notification.
 async function webcare(masto) {
@@ -56,6 +57,11 @@ async function webcare(masto) {
     question: question && { id: question.id, statusId: question.status.id, uri: question.status.uri, acct: question.account.acct,
       displayName: question.account.displayName, content: question.status.content },
   });
+  const grouped = await masto.v2.notifications.list({ groupedTypes: ["favourite", "reblog", "follow"] });
+  const questionGroup = grouped.notificationGroups.find((g) => g.groupKey === `ungrouped-${question.id}`);
+  const unread = await masto.v2.notifications.unreadCount.fetch();
+  emit("grouped", { groups: grouped.notificationGroups.length, accounts: grouped.accounts.map((a) => a.acct),
+    questionStatus: questionGroup?.statusId, statuses: grouped.statuses.map((s) => s.id), unread: unread.count });
   const answer = await masto.v1.statuses.create({
     status: `@${question.account.acct} Dank voor uw vraag: de dijk is veilig.`, inReplyToId: question.status.id, visibility: "direct",
   });
