@@ -141,10 +141,15 @@ func (a *API) handleVerifyCredentials(w http.ResponseWriter, r *http.Request, ac
 	writeJSON(w, acc)
 }
 
-// handleAccount answers GET /api/v1/accounts/{id}.
+// handleAccount answers GET /api/v1/accounts/{id}: one of Herald's
+// accounts, or a remote account Herald knows (remote_accounts.go).
 func (a *API) handleAccount(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	handle, ok := a.handleOf(r.PathValue("id"))
-	if !ok || !a.visible(handle, access) {
+	if !ok {
+		a.writeRemoteAccount(w, r, access)
+		return
+	}
+	if !a.visible(handle, access) {
 		notFound(w)
 		return
 	}
