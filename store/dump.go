@@ -231,6 +231,10 @@ func dumpInteractions(tx *bolt.Tx, fn func(Record) error) error {
 		if err := decodeJSON(k, v, &i); err != nil {
 			return err
 		}
-		return fn(Record{Kind: RecordInteraction, Key: i.ID, Value: i})
+		return fn(Record{Kind: RecordInteraction, Key: InteractionRecordKey(i), Value: i})
 	})
 }
+
+// InteractionRecordKey is the key of an interaction's Record: its id and
+// its object, as a post for several accounts is recorded once for each.
+func InteractionRecordKey(i Interaction) string { return i.ID + "\x00" + i.Object }

@@ -71,7 +71,7 @@ var tableDumps = []tableDump{
 	{store.RecordJob, "SELECT " + jobColumns + " FROM jobs", scanJobRecord},
 	{store.RecordActivityStats, "SELECT activity_id, queued, delivered, failed, last_error FROM activity_stats", scanStats},
 	{store.RecordHost, "SELECT host, state, failures, last_error, last_failure, last_success, held_until, cooldown FROM hosts", scanHost},
-	{store.RecordInteraction, "SELECT " + interactionColumns + " FROM interactions", recordOf(scanInteraction, func(i store.Interaction) string { return i.ID })},
+	{store.RecordInteraction, "SELECT " + interactionColumns + " FROM interactions", recordOf(scanInteraction, store.InteractionRecordKey)},
 	{store.RecordRelay, "SELECT " + relayColumns + " FROM relays", recordOf(scanRelay, func(r store.Relay) string { return r.URL })},
 	{store.RecordRemoteActor, "SELECT " + remoteActorColumns + " FROM remote_actors", recordOf(scanRemoteActor, func(a store.RemoteActor) string { return a.ID })},
 	{store.RecordRemoteKey, "SELECT key_id, actor_id FROM remote_keys", keyString},
