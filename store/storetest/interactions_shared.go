@@ -65,7 +65,9 @@ func checkPostForSeveralAccounts(t *testing.T, b Backend) {
 // id, under keys of their own.
 func checkDumpKeepsBoth(t *testing.T, b Backend, id string) {
 	t.Helper()
-	dumper, ok := b.(interface{ Dump(fn func(store.Record) error) error })
+	dumper, ok := b.(interface {
+		Dump(fn func(store.Record) error) error
+	})
 	if !ok {
 		return // a backend without a dump
 	}
