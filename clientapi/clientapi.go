@@ -34,6 +34,7 @@ type Store interface {
 	SeenItems(handle string) (map[string]store.SeenItem, error)
 	Interactions(object, kind string, limit int) (items []store.Interaction, total int, err error)
 	InteractionsOn(prefix string) ([]store.Interaction, error)
+	InteractionsFor(actorID string, after, before time.Time, newestFirst bool, limit int) ([]store.Interaction, error)
 	FollowerCount(handle string) (int, error)
 	Followers(handle string) ([]store.Follower, error)
 	RemoteActor(id string) (a store.RemoteActor, found bool, err error)

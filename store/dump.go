@@ -57,7 +57,7 @@ type TombstoneRecord struct {
 
 // derivedBuckets are indexes that the PostgreSQL store keeps as indexes
 // of its tables: Dump need not yield them.
-var derivedBuckets = [][]byte{bucketDeliveryIndex, bucketInteractionIDs, bucketInteractionActors, bucketStatusKeys}
+var derivedBuckets = [][]byte{bucketDeliveryIndex, bucketInteractionIDs, bucketInteractionActors, bucketInteractionTimes, bucketStatusKeys}
 
 // dumpedBuckets are the buckets whose records Dump yields.
 var dumpedBuckets = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketTombstones,

@@ -182,6 +182,9 @@ func putInteraction(prim, ids, actors *bolt.Bucket, i Interaction, idKey []byte)
 	if err := ids.Put(idKey, key); err != nil {
 		return err
 	}
+	if err := putInteractionTime(prim.Tx(), i, key); err != nil {
+		return err
+	}
 	return actors.Put(actorIndexKey(i), key)
 }
 
@@ -255,6 +258,9 @@ func deleteInteraction(prim, ids, actors *bolt.Bucket, i Interaction) error {
 		return err
 	}
 	if err := actors.Delete(actorIndexKey(i)); err != nil {
+		return err
+	}
+	if err := deleteInteractionTime(prim.Tx(), i); err != nil {
 		return err
 	}
 	if !bytes.Equal(ids.Get([]byte(i.ID)), key) {

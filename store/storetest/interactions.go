@@ -18,6 +18,7 @@ var interactionChecks = []check{
 	{"InteractionCounts", checkInteractionCounts},
 	{"RemoveInteractionsBy", checkRemoveInteractionsBy},
 	{"AddInteraction/a post for several accounts", checkPostForSeveralAccounts},
+	{"InteractionsFor", checkInteractionsFor},
 }
 
 const (

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -80,5 +81,66 @@ func checkDumpKeepsBoth(t *testing.T, b Backend, id string) {
 	})
 	if err != nil || len(keys) != 2 {
 		t.Errorf("dump: %d records of %s under their own keys (%v); want 2", len(keys), id, err)
+	}
+}
+
+// interactionsForCases page through the interactions for news: bounds
+// are strict, ties keep id order, other accounts' and timeless ones are
+// left out.
+var interactionsForCases = []struct {
+	name          string
+	after, before time.Duration // from t0; -1 is no bound
+	newestFirst   bool
+	limit         int
+	want          []string
+}{
+	{"all, newest first", -1, -1, true, 10, []string{"m3", "r2", "l1b", "l1a", "l0"}},
+	{"all, oldest first", -1, -1, false, 10, []string{"l0", "l1a", "l1b", "r2", "m3"}},
+	{"limit", -1, -1, true, 2, []string{"m3", "r2"}},
+	{"before is strict", -1, 2 * time.Second, true, 10, []string{"l1b", "l1a", "l0"}},
+	{"after is strict", time.Second, -1, false, 10, []string{"r2", "m3"}},
+	{"between", 0, 3 * time.Second, false, 10, []string{"l1a", "l1b", "r2"}},
+	{"a tie cut by the limit", 0, -1, false, 1, []string{"l1a"}},
+}
+
+// checkInteractionsFor: an account's likes, boosts, replies on its posts
+// and mentions of it, by time received.
+func checkInteractionsFor(t *testing.T, b Backend) {
+	news, weather := "https://herald.example/users/news", "https://herald.example/users/weather"
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	for _, i := range []store.Interaction{
+		{ID: "l0", Kind: store.KindLike, Actor: alice, Object: postA, Received: at(0)},
+		{ID: "l1b", Kind: store.KindLike, Actor: bob, Object: postB, Received: at(1)},
+		{ID: "l1a", Kind: store.KindShare, Actor: alice, Object: postB, Received: at(1)},
+		{ID: "r2", Kind: store.KindReply, Actor: bob, Object: postA, Content: "x", Received: at(2)},
+		{ID: "m3", Kind: store.KindMention, Actor: alice, Object: news, Content: "y", Received: at(3)},
+		{ID: "w", Kind: store.KindMention, Actor: alice, Object: weather, Content: "z", Received: at(2)},
+		{ID: "timeless", Kind: store.KindLike, Actor: bob, Object: postA + "x"},
+	} {
+		if _, err := b.AddInteraction(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bound := func(d time.Duration) time.Time {
+		if d < 0 {
+			return time.Time{}
+		}
+		return t0.Add(d)
+	}
+	for _, tt := range interactionsForCases {
+		got, err := b.InteractionsFor(news, bound(tt.after), bound(tt.before), tt.newestFirst, tt.limit)
+		var ids []string
+		for _, i := range got {
+			ids = append(ids, i.ID)
+		}
+		if err != nil || !slices.Equal(ids, tt.want) {
+			t.Errorf("%s: %v, %v; want %v", tt.name, ids, err, tt.want)
+		}
+	}
+	if _, err := b.RemoveInteractionsBy(bob); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.InteractionsFor(news, time.Time{}, time.Time{}, true, 10); err != nil || len(got) != 3 {
+		t.Errorf("after erasing bob's: %d, %v; want 3", len(got), err)
 	}
 }

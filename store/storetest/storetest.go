@@ -124,6 +124,7 @@ type Backend interface {
 	OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error)
 
 	InteractionsOn(prefix string) ([]store.Interaction, error)
+	InteractionsFor(actorID string, after, before time.Time, newestFirst bool, limit int) ([]store.Interaction, error)
 	PublishStatus(st store.LocalStatus, note, create store.Document, now time.Time) (store.LocalStatus, int, error)
 	LocalStatus(id uint64) (store.LocalStatus, bool, error)
 	LocalStatuses(handle string) ([]store.LocalStatus, error)
