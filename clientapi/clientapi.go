@@ -55,6 +55,8 @@ type Store interface {
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 	MarkConversation(handle string, id uint64, read, hidden uint64) error
 	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
+	SetMarker(handle, timeline string, lastReadID uint64, at time.Time) (store.Marker, error)
+	Markers(handle string) (map[string]store.Marker, error)
 }
 
 // Remote finds remote accounts (remote.Resolver does): by WebFinger for
@@ -158,6 +160,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/notifications/{group_key}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotificationGroup))
 	mux.HandleFunc("POST /api/v2/notifications/{group_key}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismissGroup))
 	mux.HandleFunc("POST /api/v2/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
+	a.startupRoutes(mux)
 	mux.HandleFunc("OPTIONS /api/", respond.Preflight("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 	mux.HandleFunc("/api/", a.endpoint(anyone, func(w http.ResponseWriter, _ *http.Request, _ oauth.Access) {
 		respond.Error(w, http.StatusNotFound, "Record not found")

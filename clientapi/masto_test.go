@@ -52,7 +52,9 @@ func runMasto(t *testing.T, node string, a *apiHerald) map[string]map[string]any
 // TestMastoJS has masto.js (npm masto 8, the client library of Elk and
 // Phanpy) sign in through the OAuth flow with PKCE and read: the
 // signed-in account, a lookup, the posts page by page through the Link
-// headers, one post, both instance entities; then answer a citizen's
+// headers, one post, both instance entities, what apps ask for at start
+// and the notifications marker; open the question's author and the
+// relationship to it; then answer a citizen's
 // direct question (sent by a Mastodon-style fedtest peer) found in the
 // notifications, read the thread, delete the answer and dismiss the
 // notification; schedule a post, list it, move it and cancel it; after it
@@ -89,6 +91,12 @@ func TestMastoJS(t *testing.T) {
 	if in := ev["instance"]; in["apiVersions"].(map[string]any)["mastodon"] != 2.0 || in["registrations"] != false ||
 		!strings.HasPrefix(in["version"].(string), "4.3.0 (compatible; Herald") || in["v1uri"] != in["domain"] {
 		t.Errorf("instance: %v", in)
+	}
+	if s := ev["startup"]; s["visibility"] != "public" || fmt.Sprint(s["sizes"]) != "[0 0 0 0 0 0]" {
+		t.Errorf("start-up calls: %v", s)
+	}
+	if m := ev["markers"]; m["saved"] != "1" || m["read"] != "1" || m["version"] != 0.0 {
+		t.Errorf("markers: %v", m)
 	}
 	checkMastoWebcare(ctx, t, ev, c, questionID)
 	checkMastoSchedule(t, ev)
@@ -137,6 +145,9 @@ func checkMastoWebcare(ctx context.Context, t *testing.T, ev map[string]map[stri
 	if g := ev["grouped"]; g["groups"] != 1.0 || fmt.Sprint(g["accounts"]) != "["+c.acct()+"]" || g["questionStatus"] != q["statusId"] ||
 		fmt.Sprint(g["statuses"]) != fmt.Sprint([]any{q["statusId"]}) || g["unread"] != 1.0 {
 		t.Errorf("grouped notifications: %v", g)
+	}
+	if a := ev["author"]; a["acct"] != c.acct() || a["relationship"] != true || a["followedBy"] != false {
+		t.Errorf("the question's author: %v", a)
 	}
 	answer := ev["answer"]
 	uri, _ := answer["uri"].(string)

@@ -99,10 +99,10 @@ func (a *API) handleDismissGroup(w http.ResponseWriter, r *http.Request, access 
 }
 
 // handleUnreadCount answers GET /api/v2/notifications/unread_count: how
-// many groups there are (kept by types[], exclude_types[] and grouped as
-// grouped_types[] asks), at most limit (100, at most 1,000). Mastodon
-// counts those newer than the notifications marker; Herald keeps no
-// markers, so it counts as Mastodon does for an account without one.
+// many groups have notifications newer than the account's notifications
+// marker (all, without one), kept by types[], exclude_types[] and grouped
+// as grouped_types[] asks, at most limit (100, at most 1,000), as
+// Mastodon counts them.
 func (a *API) handleUnreadCount(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	all, err := a.notices(access.Handle)
 	if err != nil {
@@ -116,7 +116,12 @@ func (a *API) handleUnreadCount(w http.ResponseWriter, r *http.Request, access o
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
 		limit = min(n, maxUnreadLimit)
 	}
-	groups, _ := groupPage(kept, pageQuery{limit: limit}, newGrouping(listParam(q, "grouped_types")))
+	markers, err := a.o.Store.Markers(access.Handle)
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	groups, _ := groupPage(kept, pageQuery{minID: markers["notifications"].LastReadID, limit: limit}, newGrouping(listParam(q, "grouped_types")))
 	writeJSON(w, map[string]int{"count": len(groups)})
 }
 

@@ -65,7 +65,7 @@ var dumpedBuckets = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDo
 	bucketInteractions, bucketRelays, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketPings,
 	bucketPaused, bucketWebSub, bucketOwnership, bucketFlags, bucketOAuthApps, bucketOAuthCodes,
 	bucketOAuthTokens, bucketWebcareUsers, bucketAudit, bucketStatuses, bucketDismissals,
-	bucketScheduledStatuses, bucketConversationMarks}
+	bucketScheduledStatuses, bucketConversationMarks, bucketMarkers}
 
 // Uncopied returns the names of the buckets that hold records and are
 // neither dumped nor derived (none, unless a bucket was added to the

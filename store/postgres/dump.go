@@ -91,6 +91,7 @@ var tableDumps = []tableDump{
 	{store.RecordCleared, "SELECT handle, through FROM notification_clears", scanCleared},
 	{store.RecordScheduledStatus, "SELECT id::text, body FROM scheduled_statuses", scanBody[store.ScheduledStatus]},
 	{store.RecordConversationMark, "SELECT handle, id, read, hidden FROM conversation_marks", scanConversationMark},
+	{store.RecordMarker, "SELECT handle, timeline, last_read_id, version, updated FROM markers", scanMarker},
 }
 
 // recordOf makes a record scanner of a value scanner and the value's key.

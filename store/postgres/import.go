@@ -60,6 +60,7 @@ var importers = map[string]func(ctx context.Context, tx pgx.Tx, r store.Record) 
 	store.RecordCleared:          importCleared,
 	store.RecordScheduledStatus:  importScheduledStatus,
 	store.RecordConversationMark: importConversationMark,
+	store.RecordMarker:           importMarker,
 }
 
 func importRecord(ctx context.Context, tx pgx.Tx, r store.Record) error {

@@ -48,6 +48,7 @@ func oneOfEach() []store.Record {
 		{Kind: store.RecordCleared, Key: "news", Value: uint64(3)},
 		{Kind: store.RecordScheduledStatus, Key: "77", Value: store.ScheduledStatus{ID: 77, Handle: "news", ScheduledAt: at, Text: "later", Visibility: "public", Who: who, Created: at}},
 		{Kind: store.RecordConversationMark, Handle: "news", Key: "12", Value: store.ConversationMark{Read: 12, Hidden: 11}},
+		{Kind: store.RecordMarker, Handle: "news", Key: "notifications", Value: store.Marker{LastReadID: 9, Version: 2, Updated: at}},
 	}
 }
 

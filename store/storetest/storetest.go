@@ -140,6 +140,8 @@ type Backend interface {
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 	MarkConversation(handle string, id uint64, read, hidden uint64) error
 	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
+	SetMarker(handle, timeline string, lastReadID uint64, at time.Time) (store.Marker, error)
+	Markers(handle string) (map[string]store.Marker, error)
 }
 
 // check is one behaviour of the contract.

@@ -1,4 +1,4 @@
--- Interactions per account (issue 15, the client API's fourth part).
+-- Interactions per account and markers (issue 15, the client API's fourth part).
 --
 -- A post for several of Herald's accounts (a mention of two, a reply to
 -- one that mentions another) is recorded once for each: interactions are
@@ -16,3 +16,14 @@ ALTER TABLE interactions ADD COLUMN account text COLLATE "C" GENERATED ALWAYS AS
     CASE WHEN strpos(object, '/posts/') > 0 THEN left(object, strpos(object, '/posts/') - 1) ELSE object END
 ) STORED;
 CREATE INDEX interactions_for ON interactions (account, received, id, object) WHERE received IS NOT NULL;
+
+-- markers: store.Marker, where an account's team last read a timeline
+-- in the client API (Mastodon's markers).
+CREATE TABLE markers (
+    handle       text COLLATE "C" NOT NULL CHECK (handle <> ''),
+    timeline     text COLLATE "C" NOT NULL CHECK (timeline <> ''),
+    last_read_id bigint NOT NULL,
+    version      integer NOT NULL,
+    updated      timestamptz NOT NULL,
+    PRIMARY KEY (handle, timeline)
+);

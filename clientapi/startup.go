@@ -1,0 +1,83 @@
+package clientapi
+
+import (
+	"net/http"
+	"strings"
+
+	"herald/oauth"
+	"herald/respond"
+)
+
+// Apps ask for more than the account's posts and notifications when they
+// start or open a page: the preferences, the server's custom emojis, the
+// filters, lists, announcements, followed hashtags and trends. Herald has
+// none of these things, so the honest answer is Mastodon's for an account
+// and a server without them: an empty list, rather than a 404 the app
+// shows as an error.
+
+// emptyList answers an empty JSON list.
+func emptyList(w http.ResponseWriter, _ *http.Request, _ oauth.Access) { writeJSON(w, []any{}) }
+
+// startupRoutes maps the endpoints that answer empty lists, with the
+// scopes Mastodon's controllers ask for.
+func (a *API) startupRoutes(mux *http.ServeMux) {
+	for path, rl := range map[string]rule{
+		"/api/v1/custom_emojis":   anyone,
+		"/api/v1/trends":          anyone,
+		"/api/v1/trends/tags":     anyone,
+		"/api/v1/trends/statuses": anyone,
+		"/api/v1/trends/links":    anyone,
+		"/api/v1/filters":         signedIn("read", "read:filters"),
+		"/api/v2/filters":         signedIn("read", "read:filters"),
+		"/api/v1/lists":           signedIn("read", "read:lists"),
+		"/api/v1/announcements":   signedIn("read"),
+		"/api/v1/followed_tags":   signedIn("read", "read:follows"),
+		"/api/v1/follow_requests": signedIn("read", "read:follows", "follow"),
+		"/api/v1/favourites":      signedIn("read", "read:favourites"),
+		"/api/v1/bookmarks":       signedIn("read", "read:bookmarks"),
+	} {
+		mux.HandleFunc("GET "+path, a.endpoint(rl, emptyList))
+	}
+	mux.HandleFunc("GET /api/v1/accounts/{id}/following", a.endpoint(ifToken("read", "read:accounts"), a.handleFollowing))
+	mux.HandleFunc("GET /api/v1/markers", a.endpoint(signedIn("read", "read:statuses"), a.handleMarkers))
+	mux.HandleFunc("POST /api/v1/markers", a.endpoint(signedIn("write", "write:statuses"), a.handleSetMarkers))
+	mux.HandleFunc("GET /api/v1/preferences", a.endpoint(signedIn("read", "read:accounts"), a.handlePreferences))
+}
+
+// handleFollowing answers GET /api/v1/accounts/{id}/following for one of
+// Herald's accounts: they follow no one. Herald does not know whom remote
+// accounts follow, so their lists are empty too.
+func (a *API) handleFollowing(w http.ResponseWriter, r *http.Request, access oauth.Access) {
+	if h, ok := a.handleOf(r.PathValue("id")); ok && a.visible(h, access) {
+		writeJSON(w, []any{})
+		return
+	}
+	if _, known, err := a.remoteActorOf(r.PathValue("id"), access); err != nil || !known {
+		if err != nil {
+			respond.InternalError(w, a.o.Log, r, err)
+			return
+		}
+		notFound(w)
+		return
+	}
+	writeJSON(w, []any{})
+}
+
+// handlePreferences answers GET /api/v1/preferences: Herald's defaults
+// for posting (public, not sensitive, the account's language) and
+// Mastodon's for reading.
+func (a *API) handlePreferences(w http.ResponseWriter, r *http.Request, access oauth.Access) {
+	p, err := a.o.Accounts.Profile(access.Handle)
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
+	var lang *string
+	if l, _, _ := strings.Cut(p.Language, "-"); l != "" {
+		lang = &l
+	}
+	writeJSON(w, map[string]any{
+		"posting:default:visibility": "public", "posting:default:sensitive": false, "posting:default:language": lang,
+		"reading:expand:media": "default", "reading:expand:spoilers": false, "reading:autoplay:gifs": false,
+	})
+}
