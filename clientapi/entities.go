@@ -138,7 +138,9 @@ type Tag struct {
 // Notification is something that happened to the signed-in account: a
 // mention (replies and direct messages among them), a favourite or a
 // reblog of one of its posts (Status), a follow. GroupKey is Mastodon
-// 4.3's, each notification its own group.
+// 4.3's; the first version names each notification's group by its id
+// ("ungrouped-ID"), which the grouped notifications' endpoints take as
+// that notification, as Mastodon's do.
 type Notification struct {
 	ID        string  `json:"id"`
 	Type      string  `json:"type"`

@@ -139,7 +139,10 @@ func groupPage(all []notice, p pageQuery, g grouping) (groups []group, low uint6
 
 // findGroup returns the group whose key (as Mastodon writes it) is
 // public, with all its notifications; statusOf is as for publicKey.
-func findGroup(all []notice, public string, statusOf func(object string) (uint64, bool, error)) (group, bool, error) {
+// "ungrouped-ID" names the notification ID whatever its group, as
+// Mastodon's by_group_key does: the group it belongs to is returned, and
+// only reports whether that notification is its whole group.
+func findGroup(all []notice, public string, statusOf func(object string) (uint64, bool, error)) (gr group, one *notice, err error) {
 	g := newGrouping(nil)
 	byKey := map[string]*group{}
 	var keys []string
@@ -151,6 +154,14 @@ func findGroup(all []notice, public string, statusOf func(object string) (uint64
 		}
 		byKey[k].members = append(byKey[k].members, n)
 	}
+	if id, ok := strings.CutPrefix(public, "ungrouped-"); ok {
+		for _, n := range all {
+			if formatID(n.id) == id {
+				return *byKey[g.key(n)], &n, nil
+			}
+		}
+		return group{}, nil, nil
+	}
 	for _, k := range keys {
 		gr := *byKey[k]
 		if !mayBe(gr, public) {
@@ -158,10 +169,10 @@ func findGroup(all []notice, public string, statusOf func(object string) (uint64
 		}
 		key, ok, err := gr.publicKey(statusOf)
 		if err != nil || ok && key == public {
-			return gr, err == nil, err
+			return gr, nil, err
 		}
 	}
-	return group{}, false, nil
+	return group{}, nil, nil
 }
 
 // mayBe reports whether the group may have the public key, without

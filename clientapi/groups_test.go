@@ -98,6 +98,29 @@ func TestGroupedNotifications(t *testing.T) {
 		t.Errorf("unread_count: %v, want 5", count)
 	}
 	checkGroupShowAndDismiss(t, a, keys["favourite"][0])
+	checkUngroupedKeys(t, a, keys["follow"][0])
+}
+
+// checkUngroupedKeys: "ungrouped-ID", as the first version's
+// notifications name their groups, names that notification: GET gives
+// its group (the follows, two), dismissing it dismisses it alone.
+func checkUngroupedKeys(t *testing.T, a *apiHerald, followKey string) {
+	t.Helper()
+	var follows []notification
+	a.get(t, "/api/v1/notifications?types[]=follow", a.token, &follows)
+	if len(follows) != 2 || follows[0].GroupKey != "ungrouped-"+follows[0].ID {
+		t.Fatalf("follows: %+v", follows)
+	}
+	var one groupedAnswer
+	if a.get(t, "/api/v2/notifications/"+follows[1].GroupKey, a.token, &one); len(one.Groups) != 1 || one.Groups[0].GroupKey != followKey || one.Groups[0].Count != 2 {
+		t.Errorf("GET %s: %+v, want the follows' group of 2", follows[1].GroupKey, one)
+	}
+	if resp, _ := apptest.AdminDo(t, http.MethodPost, a.base+"/api/v2/notifications/"+follows[1].GroupKey+"/dismiss", a.token); resp.StatusCode != 200 {
+		t.Fatalf("dismiss %s: HTTP %d", follows[1].GroupKey, resp.StatusCode)
+	}
+	if a.get(t, "/api/v2/notifications/"+followKey, a.token, &one); len(one.Groups) != 1 || one.Groups[0].Count != 1 {
+		t.Errorf("after dismissing one follow: %+v, want a group of 1", one)
+	}
 }
 
 // checkGroupShowAndDismiss: one group by its key, with all its

@@ -49,25 +49,33 @@ func (a *API) handleGroupedNotifications(w http.ResponseWriter, r *http.Request,
 	writeJSON(w, answer.out)
 }
 
-// findGroup returns the account's group that the path's group_key names.
-func (a *API) findGroup(r *http.Request, access oauth.Access) (group, bool, error) {
+// findGroup returns the account's group that the path's group_key names,
+// and its notifications that the key names: all, or for "ungrouped-ID"
+// the one.
+func (a *API) findGroup(r *http.Request, access oauth.Access) (group, []notice, error) {
 	all, err := a.notices(access.Handle)
 	if err != nil {
-		return group{}, false, err
+		return group{}, nil, err
 	}
-	return findGroup(all, r.PathValue("group_key"), a.newGroupAnswer(access).statusOf)
+	gr, one, err := findGroup(all, r.PathValue("group_key"), a.newGroupAnswer(access).statusOf)
+	if one != nil {
+		return gr, []notice{*one}, err
+	}
+	return gr, gr.members, err
 }
 
 // handleNotificationGroup answers GET /api/v2/notifications/{group_key}:
-// the group with all its notifications.
+// the group with all its notifications ("ungrouped-ID", as the first
+// version's notifications name their groups, gives the group of that
+// notification).
 func (a *API) handleNotificationGroup(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	gr, found, err := a.findGroup(r, access)
+	gr, named, err := a.findGroup(r, access)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
 	answer := a.newGroupAnswer(access)
-	if found {
+	if len(named) > 0 {
 		if err := answer.add(gr); err != nil {
 			respond.InternalError(w, a.o.Log, r, err)
 			return
@@ -81,15 +89,16 @@ func (a *API) handleNotificationGroup(w http.ResponseWriter, r *http.Request, ac
 }
 
 // handleDismissGroup answers POST /api/v2/notifications/{group_key}/dismiss:
-// every notification of the group is dismissed for the account, and the
-// answer is Mastodon's empty object, also for a group that is not there.
+// every notification of the group ("ungrouped-ID": that notification) is
+// dismissed for the account, and the answer is Mastodon's empty object,
+// also for a group that is not there.
 func (a *API) handleDismissGroup(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	gr, _, err := a.findGroup(r, access)
+	_, named, err := a.findGroup(r, access)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	for _, n := range gr.members {
+	for _, n := range named {
 		if err := a.o.Store.DismissNotification(access.Handle, n.id); err != nil {
 			respond.InternalError(w, a.o.Log, r, err)
 			return
