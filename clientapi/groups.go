@@ -93,7 +93,21 @@ type group struct {
 // groups right above min_id. It returns the groups, newest first, and the
 // oldest notification id the page reached (for the next page's max_id).
 func groupPage(all []notice, p pageQuery, g grouping) (groups []group, low uint64) {
-	var walked []notice
+	walked, _ := walkGroups(all, p, g)
+	groups, index, top, low := pageGroups(walked, g)
+	for _, n := range all { // Mastodon counts a group's notifications up to the page's newest
+		if i, ok := index[g.key(n)]; ok && n.id <= top {
+			groups[i].members = append(groups[i].members, n)
+		}
+	}
+	return groups, low
+}
+
+// walkGroups walks all (newest first) from the page's start, as far as
+// the page reaches: through the notification that makes p.limit groups
+// (newest first), or up to the one that would make one more (with
+// min_id, oldest first). complete is false when all ran out first.
+func walkGroups(all []notice, p pageQuery, g grouping) (walked []notice, complete bool) {
 	seen := map[string]bool{}
 	order := func(i int) int { return i }
 	if p.minID != 0 {
@@ -106,20 +120,26 @@ func groupPage(all []notice, p pageQuery, g grouping) (groups []group, low uint6
 		}
 		k := g.key(n)
 		if !seen[k] && len(seen) == p.limit {
-			break
+			return walked, true
 		}
 		seen[k] = true
 		walked = append(walked, n)
 		if p.minID == 0 && len(seen) == p.limit {
-			break
+			return walked, true
 		}
 	}
+	return walked, false
+}
+
+// pageGroups makes the groups of the notifications walked, newest first,
+// without their members: index finds a group by key; top and low are the
+// newest and oldest notification walked.
+func pageGroups(walked []notice, g grouping) (groups []group, index map[string]int, top, low uint64) {
 	if len(walked) == 0 {
-		return nil, 0
+		return nil, nil, 0, 0
 	}
 	slices.SortFunc(walked, func(x, y notice) int { return cmpID(y.id, x.id) })
-	top, low := walked[0].id, walked[len(walked)-1].id
-	index := map[string]int{}
+	index = map[string]int{}
 	for _, n := range walked {
 		k := g.key(n)
 		i, ok := index[k]
@@ -129,12 +149,7 @@ func groupPage(all []notice, p pageQuery, g grouping) (groups []group, low uint6
 		}
 		groups[i].pageMin = n.id
 	}
-	for _, n := range all { // Mastodon counts a group's notifications up to the page's newest
-		if i, ok := index[g.key(n)]; ok && n.id <= top {
-			groups[i].members = append(groups[i].members, n)
-		}
-	}
-	return groups, low
+	return groups, index, walked[0].id, walked[len(walked)-1].id
 }
 
 // findGroup returns the group whose key (as Mastodon writes it) is

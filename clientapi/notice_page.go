@@ -103,8 +103,8 @@ func (r *noticeReader) next() (read []notice, done bool, err error) {
 			r.size = min(2*r.size, maxNoticeChunk) // a filter that keeps few reads on
 		}
 		for i := range list {
-			if typ := notificationTypes[list[i].Kind]; typ != "" {
-				read = append(read, notice{id: statusID(list[i].Received, typ+"\x00"+list[i].ID), typ: typ, at: list[i].Received, actor: list[i].Actor, on: &list[i]})
+			if n, ok := noticeOf(&list[i]); ok {
+				read = append(read, n)
 			}
 		}
 		if len(list) > 0 {

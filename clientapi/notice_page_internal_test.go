@@ -75,7 +75,9 @@ func openNoticeStore(tb testing.TB, postgresql bool) noticeStore {
 // noticeAPI returns an API on s holding, for news, n interactions
 // (likes, boosts, replies on 50 posts and mentions, many in the same
 // millisecond), 40 followers and some dismissals.
-func noticeAPI(tb testing.TB, s noticeStore, n int, seed uint64) *API {
+// Their times fall on n/3 instants spread over span (one millisecond
+// apart when span is zero).
+func noticeAPI(tb testing.TB, s noticeStore, n int, seed uint64, span time.Duration) *API {
 	tb.Helper()
 	r := actor.NewRenderer(noticeBase)
 	a, err := New(Options{Config: &config.Config{BaseURL: noticeBase}, Store: s, Accounts: noAccounts{}, Auth: noAuth{}, Remote: noRemote{},
@@ -83,17 +85,18 @@ func noticeAPI(tb testing.TB, s noticeStore, n int, seed uint64) *API {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	addNoticeData(tb, s, r.Actor("news"), n, rand.New(rand.NewPCG(seed, 1)))
+	addNoticeData(tb, s, r.Actor("news"), n, rand.New(rand.NewPCG(seed, 1)), span)
 	return a
 }
 
 // noticeKinds are the kinds of the interactions made up, by weight.
 var noticeKinds = []string{store.KindLike, store.KindLike, store.KindLike, store.KindShare, store.KindReply, store.KindMention}
 
-func addNoticeData(tb testing.TB, s noticeStore, news string, n int, rnd *rand.Rand) {
+func addNoticeData(tb testing.TB, s noticeStore, news string, n int, rnd *rand.Rand, span time.Duration) {
 	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	step := max(span/time.Duration(n/3+1), time.Millisecond)
 	at := func() time.Time {
-		return t0.Add(time.Duration(rnd.IntN(n/3+1))*time.Millisecond + time.Duration(rnd.IntN(3))*time.Microsecond)
+		return t0.Add(time.Duration(rnd.IntN(n/3+1))*step + time.Duration(rnd.IntN(3))*time.Microsecond)
 	}
 	list := make([]store.Interaction, n)
 	for k := range list {
@@ -138,7 +141,7 @@ func TestNoticePageAsRebuilt(t *testing.T) {
 }
 
 func noticePageAsRebuilt(t *testing.T, postgresql bool) {
-	a := noticeAPI(t, openNoticeStore(t, postgresql), 600, 7)
+	a := noticeAPI(t, openNoticeStore(t, postgresql), 600, 7, 0)
 	all, err := a.notices("news")
 	if err != nil || len(all) < 500 {
 		t.Fatalf("%d notifications, %v", len(all), err)
@@ -168,15 +171,15 @@ func noticeQueries(all []notice) []pageQuery {
 	return out
 }
 
-// BenchmarkNotificationPage: the first page of 40 notifications of an
-// account with 50,000 interactions, made from all of them (as before the
-// index) and read through the index by time, in the same run, on each
-// store:
+// BenchmarkNotificationPage: the first page of 40 notifications (and of
+// 40 groups) of an account with 50,000 interactions, made from all of
+// them (as before the index) and read through the index by time, in the
+// same run, on each store:
 //
 //	go test -run '^$' -bench NotificationPage -benchtime 20x ./clientapi
 func BenchmarkNotificationPage(b *testing.B) {
 	for _, backend := range []string{"bbolt", "postgres"} {
-		a := noticeAPI(b, openNoticeStore(b, backend == "postgres"), 50000, 1)
+		a := noticeAPI(b, openNoticeStore(b, backend == "postgres"), 50000, 1, 0)
 		keep := func(notice) bool { return true }
 		b.Run(backend+"/rebuilt", func(b *testing.B) {
 			for b.Loop() {
@@ -193,5 +196,27 @@ func BenchmarkNotificationPage(b *testing.B) {
 				}
 			}
 		})
+		benchmarkGroupedPage(b, a, backend)
 	}
+}
+
+// benchmarkGroupedPage: the first page of 40 notification groups, both
+// ways.
+func benchmarkGroupedPage(b *testing.B, a *API, backend string) {
+	keep, g := func(notice) bool { return true }, newGrouping(nil)
+	b.Run(backend+"/grouped-rebuilt", func(b *testing.B) {
+		for b.Loop() {
+			all, err := a.notices("news")
+			if groups, _ := groupPage(all, pageQuery{limit: 40}, g); err != nil || len(groups) != 40 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run(backend+"/grouped-indexed", func(b *testing.B) {
+		for b.Loop() {
+			if groups, _, err := a.groupedPage("news", pageQuery{limit: 40}, keep, g); err != nil || len(groups) != 40 {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -27,15 +27,13 @@ func (a *API) handleGroupedNotifications(w http.ResponseWriter, r *http.Request,
 		respond.Error(w, http.StatusBadRequest, "Invalid value for 'expand_accounts': '"+e+"', allowed values are 'full' and 'partial_avatars'")
 		return
 	}
-	all, err := a.notices(access.Handle)
+	f := noticeFilter{types: listParam(q, "types"), excluded: listParam(q, "exclude_types")}
+	p := readPageQuery(q, defaultNotificationLimit, maxNotificationLimit)
+	groups, low, err := a.groupedPage(access.Handle, p, f.keeps, newGrouping(listParam(q, "grouped_types")))
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	f := noticeFilter{types: listParam(q, "types"), excluded: listParam(q, "exclude_types")}
-	kept := page(all, pageQuery{limit: len(all)}, f.keeps)
-	p := readPageQuery(q, defaultNotificationLimit, maxNotificationLimit)
-	groups, low := groupPage(kept, p, newGrouping(listParam(q, "grouped_types")))
 	answer := a.newGroupAnswer(access)
 	for _, gr := range groups {
 		if err := answer.add(gr); err != nil {
@@ -113,14 +111,8 @@ func (a *API) handleDismissGroup(w http.ResponseWriter, r *http.Request, access 
 // as grouped_types[] asks, at most limit (100, at most 1,000), as
 // Mastodon counts them.
 func (a *API) handleUnreadCount(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	all, err := a.notices(access.Handle)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
 	q := r.URL.Query()
 	f := noticeFilter{types: listParam(q, "types"), excluded: listParam(q, "exclude_types")}
-	kept := page(all, pageQuery{limit: len(all)}, f.keeps)
 	limit := defaultUnreadLimit
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
 		limit = min(n, maxUnreadLimit)
@@ -130,7 +122,12 @@ func (a *API) handleUnreadCount(w http.ResponseWriter, r *http.Request, access o
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	groups, _ := groupPage(kept, pageQuery{minID: markers["notifications"].LastReadID, limit: limit}, newGrouping(listParam(q, "grouped_types")))
+	p := pageQuery{minID: markers["notifications"].LastReadID, limit: limit}
+	groups, _, err := a.groupedPage(access.Handle, p, f.keeps, newGrouping(listParam(q, "grouped_types")))
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return
+	}
 	writeJSON(w, map[string]int{"count": len(groups)})
 }
 
