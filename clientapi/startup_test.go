@@ -17,12 +17,13 @@ var emptyLists = map[string]bool{
 	"/api/v1/custom_emojis": false, "/api/v1/trends": false, "/api/v1/trends/tags": false, "/api/v1/trends/statuses": false,
 	"/api/v1/trends/links": false, "/api/v1/filters": true, "/api/v2/filters": true, "/api/v1/lists": true,
 	"/api/v1/announcements": true, "/api/v1/followed_tags": true, "/api/v1/follow_requests": true, "/api/v1/favourites": true,
-	"/api/v1/bookmarks": true,
+	"/api/v1/bookmarks": true, "/api/v1/notifications/requests": true,
 }
 
 // TestStartupEndpoints: what apps ask for when they start answers as
 // Mastodon does for an account and a server without such things: empty
 // lists (401 without a token where Mastodon needs one), the preferences,
+// the notification policy (nothing filtered),
 // whom an account follows (no one; 404 for an account Herald does not
 // know).
 func TestStartupEndpoints(t *testing.T) {
@@ -42,6 +43,11 @@ func TestStartupEndpoints(t *testing.T) {
 	if resp := a.get(t, "/api/v1/preferences", a.token, &prefs); resp.StatusCode != 200 || prefs["posting:default:visibility"] != "public" ||
 		prefs["posting:default:sensitive"] != false || prefs["reading:expand:media"] != "default" {
 		t.Errorf("preferences: HTTP %d %v", resp.StatusCode, prefs)
+	}
+	var policy map[string]any
+	if resp := a.get(t, "/api/v2/notifications/policy", a.token, &policy); resp.StatusCode != 200 || policy["for_private_mentions"] != "accept" ||
+		policy["summary"].(map[string]any)["pending_requests_count"] != 0.0 {
+		t.Errorf("notification policy: HTTP %d %v", resp.StatusCode, policy)
 	}
 	var me account
 	a.get(t, "/api/v1/accounts/verify_credentials", a.token, &me)
