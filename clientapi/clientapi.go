@@ -134,6 +134,8 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/instance", a.endpoint(anyone, a.handleInstanceV2))
 	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", a.endpoint(signedIn("read", "read:accounts", "profile"), a.handleVerifyCredentials))
 	mux.HandleFunc("GET /api/v1/accounts/lookup", a.endpoint(ifToken("read", "read:accounts"), a.handleLookup))
+	mux.HandleFunc("GET /api/v1/accounts/search", a.endpoint(signedIn("read", "read:accounts"), a.handleAccountSearch))
+	mux.HandleFunc("GET /api/v2/search", a.endpoint(ifToken("read", "read:search"), a.handleSearch))
 	mux.HandleFunc("GET /api/v1/accounts/relationships", a.endpoint(signedIn("read", "read:follows"), a.handleRelationships))
 	mux.HandleFunc("GET /api/v1/accounts/familiar_followers", a.endpoint(signedIn("read", "read:follows"), a.handleFamiliarFollowers))
 	mux.HandleFunc("GET /api/v1/accounts/{id}/featured_tags", a.endpoint(ifToken("read", "read:accounts"), a.handleFeaturedTags))

@@ -64,6 +64,36 @@ func TestRemoteAccount(t *testing.T) {
 	a.wantError(t, "/api/v1/accounts/12345", a.token, 404, "Record not found")
 	a.wantError(t, "/api/v1/accounts/12345/statuses", "", 404, "Record not found")
 	checkRelationships(t, a, id)
+	checkSearch(t, a, id, c.acct())
+}
+
+// checkSearch: the citizen is found by lookup and by search, by her
+// handle; news by its own; no statuses or hashtags; an unknown remote
+// handle is 404; resolving without a token is 401.
+func checkSearch(t *testing.T, a *apiHerald, citizen, acct string) {
+	t.Helper()
+	var acc account
+	if resp := a.get(t, "/api/v1/accounts/lookup?acct="+acct, a.token, &acc); resp.StatusCode != 200 || acc.ID != citizen {
+		t.Errorf("lookup %s: HTTP %d %+v", acct, resp.StatusCode, acc)
+	}
+	a.wantError(t, "/api/v1/accounts/lookup?acct=nobody@elsewhere.example", a.token, 404, "Record not found")
+	var accounts []account
+	if a.get(t, "/api/v1/accounts/search?q=alice", a.token, &accounts); len(accounts) != 1 || accounts[0].ID != citizen {
+		t.Errorf("accounts/search?q=alice: %+v", accounts)
+	}
+	var found struct {
+		Accounts []account `json:"accounts"`
+		Statuses []any     `json:"statuses"`
+		Hashtags []any     `json:"hashtags"`
+	}
+	if a.get(t, "/api/v2/search?type=accounts&q=@"+acct, a.token, &found); len(found.Accounts) != 1 || found.Accounts[0].ID != citizen {
+		t.Errorf("search %s: %+v", acct, found)
+	}
+	if a.get(t, "/api/v2/search?q=new", "", &found); len(found.Accounts) != 1 || found.Accounts[0].Username != "news" ||
+		found.Statuses == nil || len(found.Statuses) != 0 || found.Hashtags == nil {
+		t.Errorf("search new: %+v", found)
+	}
+	a.wantError(t, "/api/v2/search?q=x&resolve=true", "", 401, "Search queries that resolve remote resources are not supported without authentication")
 }
 
 // checkRelationships: the citizen follows news, news follows no one; an
