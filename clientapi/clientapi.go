@@ -138,7 +138,6 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/search", a.endpoint(ifToken("read", "read:search"), a.handleSearch))
 	mux.HandleFunc("GET /api/v1/accounts/relationships", a.endpoint(signedIn("read", "read:follows"), a.handleRelationships))
 	mux.HandleFunc("GET /api/v1/accounts/familiar_followers", a.endpoint(signedIn("read", "read:follows"), a.handleFamiliarFollowers))
-	mux.HandleFunc("GET /api/v1/accounts/{id}/featured_tags", a.endpoint(ifToken("read", "read:accounts"), a.handleFeaturedTags))
 	mux.HandleFunc("GET /api/v1/accounts/{id}", a.endpoint(ifToken("read", "read:accounts"), a.handleAccount))
 	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", a.endpoint(ifToken("read", "read:statuses"), a.handleAccountStatuses))
 	mux.HandleFunc("GET /api/v1/statuses/{id}", a.endpoint(ifToken("read", "read:statuses"), a.handleStatus))

@@ -53,9 +53,7 @@ func (a *API) handleRelationships(w http.ResponseWriter, r *http.Request, access
 	for _, id := range listParam(r.URL.Query(), "id") {
 		known := following[id]
 		if !known {
-			if h, ok := a.handleOf(id); ok {
-				known = a.visible(h, access)
-			} else if _, known, err = a.remoteActorOf(id, access); err != nil {
+			if known, err = a.knownAccount(id, access); err != nil {
 				respond.InternalError(w, a.o.Log, r, err)
 				return
 			}
@@ -78,24 +76,26 @@ func (a *API) handleFamiliarFollowers(w http.ResponseWriter, r *http.Request, _ 
 	writeJSON(w, out)
 }
 
-// handleFeaturedTags answers GET /api/v1/accounts/{id}/featured_tags:
-// the hashtags an account features on its profile. Herald's accounts
-// feature none, and Herald keeps none of remote accounts; an account it
-// does not know is 404.
-func (a *API) handleFeaturedTags(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	known := false
-	if h, ok := a.handleOf(r.PathValue("id")); ok {
-		known = a.visible(h, access)
-	} else {
-		var err error
-		if _, known, err = a.remoteActorOf(r.PathValue("id"), access); err != nil {
-			respond.InternalError(w, a.o.Log, r, err)
-			return
-		}
+// knownAccount reports whether id is an account the holder of access may
+// see: one of Herald's, or a remote one Herald knows.
+func (a *API) knownAccount(id string, access oauth.Access) (bool, error) {
+	if h, ok := a.handleOf(id); ok {
+		return a.visible(h, access), nil
 	}
-	if !known {
+	_, known, err := a.remoteActorOf(id, access)
+	return known, err
+}
+
+// writeEmptyFor answers an empty list for an account Herald knows, 404
+// for any other id.
+func (a *API) writeEmptyFor(w http.ResponseWriter, r *http.Request, access oauth.Access) {
+	known, err := a.knownAccount(r.PathValue("id"), access)
+	switch {
+	case err != nil:
+		respond.InternalError(w, a.o.Log, r, err)
+	case !known:
 		notFound(w)
-		return
+	default:
+		writeJSON(w, []any{})
 	}
-	writeJSON(w, []any{})
 }

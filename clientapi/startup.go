@@ -40,31 +40,15 @@ func (a *API) startupRoutes(mux *http.ServeMux) {
 	} {
 		mux.HandleFunc("GET "+path, a.endpoint(rl, emptyList))
 	}
-	mux.HandleFunc("GET /api/v1/accounts/{id}/following", a.endpoint(ifToken("read", "read:accounts"), a.handleFollowing))
+	// Herald's accounts follow no one, feature no hashtags, and Herald
+	// knows neither of remote accounts.
+	mux.HandleFunc("GET /api/v1/accounts/{id}/following", a.endpoint(ifToken("read", "read:accounts"), a.writeEmptyFor))
+	mux.HandleFunc("GET /api/v1/accounts/{id}/featured_tags", a.endpoint(ifToken("read", "read:accounts"), a.writeEmptyFor))
 	mux.HandleFunc("GET /api/v1/markers", a.endpoint(signedIn("read", "read:statuses"), a.handleMarkers))
 	mux.HandleFunc("POST /api/v1/markers", a.endpoint(signedIn("write", "write:statuses"), a.handleSetMarkers))
 	mux.HandleFunc("GET /api/v2/notifications/policy", a.endpoint(signedIn("read", "read:notifications"), handlePolicyV2))
 	mux.HandleFunc("GET /api/v1/notifications/policy", a.endpoint(signedIn("read", "read:notifications"), handlePolicyV1))
 	mux.HandleFunc("GET /api/v1/preferences", a.endpoint(signedIn("read", "read:accounts"), a.handlePreferences))
-}
-
-// handleFollowing answers GET /api/v1/accounts/{id}/following for one of
-// Herald's accounts: they follow no one. Herald does not know whom remote
-// accounts follow, so their lists are empty too.
-func (a *API) handleFollowing(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	if h, ok := a.handleOf(r.PathValue("id")); ok && a.visible(h, access) {
-		writeJSON(w, []any{})
-		return
-	}
-	if _, known, err := a.remoteActorOf(r.PathValue("id"), access); err != nil || !known {
-		if err != nil {
-			respond.InternalError(w, a.o.Log, r, err)
-			return
-		}
-		notFound(w)
-		return
-	}
-	writeJSON(w, []any{})
 }
 
 // handlePreferences answers GET /api/v1/preferences: Herald's defaults
