@@ -141,10 +141,15 @@ func (a *API) handleVerifyCredentials(w http.ResponseWriter, r *http.Request, ac
 	writeJSON(w, acc)
 }
 
-// handleAccount answers GET /api/v1/accounts/{id}.
+// handleAccount answers GET /api/v1/accounts/{id}: one of Herald's
+// accounts, or a remote account Herald knows (remote_accounts.go).
 func (a *API) handleAccount(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	handle, ok := a.handleOf(r.PathValue("id"))
-	if !ok || !a.visible(handle, access) {
+	if !ok {
+		a.writeRemoteAccount(w, r, access)
+		return
+	}
+	if !a.visible(handle, access) {
 		notFound(w)
 		return
 	}
@@ -153,7 +158,9 @@ func (a *API) handleAccount(w http.ResponseWriter, r *http.Request, access oauth
 
 // handleLookup answers GET /api/v1/accounts/lookup?acct=: the account
 // named news, @news, news@DOMAIN or @news@DOMAIN, where DOMAIN is the
-// handles' domain or Herald's host. Herald looks up no remote accounts.
+// handles' domain or Herald's host, or an account of another server that
+// Herald knows (remote_accounts.go); Herald looks up no other remote
+// accounts.
 func (a *API) handleLookup(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	acct := strings.TrimPrefix(strings.TrimSpace(r.URL.Query().Get("acct")), "@")
 	if acct == "" {
@@ -163,7 +170,11 @@ func (a *API) handleLookup(w http.ResponseWriter, r *http.Request, access oauth.
 	user, domain, hasDomain := strings.Cut(acct, "@")
 	handle := strings.ToLower(user)
 	local := !hasDomain || strings.EqualFold(domain, a.o.Config.HandleDomain()) || strings.EqualFold(domain, a.o.Config.Host())
-	if !local || !a.visible(handle, access) {
+	if !local {
+		a.writeRemoteByAcct(w, r, acct, access)
+		return
+	}
+	if !a.visible(handle, access) {
 		notFound(w)
 		return
 	}

@@ -34,6 +34,7 @@ type Store interface {
 	SeenItems(handle string) (map[string]store.SeenItem, error)
 	Interactions(object, kind string, limit int) (items []store.Interaction, total int, err error)
 	InteractionsOn(prefix string) ([]store.Interaction, error)
+	InteractionsFor(actorID string, after, before time.Time, newestFirst bool, limit int) ([]store.Interaction, error)
 	FollowerCount(handle string) (int, error)
 	Followers(handle string) ([]store.Follower, error)
 	RemoteActor(id string) (a store.RemoteActor, found bool, err error)
@@ -54,6 +55,8 @@ type Store interface {
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 	MarkConversation(handle string, id uint64, read, hidden uint64) error
 	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
+	SetMarker(handle, timeline string, lastReadID uint64, at time.Time) (store.Marker, error)
+	Markers(handle string) (map[string]store.Marker, error)
 }
 
 // Remote finds remote accounts (remote.Resolver does): by WebFinger for
@@ -131,6 +134,10 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/instance", a.endpoint(anyone, a.handleInstanceV2))
 	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", a.endpoint(signedIn("read", "read:accounts", "profile"), a.handleVerifyCredentials))
 	mux.HandleFunc("GET /api/v1/accounts/lookup", a.endpoint(ifToken("read", "read:accounts"), a.handleLookup))
+	mux.HandleFunc("GET /api/v1/accounts/search", a.endpoint(signedIn("read", "read:accounts"), a.handleAccountSearch))
+	mux.HandleFunc("GET /api/v2/search", a.endpoint(ifToken("read", "read:search"), a.handleSearch))
+	mux.HandleFunc("GET /api/v1/accounts/relationships", a.endpoint(signedIn("read", "read:follows"), a.handleRelationships))
+	mux.HandleFunc("GET /api/v1/accounts/familiar_followers", a.endpoint(signedIn("read", "read:follows"), a.handleFamiliarFollowers))
 	mux.HandleFunc("GET /api/v1/accounts/{id}", a.endpoint(ifToken("read", "read:accounts"), a.handleAccount))
 	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", a.endpoint(ifToken("read", "read:statuses"), a.handleAccountStatuses))
 	mux.HandleFunc("GET /api/v1/statuses/{id}", a.endpoint(ifToken("read", "read:statuses"), a.handleStatus))
@@ -149,6 +156,12 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotification))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismiss))
 	mux.HandleFunc("POST /api/v1/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
+	mux.HandleFunc("GET /api/v2/notifications", a.endpoint(signedIn("read", "read:notifications"), a.handleGroupedNotifications))
+	mux.HandleFunc("GET /api/v2/notifications/unread_count", a.endpoint(signedIn("read", "read:notifications"), a.handleUnreadCount))
+	mux.HandleFunc("GET /api/v2/notifications/{group_key}", a.endpoint(signedIn("read", "read:notifications"), a.handleNotificationGroup))
+	mux.HandleFunc("POST /api/v2/notifications/{group_key}/dismiss", a.endpoint(signedIn("write", "write:notifications"), a.handleDismissGroup))
+	mux.HandleFunc("POST /api/v2/notifications/clear", a.endpoint(signedIn("write", "write:notifications"), a.handleClear))
+	a.startupRoutes(mux)
 	mux.HandleFunc("OPTIONS /api/", respond.Preflight("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 	mux.HandleFunc("/api/", a.endpoint(anyone, func(w http.ResponseWriter, _ *http.Request, _ oauth.Access) {
 		respond.Error(w, http.StatusNotFound, "Record not found")

@@ -138,7 +138,9 @@ type Tag struct {
 // Notification is something that happened to the signed-in account: a
 // mention (replies and direct messages among them), a favourite or a
 // reblog of one of its posts (Status), a follow. GroupKey is Mastodon
-// 4.3's, each notification its own group.
+// 4.3's; the first version names each notification's group by its id
+// ("ungrouped-ID"), which the grouped notifications' endpoints take as
+// that notification, as Mastodon's do.
 type Notification struct {
 	ID        string  `json:"id"`
 	Type      string  `json:"type"`
@@ -146,4 +148,28 @@ type Notification struct {
 	GroupKey  string  `json:"group_key"`
 	Account   Account `json:"account"`
 	Status    *Status `json:"status,omitempty"`
+}
+
+// GroupedNotifications is the answer of Mastodon 4.3's grouped
+// notifications: the groups, and once each the accounts and statuses
+// they name (DedupNotificationGroupSerializer).
+type GroupedNotifications struct {
+	Accounts           []Account           `json:"accounts"`
+	Statuses           []Status            `json:"statuses"`
+	NotificationGroups []NotificationGroup `json:"notification_groups"`
+}
+
+// NotificationGroup is notifications of one kind about one thing (the
+// favourites of a post), or one notification alone. The page fields are
+// there when it was cut from a page.
+type NotificationGroup struct {
+	GroupKey                 string   `json:"group_key"`
+	NotificationsCount       int      `json:"notifications_count"`
+	Type                     string   `json:"type"`
+	MostRecentNotificationID string   `json:"most_recent_notification_id"`
+	PageMinID                string   `json:"page_min_id,omitempty"`
+	PageMaxID                string   `json:"page_max_id,omitempty"`
+	LatestPageNotificationAt string   `json:"latest_page_notification_at,omitempty"`
+	SampleAccountIDs         []string `json:"sample_account_ids"`
+	StatusID                 *string  `json:"status_id,omitempty"`
 }

@@ -61,7 +61,9 @@ func runClientCheck(t *testing.T, node, dir string, a *apiHerald) map[string]map
 // TestMastoJS has masto.js (npm masto 8, the client library of Elk and
 // Phanpy) sign in through the OAuth flow with PKCE and read: the
 // signed-in account, a lookup, the posts page by page through the Link
-// headers, one post, both instance entities; then answer a citizen's
+// headers, one post, both instance entities, what apps ask for at start
+// and the notifications marker; open the question's author and the
+// relationship to it; then answer a citizen's
 // direct question (sent by a Mastodon-style fedtest peer) found in the
 // notifications, read the thread, delete the answer and dismiss the
 // notification; schedule a post, list it, move it and cancel it; after it
@@ -99,6 +101,12 @@ func TestMastoJS(t *testing.T) {
 		!strings.HasPrefix(in["version"].(string), "4.3.0 (compatible; Herald") || in["v1uri"] != in["domain"] {
 		t.Errorf("instance: %v", in)
 	}
+	if s := ev["startup"]; s["visibility"] != "public" || fmt.Sprint(s["sizes"]) != "[0 0 0 0 0 0]" {
+		t.Errorf("start-up calls: %v", s)
+	}
+	if m := ev["markers"]; m["saved"] != "1" || m["read"] != "1" || m["version"] != 0.0 {
+		t.Errorf("markers: %v", m)
+	}
 	checkMastoWebcare(ctx, t, ev, c, questionID)
 	checkMastoSchedule(t, ev)
 	if r := ev["after-revoke"]; r["statusCode"] != 401.0 || r["message"] != "The access token was revoked" {
@@ -132,7 +140,8 @@ func checkMastoPages(t *testing.T, pages []any) {
 	}
 }
 
-// checkMastoWebcare: masto.js found the question among the notifications,
+// checkMastoWebcare: masto.js found the question among the notifications
+// (and as a group of its own among the grouped ones),
 // answered it directly (the citizen's server got the answer, in reply to
 // the question, then its Delete), saw the thread, deleted the answer and
 // dismissed the notification.
@@ -141,6 +150,13 @@ func checkMastoWebcare(ctx context.Context, t *testing.T, ev map[string]map[stri
 	q, _ := ev["notifications"]["question"].(map[string]any)
 	if q == nil || q["uri"] != questionID || q["acct"] != c.acct() || q["displayName"] != "Alice Burger" {
 		t.Fatalf("notifications: %v", ev["notifications"])
+	}
+	if g := ev["grouped"]; g["groups"] != 1.0 || fmt.Sprint(g["accounts"]) != "["+c.acct()+"]" || g["questionStatus"] != q["statusId"] ||
+		fmt.Sprint(g["statuses"]) != fmt.Sprint([]any{q["statusId"]}) || g["unread"] != 1.0 {
+		t.Errorf("grouped notifications: %v", g)
+	}
+	if a := ev["author"]; a["acct"] != c.acct() || a["relationship"] != true || a["followedBy"] != false {
+		t.Errorf("the question's author: %v", a)
 	}
 	answer := ev["answer"]
 	uri, _ := answer["uri"].(string)

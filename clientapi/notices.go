@@ -37,6 +37,9 @@ type notice struct {
 	actor string
 	// on is the interaction it tells of; nil for a follow.
 	on *store.Interaction
+	// hour is the hour bucket of its group (groups.go), for the types
+	// Mastodon groups.
+	hour int64
 }
 
 // notices returns handle's notifications that were not dismissed, newest
@@ -69,17 +72,10 @@ func (a *API) notices(handle string) ([]notice, error) {
 			out = append(out, notice{id: statusID(f.Since, typeFollow+"\x00"+f.ID), typ: typeFollow, at: f.Since, actor: f.ID})
 		}
 	}
-	out = slices.DeleteFunc(out, func(n notice) bool { return n.typ == "" || dismissed.Dismissed(n.id) })
-	slices.SortFunc(out, func(x, y notice) int {
-		switch {
-		case x.id > y.id:
-			return -1
-		case x.id < y.id:
-			return 1
-		}
-		return 0
-	})
-	return out, nil
+	out = slices.DeleteFunc(out, func(n notice) bool { return n.typ == "" })
+	slices.SortFunc(out, func(x, y notice) int { return cmpID(y.id, x.id) })
+	setGroupHours(out) // before dismissals, so that groups stay as they were
+	return slices.DeleteFunc(out, func(n notice) bool { return dismissed.Dismissed(n.id) }), nil
 }
 
 // noticeFilter is what a request keeps of the notifications: types[] (all
@@ -126,25 +122,34 @@ func (v *view) notification(n notice) (note Notification, ok bool, err error) {
 	if err != nil {
 		return Notification{}, false, err
 	}
+	s, ok, err := v.noticeStatus(n)
+	if err != nil || !ok {
+		return Notification{}, false, err
+	}
 	id := formatID(n.id)
-	note = Notification{ID: id, Type: n.typ, CreatedAt: n.at.UTC().Format(timeFormat), GroupKey: "ungrouped-" + id, Account: acc}
-	var s Status
+	return Notification{ID: id, Type: n.typ, CreatedAt: n.at.UTC().Format(timeFormat), GroupKey: "ungrouped-" + id, Account: acc, Status: s}, true, nil
+}
+
+// noticeStatus renders the status n is about: the post received for a
+// mention, the account's post for a favourite or reblog, nil for a
+// follow; ok is false when the post is gone.
+func (v *view) noticeStatus(n notice) (s *Status, ok bool, err error) {
+	var st Status
 	switch {
 	case n.on == nil:
-		return note, true, nil
+		return nil, true, nil
 	case n.on.Kind == store.KindReply || n.on.Kind == store.KindMention:
-		if s, err = v.receivedStatus(*n.on); err != nil {
-			return Notification{}, false, err
+		if st, err = v.receivedStatus(*n.on); err != nil {
+			return nil, false, err
 		}
 	default:
 		p, found, err := v.a.postByObject(n.on.Object)
 		if err != nil || !found {
-			return Notification{}, false, err
+			return nil, false, err
 		}
-		if s, err = v.status(p); err != nil {
-			return Notification{}, false, err
+		if st, err = v.status(p); err != nil {
+			return nil, false, err
 		}
 	}
-	note.Status = &s
-	return note, true, nil
+	return &st, true, nil
 }

@@ -19,15 +19,14 @@ const (
 // account_id, paged with max_id, since_id, min_id and limit and a Link
 // header, as Mastodon's NotificationsController.
 func (a *API) handleNotifications(w http.ResponseWriter, r *http.Request, access oauth.Access) {
-	all, err := a.notices(access.Handle)
+	q := r.URL.Query()
+	f := noticeFilter{types: listParam(q, "types"), excluded: listParam(q, "exclude_types"), account: q.Get("account_id")}
+	p := readPageQuery(q, defaultNotificationLimit, maxNotificationLimit)
+	found, err := a.noticePage(access.Handle, p, f.keeps)
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
 	}
-	q := r.URL.Query()
-	f := noticeFilter{types: listParam(q, "types"), excluded: listParam(q, "exclude_types"), account: q.Get("account_id")}
-	p := readPageQuery(q, defaultNotificationLimit, maxNotificationLimit)
-	found := page(all, p, f.keeps)
 	v := a.newView(access)
 	out := []Notification{}
 	for _, n := range found {
@@ -55,19 +54,14 @@ func listParam(q url.Values, name string) []string {
 // findNotice returns the account's notification whose id the path names.
 func (a *API) findNotice(r *http.Request, handle string) (notice, bool, error) {
 	id, ok := parseID(r.PathValue("id"))
-	if !ok {
+	if !ok || id == 0 {
 		return notice{}, false, nil
 	}
-	all, err := a.notices(handle)
-	if err != nil {
+	found, err := a.noticePage(handle, pageQuery{maxID: id + 1, sinceID: id - 1, limit: 1}, func(notice) bool { return true })
+	if err != nil || len(found) == 0 {
 		return notice{}, false, err
 	}
-	for _, n := range all {
-		if n.id == id {
-			return n, true, nil
-		}
-	}
-	return notice{}, false, nil
+	return found[0], true, nil
 }
 
 // handleNotification answers GET /api/v1/notifications/{id}.

@@ -11,6 +11,7 @@ import (
 
 	"herald/oauth"
 	"herald/respond"
+	"herald/store"
 )
 
 // Page sizes of an account's posts: Mastodon's default and its maximum
@@ -104,10 +105,16 @@ func (a *API) posts(handle string, p pageQuery, keep func(post) bool) ([]post, e
 // Mastodon pages; only_media keeps posts with images, tagged those with
 // a hashtag, exclude_replies those that answer nothing, pinned=true
 // gives the pinned posts. Herald's accounts boost nothing, so
-// exclude_reblogs changes nothing. Direct posts are not listed.
+// exclude_reblogs changes nothing. Direct posts are listed only to the
+// account's own token, as Mastodon shows an account its own. A remote
+// account's are the posts Herald received from it (remote_accounts.go).
 func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	handle, ok := a.handleOf(r.PathValue("id"))
-	if !ok || !a.visible(handle, access) {
+	if !ok {
+		a.writeRemoteStatuses(w, r, access)
+		return
+	}
+	if !a.visible(handle, access) {
 		notFound(w)
 		return
 	}
@@ -118,9 +125,13 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request, acce
 	}
 	p := readPageQuery(q, defaultLimit, maxLimit)
 	onlyMedia, noReplies, tagged := truthy(q.Get("only_media")), truthy(q.Get("exclude_replies")), strings.ToLower(strings.TrimPrefix(q.Get("tagged"), "#"))
-	found, err := a.posts(handle, p, func(p post) bool {
+	keep := func(p post) bool {
 		return (!onlyMedia || len(p.Note.Attachment) > 0) && (tagged == "" || hasTag(p.Note, tagged)) && (!noReplies || p.Note.InReplyTo == "")
-	})
+	}
+	found, err := a.posts(handle, p, keep)
+	if err == nil && access.Handle == handle {
+		found, err = a.withDirect(handle, found, p, keep)
+	}
 	if err != nil {
 		respond.InternalError(w, a.o.Log, r, err)
 		return
@@ -223,4 +234,30 @@ func (a *API) handleStatus(w http.ResponseWriter, r *http.Request, access oauth.
 		s.Pinned = &isPinned
 	}
 	writeJSON(w, s)
+}
+
+// withDirect merges into found, a page p of handle's outbox, the direct
+// posts written in apps that p and keep admit, and cuts the page again.
+func (a *API) withDirect(handle string, found []post, p pageQuery, keep func(post) bool) ([]post, error) {
+	locals, err := a.o.Store.LocalStatuses(handle)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range locals {
+		if st.Visibility != store.VisibilityDirect || !p.admits(st.ID) {
+			continue
+		}
+		lp, ok, err := a.localPost(st)
+		if err != nil {
+			return nil, err
+		}
+		if ok && keep(lp) {
+			found = append(found, lp)
+		}
+	}
+	slices.SortFunc(found, func(x, y post) int { return cmpID(y.ID, x.ID) })
+	if p.minID != 0 { // the page right above min_id
+		found = found[max(len(found)-p.limit, 0):]
+	}
+	return found[:min(len(found), p.limit)], nil
 }

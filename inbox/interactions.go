@@ -46,18 +46,23 @@ func (in *Inbox) undoReaction(id, actorID string) (int, string) {
 	return http.StatusAccepted, ""
 }
 
-// handleCreate records a post for one of Herald's accounts (see
-// receivedPost), written by the activity's actor and hosted on its
-// server. Other Creates are ignored.
+// handleCreate records a post for Herald's accounts, once for each it is
+// for (see receivedPosts), written by the activity's actor and hosted on
+// its server. Other Creates are ignored.
 func (in *Inbox) handleCreate(ctx context.Context, a actor.Activity, d actor.Details) (int, string) {
-	i, ok := in.receivedPost(ctx, a.Actor, d.Note)
-	if !ok {
+	list := in.receivedPosts(ctx, a.Actor, d.Note)
+	if len(list) == 0 {
 		return http.StatusAccepted, ""
 	}
 	if n := d.Note; n.ID == "" || n.AttributedTo != a.Actor || !actor.SameHost(n.ID, a.Actor) {
 		return http.StatusForbidden, "post not attributed to the sender"
 	}
-	return in.addInteraction(i)
+	for _, i := range list {
+		if status, msg := in.addInteraction(i); status != http.StatusAccepted {
+			return status, msg
+		}
+	}
+	return http.StatusAccepted, ""
 }
 
 // handleUpdate refreshes the cached actor on an Update of the sender itself

@@ -9,42 +9,56 @@ import (
 	"herald/store"
 )
 
-// receivedPost decides what a received post (note, by author) is to
-// Herald, as the interaction to record: a public or unlisted reply to one
-// of Herald's posts is a reply on that post (store.KindReply); any other
-// post for an account, one that mentions it (a Mention tag or the account
-// in to or cc) or answers its posts without being public, is a mention of
-// the account (store.KindMention), a direct message among them. ok is
-// false for a post that is nothing of Herald's.
-func (in *Inbox) receivedPost(ctx context.Context, author string, n *actor.InboundNote) (i store.Interaction, ok bool) {
+// receivedPosts decides what a received post (note, by author) is to
+// Herald, as the interactions to record, one for each of Herald's
+// accounts it is for: a public or unlisted reply to one of Herald's posts
+// is a reply on that post (store.KindReply); for every other account the
+// post mentions (a Mention tag) or is addressed to (to or cc), and for
+// the account whose post it answers when it is not public or unlisted, it
+// is a mention of the account (store.KindMention), a direct message
+// among them. The interactions share the note's id and differ in Object.
+// None is for a post that is nothing of Herald's.
+func (in *Inbox) receivedPosts(ctx context.Context, author string, n *actor.InboundNote) []store.Interaction {
 	if n == nil {
-		return store.Interaction{}, false
+		return nil
 	}
 	reply := in.o.Accounts.OwnsPost(n.InReplyTo)
-	account := in.addressee(n)
-	if !reply && account == "" {
-		return store.Interaction{}, false
+	accounts := in.addressees(n)
+	if !reply && len(accounts) == 0 {
+		return nil
 	}
-	i = store.Interaction{ID: n.ID, Kind: store.KindMention, Actor: author, Object: account, Content: n.Content, URL: n.URL,
+	base := store.Interaction{ID: n.ID, Kind: store.KindMention, Actor: author, Content: n.Content, URL: n.URL,
 		Summary: n.Summary, Visibility: in.visibility(ctx, author, n), InReplyTo: n.InReplyTo, Published: n.Published, Received: in.o.Now().UTC()}
-	switch {
-	case reply && (i.Visibility == store.VisibilityPublic || i.Visibility == store.VisibilityUnlisted):
-		i.Kind, i.Object = store.KindReply, n.InReplyTo
-	case reply:
-		i.Object = in.postAccount(n.InReplyTo)
+	var out []store.Interaction
+	if reply {
+		first := base
+		if base.Visibility == store.VisibilityPublic || base.Visibility == store.VisibilityUnlisted {
+			first.Kind, first.Object = store.KindReply, n.InReplyTo
+		} else {
+			first.Object = in.postAccount(n.InReplyTo)
+		}
+		out = append(out, first)
+		owner := in.postAccount(n.InReplyTo)
+		accounts = slices.DeleteFunc(accounts, func(id string) bool { return id == owner })
 	}
-	return i, true
+	for _, id := range accounts {
+		m := base
+		m.Object = id
+		out = append(out, m)
+	}
+	return out
 }
 
-// addressee returns the actor id of the first of Herald's accounts that
-// note mentions or is addressed to, "" for none.
-func (in *Inbox) addressee(n *actor.InboundNote) string {
+// addressees returns the actor ids of Herald's accounts that note
+// mentions or is addressed to, each once, in the order named.
+func (in *Inbox) addressees(n *actor.InboundNote) []string {
+	var out []string
 	for _, id := range slices.Concat(n.Mentions, n.To, n.CC) {
-		if _, ok := in.o.Accounts.LocalHandle(id); ok {
-			return id
+		if _, ok := in.o.Accounts.LocalHandle(id); ok && !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
-	return ""
+	return out
 }
 
 // postAccount returns the actor id of the account whose post postID is.

@@ -57,7 +57,7 @@ type TombstoneRecord struct {
 
 // derivedBuckets are indexes that the PostgreSQL store keeps as indexes
 // of its tables: Dump need not yield them.
-var derivedBuckets = [][]byte{bucketDeliveryIndex, bucketInteractionIDs, bucketInteractionActors, bucketStatusKeys}
+var derivedBuckets = [][]byte{bucketDeliveryIndex, bucketInteractionIDs, bucketInteractionActors, bucketInteractionTimes, bucketStatusKeys}
 
 // dumpedBuckets are the buckets whose records Dump yields.
 var dumpedBuckets = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDocuments, bucketTombstones,
@@ -65,7 +65,7 @@ var dumpedBuckets = [][]byte{bucketActorKeys, bucketFeeds, bucketItems, bucketDo
 	bucketInteractions, bucketRelays, bucketRemoteActors, bucketRemoteKeys, bucketScheduled, bucketPings,
 	bucketPaused, bucketWebSub, bucketOwnership, bucketFlags, bucketOAuthApps, bucketOAuthCodes,
 	bucketOAuthTokens, bucketWebcareUsers, bucketAudit, bucketStatuses, bucketDismissals,
-	bucketScheduledStatuses, bucketConversationMarks}
+	bucketScheduledStatuses, bucketConversationMarks, bucketMarkers}
 
 // Uncopied returns the names of the buckets that hold records and are
 // neither dumped nor derived (none, unless a bucket was added to the
@@ -231,6 +231,10 @@ func dumpInteractions(tx *bolt.Tx, fn func(Record) error) error {
 		if err := decodeJSON(k, v, &i); err != nil {
 			return err
 		}
-		return fn(Record{Kind: RecordInteraction, Key: i.ID, Value: i})
+		return fn(Record{Kind: RecordInteraction, Key: InteractionRecordKey(i), Value: i})
 	})
 }
+
+// InteractionRecordKey is the key of an interaction's Record: its id and
+// its object, as a post for several accounts is recorded once for each.
+func InteractionRecordKey(i Interaction) string { return i.ID + "\x00" + i.Object }

@@ -39,6 +39,7 @@ var clientDumpers = []dumper{
 	dumpDismissals,
 	flat(bucketScheduledStatuses, RecordScheduledStatus, scheduledStatusValue),
 	dumpConversationMarks,
+	dumpMarkers,
 }
 
 func scheduledStatusValue(k, v []byte) (string, any, error) {

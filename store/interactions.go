@@ -101,13 +101,16 @@ func interactionBuckets(tx *bolt.Tx) (prim, ids, actors *bolt.Bucket, err error)
 }
 
 // AddInteraction records i. It is idempotent: an interaction whose id is
-// already recorded changes nothing (isNew false), and so does a second like
-// or boost of the same post by the same actor under another id (Mastodon
-// keeps one per actor and post). A reply or mention recorded again by its
-// own actor as the same kind on the same object (an Update of the Note)
-// replaces what is stored, but for Received. Concurrent calls
-// are committed together (group commit, see batch); each returns once its write is
-// durable.
+// already recorded on the same object changes nothing (isNew false), and
+// so does a second like or boost of the same post by the same actor under
+// another id (Mastodon keeps one per actor and post). A post (reply or
+// mention) may be recorded once for each object it is for, under the
+// same id, by the actor that recorded it first: a post for two of
+// Herald's accounts is recorded for each. A reply or mention recorded
+// again by its own actor as the same kind on the same object (an Update
+// of the Note) replaces what is stored, but for Received. Concurrent
+// calls are committed together (group commit, see batch); each returns
+// once its write is durable.
 func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
 	if i.ID == "" || i.Actor == "" || i.Object == "" {
 		return false, fmt.Errorf("add interaction: id, actor and object are required")
@@ -121,29 +124,28 @@ func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
 		if err != nil {
 			return err
 		}
-		if old := ids.Get([]byte(i.ID)); old != nil {
+		if first := ids.Get([]byte(i.ID)); first != nil {
 			var prev Interaction
-			if _, err := getJSON(prim, old, &prev); err != nil {
+			if _, err := getJSON(prim, first, &prev); err != nil {
 				return err
 			}
-			if !isPost(i.Kind) || prev.Kind != i.Kind || prev.Actor != i.Actor || prev.Object != i.Object {
+			if !isPost(i.Kind) || !isPost(prev.Kind) || prev.Actor != i.Actor {
 				return nil
 			}
-			i.Received = prev.Received
-			return putJSON(prim, old, i) // an edited post
+			if old := prim.Get(interactionKey(i.Object, i.Kind, i.ID)); old != nil {
+				return replacePost(prim, i)
+			}
+			if prev.Object == i.Object || ids.Get(copyKey(i)) != nil {
+				return nil // the same object as another kind
+			}
+			isNew = true
+			return putInteraction(prim, ids, actors, i, copyKey(i))
 		}
 		if !isPost(i.Kind) && hasPrefix(actors, []byte(i.Actor+"\x00"+i.Object+"\x00"+i.Kind+"\x00")) {
 			return nil
 		}
-		key := interactionKey(i.Object, i.Kind, i.ID)
-		if err := putJSON(prim, key, i); err != nil {
-			return err
-		}
-		if err := ids.Put([]byte(i.ID), key); err != nil {
-			return err
-		}
 		isNew = true
-		return actors.Put(actorIndexKey(i), key)
+		return putInteraction(prim, ids, actors, i, []byte(i.ID))
 	})
 	if err != nil {
 		return false, fmt.Errorf("add %s %s: %w", i.Kind, i.ID, err)
@@ -151,12 +153,48 @@ func (s *Store) AddInteraction(i Interaction) (isNew bool, err error) {
 	return isNew, nil
 }
 
+// In bucketInteractionIDs, the first interaction recorded with an id is
+// under the id; the further ones with that id (a post for several
+// accounts) under copyKey: the id, \x00, the object.
+func copyKey(i Interaction) []byte { return []byte(i.ID + "\x00" + i.Object) }
+
+func copyPrefix(id string) []byte { return []byte(id + "\x00") }
+
+// replacePost stores an edited post over the one with its key, keeping
+// Received.
+func replacePost(prim *bolt.Bucket, i Interaction) error {
+	key := interactionKey(i.Object, i.Kind, i.ID)
+	var prev Interaction
+	if _, err := getJSON(prim, key, &prev); err != nil {
+		return err
+	}
+	i.Received = prev.Received
+	return putJSON(prim, key, i)
+}
+
+// putInteraction writes a new interaction and its index entries, the id
+// entry under idKey.
+func putInteraction(prim, ids, actors *bolt.Bucket, i Interaction, idKey []byte) error {
+	key := interactionKey(i.Object, i.Kind, i.ID)
+	if err := putJSON(prim, key, i); err != nil {
+		return err
+	}
+	if err := ids.Put(idKey, key); err != nil {
+		return err
+	}
+	if err := putInteractionTime(prim.Tx(), i, key); err != nil {
+		return err
+	}
+	return actors.Put(actorIndexKey(i), key)
+}
+
 func hasPrefix(b *bolt.Bucket, prefix []byte) bool {
 	k, _ := b.Cursor().Seek(prefix)
 	return k != nil && bytes.HasPrefix(k, prefix)
 }
 
-// Interaction returns the interaction with id.
+// Interaction returns the interaction with id; of a post recorded for
+// several objects, one of them (the earliest received).
 func (s *Store) Interaction(id string) (i Interaction, found bool, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		prim, ids, _, _ := interactionBuckets(tx)
@@ -174,23 +212,36 @@ func (s *Store) Interaction(id string) (i Interaction, found bool, err error) {
 }
 
 // RemoveInteraction removes the interaction id if actor made it (an Undo
-// or Delete by anyone else changes nothing). ok tells whether it did.
+// or Delete by anyone else changes nothing), on every object it was
+// recorded for. ok tells whether it did; removed is one of them (the
+// earliest received).
 func (s *Store) RemoveInteraction(id, actor string) (removed Interaction, ok bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		prim, ids, actors, err := interactionBuckets(tx)
 		if err != nil {
 			return err
 		}
-		key := ids.Get([]byte(id))
-		if key == nil {
+		keys := [][]byte{ids.Get([]byte(id))}
+		if keys[0] == nil {
 			return nil
 		}
-		var i Interaction
-		if _, err := getJSON(prim, key, &i); err != nil || i.Actor != actor {
-			return err
+		c := ids.Cursor()
+		for k, v := c.Seek(copyPrefix(id)); k != nil && bytes.HasPrefix(k, copyPrefix(id)); k, v = c.Next() {
+			keys = append(keys, bytes.Clone(v))
 		}
-		ok, removed = true, i
-		return deleteInteraction(prim, ids, actors, i)
+		for n, key := range keys {
+			var i Interaction
+			if _, err := getJSON(prim, key, &i); err != nil || i.Actor != actor {
+				return err
+			}
+			if n == 0 {
+				ok, removed = true, i
+			}
+			if err := deleteInteraction(prim, ids, actors, i); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Interaction{}, false, fmt.Errorf("remove interaction %s: %w", id, err)
@@ -198,14 +249,32 @@ func (s *Store) RemoveInteraction(id, actor string) (removed Interaction, ok boo
 	return removed, ok, nil
 }
 
+// deleteInteraction removes i and its index entries. When i is the first
+// recorded with its id and copies remain, the first copy takes its place
+// under the id.
 func deleteInteraction(prim, ids, actors *bolt.Bucket, i Interaction) error {
-	if err := prim.Delete(interactionKey(i.Object, i.Kind, i.ID)); err != nil {
+	key := interactionKey(i.Object, i.Kind, i.ID)
+	if err := prim.Delete(key); err != nil {
 		return err
 	}
-	if err := ids.Delete([]byte(i.ID)); err != nil {
+	if err := actors.Delete(actorIndexKey(i)); err != nil {
 		return err
 	}
-	return actors.Delete(actorIndexKey(i))
+	if err := deleteInteractionTime(prim.Tx(), i); err != nil {
+		return err
+	}
+	if !bytes.Equal(ids.Get([]byte(i.ID)), key) {
+		return ids.Delete(copyKey(i))
+	}
+	k, v := ids.Cursor().Seek(copyPrefix(i.ID))
+	if k == nil || !bytes.HasPrefix(k, copyPrefix(i.ID)) {
+		return ids.Delete([]byte(i.ID))
+	}
+	k, v = bytes.Clone(k), bytes.Clone(v)
+	if err := ids.Put([]byte(i.ID), v); err != nil {
+		return err
+	}
+	return ids.Delete(k)
 }
 
 // InteractionsBy returns every interaction of actor.

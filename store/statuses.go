@@ -18,7 +18,7 @@ var (
 	bucketStatuses    = []byte("statuses")    // id (8 bytes, big-endian) → LocalStatus JSON
 	bucketStatusKeys  = []byte("status_keys") // handle \x00 idempotency key → id (8 bytes)
 	bucketDismissals  = []byte("dismissals")  // handle \x00 notification id (8 bytes) → nothing; handle \x01 → cleared through (8 bytes)
-	statusBuckets     = [][]byte{bucketStatuses, bucketStatusKeys, bucketDismissals, bucketScheduledStatuses, bucketConversationMarks}
+	statusBuckets     = [][]byte{bucketStatuses, bucketStatusKeys, bucketDismissals, bucketScheduledStatuses, bucketConversationMarks, bucketMarkers}
 	errStatusRequired = errors.New("id, handle, object id, activity id and created are required")
 )
 

@@ -88,7 +88,10 @@ func Open(dataDir string) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return indexDeliveries(tx)
+		if err := indexDeliveries(tx); err != nil {
+			return err
+		}
+		return indexInteractionTimes(tx)
 	})
 	if err != nil {
 		db.Close()

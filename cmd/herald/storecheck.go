@@ -19,7 +19,7 @@ var recordKinds = []string{store.RecordActorKey, store.RecordFeed, store.RecordI
 	store.RecordRemoteActor, store.RecordRemoteKey, store.RecordScheduled, store.RecordPing, store.RecordPaused,
 	store.RecordSubscription, store.RecordOwnership, store.RecordFlag, store.RecordOAuthApp, store.RecordOAuthCode,
 	store.RecordOAuthToken, store.RecordWebcareUser, store.RecordAudit, store.RecordStatus, store.RecordDismissal,
-	store.RecordCleared, store.RecordScheduledStatus, store.RecordConversationMark}
+	store.RecordCleared, store.RecordScheduledStatus, store.RecordConversationMark, store.RecordMarker}
 
 // dumper is what the copy reads of either store.
 type dumper interface {

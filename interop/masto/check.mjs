@@ -45,7 +45,8 @@ async function signIn(app, challenge) {
   return { status: answer.status, code: location.searchParams.get("code"), state: location.searchParams.get("state") };
 }
 
-// webcare reads the notifications, finds a citizen's direct question,
+// webcare reads the notifications (and the grouped ones of Mastodon
+// 4.3), finds a citizen's direct question,
 // answers it directly, reads the thread, deletes the answer and dismisses
 // the question's notification.
 async function webcare(masto) {
@@ -56,6 +57,14 @@ async function webcare(masto) {
     question: question && { id: question.id, statusId: question.status.id, uri: question.status.uri, acct: question.account.acct,
       displayName: question.account.displayName, content: question.status.content },
   });
+  const grouped = await masto.v2.notifications.list({ groupedTypes: ["favourite", "reblog", "follow"] });
+  const questionGroup = grouped.notificationGroups.find((g) => g.groupKey === `ungrouped-${question.id}`);
+  const unread = await masto.v2.notifications.unreadCount.fetch();
+  emit("grouped", { groups: grouped.notificationGroups.length, accounts: grouped.accounts.map((a) => a.acct),
+    questionStatus: questionGroup?.statusId, statuses: grouped.statuses.map((s) => s.id), unread: unread.count });
+  const author = await masto.v1.accounts.$select(question.account.id).fetch();
+  const [relationship] = await masto.v1.accounts.relationships.fetch({ id: [author.id] });
+  emit("author", { acct: author.acct, relationship: relationship?.id === author.id, followedBy: relationship?.followedBy });
   const answer = await masto.v1.statuses.create({
     status: `@${question.account.acct} Dank voor uw vraag: de dijk is veilig.`, inReplyToId: question.status.id, visibility: "direct",
   });
@@ -68,6 +77,18 @@ async function webcare(masto) {
   await masto.v1.notifications.$select(question.id).dismiss();
   const left = await masto.v1.notifications.list({ types: ["mention"] });
   emit("dismissed", { left: left.length });
+}
+
+// startup asks for what Elk, Phanpy and Tusky ask for when they start:
+// the preferences, custom emojis, filters, lists, announcements, followed
+// hashtags and trends; then saves and reads the notifications marker.
+async function startup(masto) {
+  const [prefs, ...lists] = await Promise.all([masto.v1.preferences.fetch(), masto.v1.customEmojis.list(), masto.v2.filters.list(),
+    masto.v1.lists.list(), masto.v1.announcements.list(), masto.v1.followedTags.list(), masto.v1.trends.tags.list()]);
+  emit("startup", { visibility: prefs["posting:default:visibility"], sizes: lists.map((l) => l.length) });
+  const saved = await masto.v1.markers.create({ notifications: { lastReadId: "1" } });
+  const markers = await masto.v1.markers.fetch({ timeline: ["notifications"] });
+  emit("markers", { saved: saved.notifications?.lastReadId, read: markers.notifications?.lastReadId, version: markers.notifications?.version });
 }
 
 // schedule schedules a post a day ahead, lists the scheduled posts, moves
@@ -123,6 +144,7 @@ async function main() {
   const v1 = await masto.v1.instance.fetch();
   emit("instance", { domain: v2.domain, version: v2.version, apiVersions: v2.apiVersions, registrations: v2.registrations.enabled, v1uri: v1.uri });
 
+  await startup(masto);
   await webcare(masto);
   await schedule(masto);
 

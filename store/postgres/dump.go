@@ -71,7 +71,7 @@ var tableDumps = []tableDump{
 	{store.RecordJob, "SELECT " + jobColumns + " FROM jobs", scanJobRecord},
 	{store.RecordActivityStats, "SELECT activity_id, queued, delivered, failed, last_error FROM activity_stats", scanStats},
 	{store.RecordHost, "SELECT host, state, failures, last_error, last_failure, last_success, held_until, cooldown FROM hosts", scanHost},
-	{store.RecordInteraction, "SELECT " + interactionColumns + " FROM interactions", recordOf(scanInteraction, func(i store.Interaction) string { return i.ID })},
+	{store.RecordInteraction, "SELECT " + interactionColumns + " FROM interactions", recordOf(scanInteraction, store.InteractionRecordKey)},
 	{store.RecordRelay, "SELECT " + relayColumns + " FROM relays", recordOf(scanRelay, func(r store.Relay) string { return r.URL })},
 	{store.RecordRemoteActor, "SELECT " + remoteActorColumns + " FROM remote_actors", recordOf(scanRemoteActor, func(a store.RemoteActor) string { return a.ID })},
 	{store.RecordRemoteKey, "SELECT key_id, actor_id FROM remote_keys", keyString},
@@ -91,6 +91,7 @@ var tableDumps = []tableDump{
 	{store.RecordCleared, "SELECT handle, through FROM notification_clears", scanCleared},
 	{store.RecordScheduledStatus, "SELECT id::text, body FROM scheduled_statuses", scanBody[store.ScheduledStatus]},
 	{store.RecordConversationMark, "SELECT handle, id, read, hidden FROM conversation_marks", scanConversationMark},
+	{store.RecordMarker, "SELECT handle, timeline, last_read_id, version, updated FROM markers", scanMarker},
 }
 
 // recordOf makes a record scanner of a value scanner and the value's key.

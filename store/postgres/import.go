@@ -60,6 +60,7 @@ var importers = map[string]func(ctx context.Context, tx pgx.Tx, r store.Record) 
 	store.RecordCleared:          importCleared,
 	store.RecordScheduledStatus:  importScheduledStatus,
 	store.RecordConversationMark: importConversationMark,
+	store.RecordMarker:           importMarker,
 }
 
 func importRecord(ctx context.Context, tx pgx.Tx, r store.Record) error {
@@ -200,7 +201,7 @@ func importInteraction(ctx context.Context, tx pgx.Tx, r store.Record) error {
 	if err == nil {
 		_, err = tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, actor = excluded.actor, object = excluded.object,
+			ON CONFLICT (id, object) DO UPDATE SET kind = excluded.kind, actor = excluded.actor,
 				content = excluded.content, url = excluded.url, published = excluded.published,
 				received = excluded.received, summary = excluded.summary, visibility = excluded.visibility,
 				in_reply_to = excluded.in_reply_to`,

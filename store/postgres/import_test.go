@@ -28,7 +28,7 @@ func oneOfEach() []store.Record {
 		{Kind: store.RecordJob, Key: "https://h.example/a/1\x00https://p.example/inbox", Value: store.Job{ActivityID: "https://h.example/a/1", Inbox: "https://p.example/inbox", Handle: "news", Attempts: 2, NextAttempt: at, LastError: "503", Created: at}},
 		{Kind: store.RecordActivityStats, Key: "https://h.example/a/1", Value: store.ActivityStats{Queued: 3, Delivered: 1, Failed: 1, LastError: "410"}},
 		{Kind: store.RecordHost, Key: "p.example", Value: store.HostState{Host: "p.example", State: "held", Failures: 4, LastFailure: at, HeldUntil: at, Cooldown: 90 * time.Second}},
-		{Kind: store.RecordInteraction, Key: "https://p.example/like/1", Value: store.Interaction{ID: "https://p.example/like/1", Kind: store.KindLike, Actor: "https://p.example/u/a", Object: doc.ID, Received: at}},
+		{Kind: store.RecordInteraction, Key: "https://p.example/like/1\x00" + doc.ID, Value: store.Interaction{ID: "https://p.example/like/1", Kind: store.KindLike, Actor: "https://p.example/u/a", Object: doc.ID, Received: at}},
 		{Kind: store.RecordRelay, Key: "https://relay.example/inbox", Value: store.Relay{URL: "https://relay.example/inbox", Flavour: "mastodon", State: store.RelayPending, Since: at}},
 		{Kind: store.RecordRemoteActor, Key: "https://p.example/u/a", Value: store.RemoteActor{ID: "https://p.example/u/a", Inbox: "https://p.example/u/a/inbox", KeyID: "k", PublicKeyPEM: "pem", FetchedAt: at}},
 		{Kind: store.RecordRemoteKey, Key: "k", Value: "https://p.example/u/a"},
@@ -48,6 +48,7 @@ func oneOfEach() []store.Record {
 		{Kind: store.RecordCleared, Key: "news", Value: uint64(3)},
 		{Kind: store.RecordScheduledStatus, Key: "77", Value: store.ScheduledStatus{ID: 77, Handle: "news", ScheduledAt: at, Text: "later", Visibility: "public", Who: who, Created: at}},
 		{Kind: store.RecordConversationMark, Handle: "news", Key: "12", Value: store.ConversationMark{Read: 12, Hidden: 11}},
+		{Kind: store.RecordMarker, Handle: "news", Key: "notifications", Value: store.Marker{LastReadID: 9, Version: 2, Updated: at}},
 	}
 }
 

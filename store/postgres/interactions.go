@@ -1,9 +1,12 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,10 +32,13 @@ func scanInteraction(row pgx.CollectableRow) (store.Interaction, error) {
 func isPost(kind string) bool { return kind == store.KindReply || kind == store.KindMention }
 
 // AddInteraction records i. It is idempotent: an interaction whose id is
-// already recorded changes nothing (isNew false), and so does a second
-// like or boost of the same post by the same actor under another id
-// (Mastodon keeps one per actor and post; a unique index holds that, also
-// against another process). A reply or mention recorded again by its own
+// already recorded on the same object changes nothing (isNew false), and
+// so does a second like or boost of the same post by the same actor under
+// another id (Mastodon keeps one per actor and post; a unique index holds
+// that, also against another process). A post (reply or mention) may be
+// recorded once for each object it is for, under the same id, by the
+// actor that recorded it first (the inbox takes a post only from the
+// server its id is on). A reply or mention recorded again by its own
 // actor as the same kind on the same object (an Update of the Note)
 // replaces what is stored, keeping Received.
 func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
@@ -40,20 +46,32 @@ func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
 		return false, errors.New("add interaction: id, actor and object are required")
 	}
 	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-		// No conflict target: the id and the actor's one like (or
-		// boost) per post both make the interaction a repeat.
-		tag, err := tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), ts(i.Received), i.Summary, i.Visibility, i.InReplyTo)
+		isNew = false
+		rows, err := tx.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE id = $1 ORDER BY object FOR UPDATE", i.ID)
 		if err != nil {
 			return err
 		}
-		if isNew = tag.RowsAffected() == 1; isNew || !isPost(i.Kind) {
-			return nil
+		prev, err := pgx.CollectRows(rows, scanInteraction)
+		if err != nil {
+			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE interactions SET content = $5, url = $6, published = $7, summary = $8, visibility = $9, in_reply_to = $10
-			WHERE id = $1 AND kind = $2 AND actor = $3 AND object = $4`,
-			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), i.Summary, i.Visibility, i.InReplyTo)
+		for _, p := range prev {
+			switch {
+			case p.Object == i.Object && isPost(i.Kind) && p.Kind == i.Kind && p.Actor == i.Actor:
+				_, err = tx.Exec(ctx, `UPDATE interactions SET content = $5, url = $6, published = $7, summary = $8, visibility = $9, in_reply_to = $10
+					WHERE id = $1 AND kind = $2 AND actor = $3 AND object = $4`,
+					i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), i.Summary, i.Visibility, i.InReplyTo)
+				return err
+			case p.Object == i.Object || !isPost(i.Kind) || !isPost(p.Kind) || p.Actor != i.Actor:
+				return nil
+			}
+		}
+		// No conflict target: the id on the object and the actor's one
+		// like (or boost) per post both make the interaction a repeat.
+		tag, err := tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+			i.ID, i.Kind, i.Actor, i.Object, i.Content, i.URL, ts(i.Published), ts(i.Received), i.Summary, i.Visibility, i.InReplyTo)
+		isNew = err == nil && tag.RowsAffected() == 1
 		return err
 	})
 	if err != nil {
@@ -62,11 +80,12 @@ func (s *Store) AddInteraction(i store.Interaction) (isNew bool, err error) {
 	return isNew, nil
 }
 
-// Interaction returns the interaction with id.
+// Interaction returns the interaction with id; of a post recorded for
+// several objects, one of them (the earliest received).
 func (s *Store) Interaction(id string) (i store.Interaction, found bool, err error) {
 	ctx, cancel := s.op()
 	defer cancel()
-	rows, err := s.pool.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE id = $1", id)
+	rows, err := s.pool.Query(ctx, "SELECT "+interactionColumns+" FROM interactions WHERE id = $1 ORDER BY received, object LIMIT 1", id)
 	if err == nil {
 		i, err = pgx.CollectExactlyOneRow(rows, scanInteraction)
 	}
@@ -80,21 +99,27 @@ func (s *Store) Interaction(id string) (i store.Interaction, found bool, err err
 }
 
 // RemoveInteraction removes the interaction id if actor made it (an Undo
-// or Delete by anyone else changes nothing). ok tells whether it did.
+// or Delete by anyone else changes nothing), on every object it was
+// recorded for. ok tells whether it did; removed is one of them (the
+// earliest received).
 func (s *Store) RemoveInteraction(id, actor string) (removed store.Interaction, ok bool, err error) {
 	ctx, cancel := s.op()
 	defer cancel()
 	rows, err := s.pool.Query(ctx, "DELETE FROM interactions WHERE id = $1 AND actor = $2 RETURNING "+interactionColumns, id, actor)
+	var gone []store.Interaction
 	if err == nil {
-		removed, err = pgx.CollectExactlyOneRow(rows, scanInteraction)
-	}
-	if notFound(err) {
-		return store.Interaction{}, false, nil
+		gone, err = pgx.CollectRows(rows, scanInteraction)
 	}
 	if err != nil {
 		return store.Interaction{}, false, fmt.Errorf("remove interaction %s: %w", id, err)
 	}
-	return removed, true, nil
+	if len(gone) == 0 {
+		return store.Interaction{}, false, nil
+	}
+	slices.SortFunc(gone, func(x, y store.Interaction) int {
+		return cmp.Or(x.Received.Compare(y.Received), strings.Compare(x.Object, y.Object))
+	})
+	return gone[0], true, nil
 }
 
 // InteractionsBy returns every interaction of actor, ordered by object,

@@ -17,6 +17,8 @@ var interactionChecks = []check{
 	{"Interactions/order, limit and total", checkInteractionsOrder},
 	{"InteractionCounts", checkInteractionCounts},
 	{"RemoveInteractionsBy", checkRemoveInteractionsBy},
+	{"AddInteraction/a post for several accounts", checkPostForSeveralAccounts},
+	{"InteractionsFor", checkInteractionsFor},
 }
 
 const (

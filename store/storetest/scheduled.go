@@ -16,6 +16,7 @@ var scheduledChecks = []check{
 	{"ScheduledStatus/lifecycle", checkScheduledLifecycle},
 	{"ScheduledStatus/published once", checkScheduledPublishedOnce},
 	{"ConversationMarks", checkConversationMarks},
+	{"Markers", checkMarkers},
 }
 
 // checkConversationMarks: marks are kept per account and conversation,

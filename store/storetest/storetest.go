@@ -128,6 +128,7 @@ type Backend interface {
 	OutboxBetween(handle string, after, before time.Time, oldestFirst bool, limit int) ([]store.OutboxEntry, error)
 
 	InteractionsOn(prefix string) ([]store.Interaction, error)
+	InteractionsFor(actorID string, after, before time.Time, newestFirst bool, limit int) ([]store.Interaction, error)
 	PublishStatus(st store.LocalStatus, note, create store.Document, now time.Time) (store.LocalStatus, int, error)
 	LocalStatus(id uint64) (store.LocalStatus, bool, error)
 	LocalStatuses(handle string) ([]store.LocalStatus, error)
@@ -143,6 +144,8 @@ type Backend interface {
 	CancelScheduledStatus(id uint64) (store.ScheduledStatus, error)
 	MarkConversation(handle string, id uint64, read, hidden uint64) error
 	ConversationMarks(handle string) (map[uint64]store.ConversationMark, error)
+	SetMarker(handle, timeline string, lastReadID uint64, at time.Time) (store.Marker, error)
+	Markers(handle string) (map[string]store.Marker, error)
 }
 
 // check is one behaviour of the contract.
