@@ -12,6 +12,7 @@ package clientapi
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -78,6 +79,9 @@ type Accounts interface {
 	Handles() []string
 	Feed(handle string) config.Feed
 	Profile(handle string) (actor.Profile, error)
+	// SigningKey signs the activities of posts that go to relays with the
+	// account's LD signature (relays.go).
+	SigningKey(handle, keyName string) (keyID string, key *rsa.PrivateKey, err error)
 }
 
 // Auth resolves a request's access token (oauth.Server does).

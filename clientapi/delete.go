@@ -80,6 +80,11 @@ func (a *API) withdraw(st store.LocalStatus, access oauth.Access) (Status, error
 	if err != nil {
 		return Status{}, err
 	}
+	if len(st.Relays) > 0 { // its Delete goes to the relays its Create went to
+		if del, err = a.ldSign(st.Handle, del); err != nil {
+			return Status{}, err
+		}
+	}
 	_, _, err = a.o.Store.DeleteStatus(st.ID, store.Document{ID: st.ObjectID, JSON: tomb}, store.Document{ID: delID, JSON: del}, now)
 	return s, err
 }

@@ -2,6 +2,8 @@ package clientapi
 
 import (
 	"context"
+	"crypto/rsa"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +35,9 @@ func (noAccounts) Published(string) bool                 { return true }
 func (noAccounts) Handles() []string                     { return []string{"news"} }
 func (noAccounts) Feed(h string) config.Feed             { return config.Feed{Handle: h} }
 func (noAccounts) Profile(string) (actor.Profile, error) { return actor.Profile{}, nil }
+func (noAccounts) SigningKey(string, string) (string, *rsa.PrivateKey, error) {
+	return "", nil, errors.New("the notice benchmark signs nothing")
+}
 func (noRemote) Lookup(context.Context, string) (store.RemoteActor, error) {
 	return store.RemoteActor{}, nil
 }

@@ -144,7 +144,11 @@ func (a *API) publish(handle string, d draft, text actor.Composed, inboxes []str
 		st = store.LocalStatus{ID: id, Handle: handle, ObjectID: s.ID, ActivityID: createID, Visibility: d.visibility, InReplyTo: s.InReplyTo,
 			Text: d.text, SpoilerText: d.spoiler, Sensitive: d.sensitive, Language: d.language, Inboxes: slices.Compact(slices.Sorted(slices.Values(inboxes))),
 			IdempotencyKey: d.idempotency, Created: created, Scheduled: d.scheduled}
-		saved, _, err := a.o.Store.PublishStatus(st, store.Document{ID: s.ID, JSON: note}, store.Document{ID: createID, JSON: create}, now)
+		createDoc := store.Document{ID: createID, JSON: create}
+		if err := a.forRelays(&st, &createDoc); err != nil {
+			return store.LocalStatus{}, false, err
+		}
+		saved, _, err := a.o.Store.PublishStatus(st, store.Document{ID: s.ID, JSON: note}, createDoc, now)
 		if errors.Is(err, store.ErrExists) {
 			continue
 		}

@@ -41,6 +41,12 @@ func RelayFlavour(u string) string {
 	return RelayLitePub
 }
 
+// AnyLitePub tells whether any of the relays urls is a LitePub relay
+// (those get the relay actor's Announce of a new post, not its Create).
+func AnyLitePub(urls []string) bool {
+	return slices.ContainsFunc(urls, func(u string) bool { return RelayFlavour(u) == RelayLitePub })
+}
+
 // FeedRelays returns the relays that handle's public posts go to (see
 // RelaysOf); none for a handle the config does not serve.
 func (c *Config) FeedRelays(handle string) []string {

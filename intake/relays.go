@@ -1,8 +1,6 @@
 package intake
 
 import (
-	"slices"
-
 	"herald/config"
 	"herald/ldsig"
 	"herald/store"
@@ -20,7 +18,7 @@ func (p *Poller) addRelays(f config.Feed, c *store.PollCommit) error {
 	if !c.Deliver || len(c.Relays) == 0 {
 		return nil
 	}
-	if slices.ContainsFunc(c.Relays, func(u string) bool { return config.RelayFlavour(u) == config.RelayLitePub }) {
+	if config.AnyLitePub(c.Relays) {
 		if err := p.addAnnounces(c); err != nil {
 			return err
 		}
