@@ -44,16 +44,24 @@ type replicaOptions struct {
 	n            int           // replicas
 	lease        time.Duration // lease_time
 	pollInterval time.Duration
+	cpus         []string // when set, replica i runs pinned to the cores cpus[i] with GOMAXPROCS=1
+	noFollowers  bool     // the hosts are not made followers (they send Follows instead)
 }
 
 // newReplicaSet prepares opts.n replicas on a fresh database whose "news"
-// account is followed by every host of fleet (shared inboxes). They are
-// not started.
+// account is followed by every host of fleet (shared inboxes; by none with
+// opts.noFollowers). They are not started.
 func newReplicaSet(t *testing.T, fleet *fedtest.Fleet, opts replicaOptions) *replicaSet {
 	t.Helper()
 	rs := &replicaSet{t: t, db: pgtest.Database(t), feed: newFeed(t), lb: newBalancer(t)}
-	for range opts.n {
+	for i := range opts.n {
 		rs.nodes = append(rs.nodes, rs.newNode(opts))
+		if i < len(opts.cpus) {
+			rs.nodes[i].cpus = opts.cpus[i]
+		}
+	}
+	if opts.noFollowers {
+		return rs
 	}
 	st, err := postgres.Open(context.Background(), rs.db)
 	if err != nil {
