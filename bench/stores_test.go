@@ -56,7 +56,7 @@ func (s storeSetup) prepare(t *testing.T, fleet *fedtest.Fleet) storeNodes {
 		return storeNodes{nodes: []*instance{in}, feed: in.feed, base: in.base}
 	}
 	rs := newReplicaSet(t, fleet, replicaOptions{n: max(1, s.replicas), lease: time.Minute, pollInterval: time.Second,
-		cpus: s.cpus, noFollowers: s.follows})
+		fetchTimeout: 10 * time.Second, cpus: s.cpus, noFollowers: s.follows}) // bbolt's run has that fetch_timeout too
 	return storeNodes{nodes: rs.nodes, feed: rs.feed, base: rs.lb.URL, rs: rs}
 }
 
@@ -94,6 +94,11 @@ func runStoreFanOut(t *testing.T, n int, s storeSetup) storeRun {
 	}
 	if left := sn.pending(t); left != 0 {
 		t.Errorf("%s: %d jobs left queued", s.name, left)
+	}
+	if t.Failed() {
+		for i, in := range sn.nodes {
+			t.Logf("%s: log of process %d:\n%.5000s", s.name, i, in.stderr)
+		}
 	}
 	t.Logf("%s, N=%d: fan-out in %s (after %s of Follows); peak RSS %d MiB; CPU %s; %s",
 		s.name, n, res.took.Round(time.Millisecond), res.follows.Round(time.Millisecond), res.rss>>20,
