@@ -208,6 +208,16 @@ func (in *instance) initialised() {
 	}
 }
 
+// resetPeakRSS sets the process's peak resident set size to its current
+// one (Linux: 5 written to clear_refs), so that peakRSS gives the peak
+// from here on.
+func (in *instance) resetPeakRSS() {
+	path := fmt.Sprintf("/proc/%d/clear_refs", in.proc.Process.Pid)
+	if err := os.WriteFile(path, []byte("5"), 0o200); err != nil {
+		in.t.Fatalf("reset the peak RSS: %v", err)
+	}
+}
+
 // peakRSS returns the process's peak resident set size in bytes.
 func (in *instance) peakRSS() int64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", in.proc.Process.Pid))

@@ -46,8 +46,8 @@ type replicaOptions struct {
 	lease        time.Duration // lease_time
 	pollInterval time.Duration
 	fetchTimeout time.Duration // fetch_timeout; 0 means 2 s
-	cpus         []string // when set, replica i runs pinned to the cores cpus[i] with GOMAXPROCS=1
-	noFollowers  bool     // the hosts are not made followers (they send Follows instead)
+	cpus         []string      // when set, replica i runs pinned to the cores cpus[i] with GOMAXPROCS=1
+	noFollowers  bool          // the hosts are not made followers (they send Follows instead)
 }
 
 // newReplicaSet prepares opts.n replicas on a fresh database whose "news"

@@ -69,14 +69,16 @@ func TestBenchReplicaSpeedup(t *testing.T) {
 }
 
 // TestBenchFanOutAfterFollowsRSS (goal 3): the peak RSS of a replica on
-// PostgreSQL through N Follows and then a fan-out to the N followers,
-// with bbolt's in the same scenario as the baseline.
+// PostgreSQL during a fan-out to N followers that came by N Follows just
+// before, with bbolt's in the same scenario as the baseline; the peaks
+// during the Follows are logged too.
 func TestBenchFanOutAfterFollowsRSS(t *testing.T) {
 	n := benchN(t)
 	bolt := runStoreFanOut(t, n, storeSetup{name: "bbolt after Follows", follows: true})
 	pg := runStoreFanOut(t, n, storeSetup{name: "postgres after Follows", postgres: true, follows: true})
-	t.Logf("goal 3, N=%d: peak RSS on PostgreSQL %d MiB, on bbolt %d MiB: ratio %.2f; goal ≤ %d MiB", n,
+	t.Logf("goal 3, N=%d: peak RSS during the fan-out on PostgreSQL %d MiB, on bbolt %d MiB: ratio %.2f; goal ≤ %d MiB", n,
 		pg.rss>>20, bolt.rss>>20, float64(pg.rss)/float64(bolt.rss), goalRSS>>20)
+	t.Logf("goal 3, N=%d: peak RSS during the Follows on PostgreSQL %d MiB, on bbolt %d MiB", n, pg.followsRSS>>20, bolt.followsRSS>>20)
 	t.Logf("goal 3, N=%d: Follows took %s on PostgreSQL, %s on bbolt; the fan-out %s and %s", n,
 		pg.follows.Round(time.Millisecond), bolt.follows.Round(time.Millisecond), pg.took.Round(time.Millisecond), bolt.took.Round(time.Millisecond))
 	if pg.rss > goalRSS {

@@ -29,12 +29,13 @@ type storeSetup struct {
 
 // storeRun is what one fan-out run measured.
 type storeRun struct {
-	took     time.Duration // publish → every host has a verified Create
-	follows  time.Duration // first Follow sent → every verified Accept (with follows)
-	rss      int64         // the largest peak RSS among the processes (VmHWM)
-	cpu      time.Duration // the processes' CPU time during the fan-out
-	settings string        // the PostgreSQL settings that decide durability
-	db       string        // with postgres: the database's URL (dropped at test end)
+	took       time.Duration // publish → every host has a verified Create
+	follows    time.Duration // first Follow sent → every verified Accept (with follows)
+	rss        int64         // the largest peak RSS among the processes (VmHWM) during the fan-out
+	followsRSS int64         // the same during the Follows (with follows)
+	cpu        time.Duration // the processes' CPU time during the fan-out
+	settings   string        // the PostgreSQL settings that decide durability
+	db         string        // with postgres: the database's URL (dropped at test end)
 }
 
 // storeNodes are the prepared processes of a run and where they keep
@@ -76,6 +77,10 @@ func runStoreFanOut(t *testing.T, n int, s storeSetup) storeRun {
 	}
 	if s.follows {
 		res.follows = followAll(t, fleet, sn.base)
+		for _, in := range sn.nodes {
+			res.followsRSS = max(res.followsRSS, in.peakRSS())
+			in.resetPeakRSS() // the fan-out's own peak from here
+		}
 	}
 	sn.nodes[0].initialised()
 	cpu0 := cpuOf(sn.nodes)
@@ -100,8 +105,8 @@ func runStoreFanOut(t *testing.T, n int, s storeSetup) storeRun {
 			t.Logf("%s: log of process %d:\n%.5000s", s.name, i, in.stderr)
 		}
 	}
-	t.Logf("%s, N=%d: fan-out in %s (after %s of Follows); peak RSS %d MiB; CPU %s; %s",
-		s.name, n, res.took.Round(time.Millisecond), res.follows.Round(time.Millisecond), res.rss>>20,
+	t.Logf("%s, N=%d: fan-out in %s, peak RSS %d MiB (after %s of Follows, peak RSS %d MiB); CPU %s; %s",
+		s.name, n, res.took.Round(time.Millisecond), res.rss>>20, res.follows.Round(time.Millisecond), res.followsRSS>>20,
 		res.cpu.Round(10*time.Millisecond), res.settings)
 	return res
 }
