@@ -76,7 +76,7 @@ func runStoreFanOut(t *testing.T, n int, s storeSetup) storeRun {
 		in.start()
 	}
 	if s.follows {
-		res.follows = followAll(t, fleet, sn.base)
+		res.follows = followAll(t, fleet, sn.base, sn.nodes[0].base)
 		for _, in := range sn.nodes {
 			res.followsRSS = max(res.followsRSS, in.peakRSS())
 			in.resetPeakRSS() // the fan-out's own peak from here
@@ -126,11 +126,13 @@ func (sn storeNodes) pending(t *testing.T) int {
 	return left
 }
 
-// followAll has every host of fleet follow the news account at base with
-// a Follow signed beforehand, and waits for every verified Accept.
-func followAll(t *testing.T, fleet *fedtest.Fleet, base string) time.Duration {
+// followAll has every host of fleet follow the news account of base (the
+// base_url) with a Follow signed beforehand, posted to the inbox of the
+// process at direct (not through the balancer, whose one address would
+// meet the inbox's limit per IP), and waits for every verified Accept.
+func followAll(t *testing.T, fleet *fedtest.Fleet, base, direct string) time.Duration {
 	n := len(fleet.Hosts())
-	follows, err := fleet.SignFollows(base+"/users/news", base+"/inbox", runtime.NumCPU())
+	follows, err := fleet.SignFollows(base+"/users/news", direct+"/inbox", runtime.NumCPU())
 	if err != nil {
 		t.Fatal(err)
 	}
