@@ -105,9 +105,12 @@ func runStoreFanOut(t *testing.T, n int, s storeSetup) storeRun {
 			t.Logf("%s: log of process %d:\n%.5000s", s.name, i, in.stderr)
 		}
 	}
-	t.Logf("%s, N=%d: fan-out in %s, peak RSS %d MiB (after %s of Follows, peak RSS %d MiB); CPU %s; %s",
-		s.name, n, res.took.Round(time.Millisecond), res.rss>>20, res.follows.Round(time.Millisecond), res.followsRSS>>20,
-		res.cpu.Round(10*time.Millisecond), res.settings)
+	after := ""
+	if s.follows {
+		after = fmt.Sprintf(" (after %s of Follows, peak RSS %d MiB)", res.follows.Round(time.Millisecond), res.followsRSS>>20)
+	}
+	t.Logf("%s, N=%d: fan-out in %s, peak RSS %d MiB%s; CPU %s; %s",
+		s.name, n, res.took.Round(time.Millisecond), res.rss>>20, after, res.cpu.Round(10*time.Millisecond), res.settings)
 	return res
 }
 
