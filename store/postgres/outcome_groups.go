@@ -94,7 +94,8 @@ func (s *Store) gatherOutcomes(first outcomeRequest) []outcomeRequest {
 }
 
 // commitGroup commits group in one transaction and answers each request.
-// An outcome for a job that another outcome of the group names too is
+// An outcome for a job (activity and inbox) that another outcome of the
+// group names too, even with another due time (a stale copy), is
 // recorded after the group, alone, so that each job is changed once per
 // transaction and the second outcome finds what the first left, as when
 // they come one after the other. When the group's transaction fails,
@@ -124,13 +125,12 @@ func (s *Store) commitGroup(group []outcomeRequest) {
 	}
 }
 
-// jobKey names a job as an outcome finds it: by its pair and due time.
-type jobKey struct {
-	activityID, inbox string
-	nextAttempt       time.Time
-}
+// jobKey names a job by its (activity, inbox), whatever the due time of
+// the copy an outcome holds: a group never holds two outcomes for one
+// pair, so that a row removed or moved is the work of one outcome.
+type jobKey struct{ activityID, inbox string }
 
-func keyOf(j store.Job) jobKey { return jobKey{j.ActivityID, j.Inbox, j.NextAttempt.UTC()} }
+func keyOf(j store.Job) jobKey { return jobKey{j.ActivityID, j.Inbox} }
 
 // recordGroup records the outcomes of reqs (no job named twice) in tx and
 // sets results[i] for reqs[i]: the jobs first (removed with one

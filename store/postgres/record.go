@@ -8,8 +8,9 @@ package postgres
 // recorded in one transaction (outcome_groups.go), which changes the
 // jobs' rows (DELETE, or UPDATE ... WHERE next_attempt = the copy's),
 // then the activities' counts, then the hosts' states, always in that
-// order and each in the order of its keys, so that concurrent groups,
-// also from several processes, take row locks in one order. Of two
+// order (counts and hosts each in the order of their keys), so that
+// concurrent groups, also from several processes, take row locks in one
+// order; a deadlock all the same is run again (inTx). Of two
 // processes recording the same job at once, the second waits for the
 // first's row lock and then finds nothing: an outcome is counted once,
 // and none is lost, since counts are added in SQL (delivered = delivered

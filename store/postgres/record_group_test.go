@@ -17,12 +17,31 @@ import (
 // groupKinds are the outcomes TestRecordGroupRepeats gives job i, by i%4.
 var groupKinds = []store.OutcomeKind{store.Delivered, store.Delivered, store.Failed, store.Retry}
 
+// repeatsOf returns the outcomes TestRecordGroupRepeats records for job
+// i: its owner's twice, for every third job one by a replica whose claim
+// was taken over, and for every fifth one from a stale copy (the job as
+// due a minute later) by its owner.
+func repeatsOf(i int, j store.Job) []store.Outcome {
+	o := store.Outcome{Job: j, Kind: groupKinds[i%4], Next: j.NextAttempt.Add(time.Hour), Error: "HTTP 500", Owner: "owner"}
+	out := []store.Outcome{o, o}
+	if i%3 == 0 {
+		stale := o
+		stale.Owner = "stale"
+		out = append(out, stale)
+	}
+	if i%5 == 0 {
+		copied := o
+		copied.Job.NextAttempt = j.NextAttempt.Add(time.Minute)
+		out = append(out, copied)
+	}
+	return out
+}
+
 // TestRecordGroupRepeats: one process records the outcomes of a claimed
-// fan-out all at once, each job's twice (by its owner), a third of the
-// jobs also by a replica whose claim was taken over, so that one group
+// fan-out all at once, several for each job (repeatsOf), so that one group
 // holds several outcomes of one job. Each job's outcome is recorded once
-// (the repeats find their job gone), the stale replica's never, and the
-// counts are exact.
+// (the repeats and the stale copies find their job gone), the stale
+// replica's never, and the counts are exact.
 func TestRecordGroupRepeats(t *testing.T) {
 	s, err := postgres.Open(context.Background(), pgtest.Database(t))
 	if err != nil {
@@ -34,15 +53,8 @@ func TestRecordGroupRepeats(t *testing.T) {
 	var recorded, gone, lost atomic.Int64
 	var wg sync.WaitGroup
 	for i, j := range jobs {
-		o := store.Outcome{Job: j, Kind: groupKinds[i%4], Next: j.NextAttempt.Add(time.Hour), Error: "HTTP 500"}
-		owners := []string{"owner", "owner"}
-		if i%3 == 0 {
-			owners = append(owners, "stale")
-		}
-		for _, owner := range owners {
+		for _, o := range repeatsOf(i, j) {
 			wg.Go(func() {
-				o := o
-				o.Owner = owner
 				_, err := s.Record(o)
 				switch {
 				case err == nil:
@@ -58,9 +70,10 @@ func TestRecordGroupRepeats(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if recorded.Load() != inboxes || gone.Load()+lost.Load() != inboxes+inboxes/3 || lost.Load() > inboxes/3 {
+	refused := inboxes + inboxes/3 + inboxes/5
+	if recorded.Load() != inboxes || gone.Load()+lost.Load() != int64(refused) || lost.Load() > inboxes/3 {
 		t.Errorf("%d outcomes recorded, %d found their job gone, %d lost their lease; want %d recorded, the %d others refused, at most %d for the lease",
-			recorded.Load(), gone.Load(), lost.Load(), inboxes, inboxes+inboxes/3, inboxes/3)
+			recorded.Load(), gone.Load(), lost.Load(), inboxes, refused, inboxes/3)
 	}
 	want := store.ActivityStats{Queued: inboxes, Delivered: inboxes / 2, Failed: inboxes / 4, LastError: "HTTP 500"}
 	if st, _, err := s.DeliveryStats(jobs[0].ActivityID); err != nil || st != want {
