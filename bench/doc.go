@@ -10,6 +10,10 @@
 //
 // Followers are written straight into the store (store.ImportFollowers)
 // before Herald starts, so a fan-out benchmark does not first need N
-// Follow exchanges; the Follow → Accept path is measured on its own. See
+// Follow exchanges; the Follow → Accept path is measured on its own. The
+// store benchmarks compare the PostgreSQL store with bbolt, one replica
+// with two (pinned to one core each, against the floor of sender
+// processes pinned alike), and measure a replica's peak RSS after N
+// Follows; under the bench tag their PostgreSQL syncs its commits. See
 // docs/delivery.md for the figures.
 package bench

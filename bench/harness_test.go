@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"herald/fedtest"
-	"herald/pgtest"
 	"herald/store"
 )
 
@@ -34,7 +33,7 @@ var heraldBin string
 func TestMain(m *testing.M) {
 	if bin := os.Getenv("HERALD_BENCH_BIN"); bin != "" {
 		heraldBin = bin // a binary built elsewhere, e.g. to profile it
-		os.Exit(pgtest.Main(m))
+		os.Exit(pgMain(m))
 	}
 	dir, err := os.MkdirTemp("", "herald-bench-")
 	if err != nil {
@@ -47,7 +46,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := pgtest.Main(m) // the replica tests use PostgreSQL
+	code := pgMain(m) // the replica tests use PostgreSQL
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -119,6 +118,7 @@ type instance struct {
 	stderr  *bytes.Buffer
 	exited  chan error
 	timeout time.Duration
+	cpus    string // when set, the process is pinned to these cores (taskset -c) with GOMAXPROCS=1
 }
 
 // newInstance prepares a data dir whose "news" account is followed by
@@ -165,9 +165,14 @@ func (in *instance) importFollowers(fleet *fedtest.Fleet) {
 func (in *instance) start() {
 	in.t.Helper()
 	in.stderr = &bytes.Buffer{}
-	in.proc = exec.Command(heraldBin, "serve", "--config", in.config)
+	args := []string{heraldBin, "serve", "--config", in.config}
+	in.proc = exec.Command(args[0], args[1:]...)
+	if in.cpus != "" { // taskset execs the binary: the pid stays Herald's
+		in.proc = exec.Command("taskset", append([]string{"-c", in.cpus}, args...)...)
+		in.proc.Env = append(os.Environ(), "GOMAXPROCS=1")
+	}
 	if lv := os.Getenv("HERALD_BENCH_LOG"); lv != "" {
-		in.proc.Env = append(os.Environ(), "HERALD_LOG_LEVEL="+lv)
+		in.proc.Env = append(in.proc.Environ(), "HERALD_LOG_LEVEL="+lv)
 	}
 	in.proc.Stderr = &lockedWriter{w: in.stderr}
 	if err := in.proc.Start(); err != nil {
@@ -200,6 +205,16 @@ func (in *instance) initialised() {
 			in.t.Fatal("herald does not poll the feed")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// resetPeakRSS sets the process's peak resident set size to its current
+// one (Linux: 5 written to clear_refs), so that peakRSS gives the peak
+// from here on.
+func (in *instance) resetPeakRSS() {
+	path := fmt.Sprintf("/proc/%d/clear_refs", in.proc.Process.Pid)
+	if err := os.WriteFile(path, []byte("5"), 0o200); err != nil {
+		in.t.Fatalf("reset the peak RSS: %v", err)
 	}
 }
 

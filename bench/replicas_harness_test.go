@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -44,16 +45,25 @@ type replicaOptions struct {
 	n            int           // replicas
 	lease        time.Duration // lease_time
 	pollInterval time.Duration
+	fetchTimeout time.Duration // fetch_timeout; 0 means 2 s
+	cpus         []string      // when set, replica i runs pinned to the cores cpus[i] with GOMAXPROCS=1
+	noFollowers  bool          // the hosts are not made followers (they send Follows instead)
 }
 
 // newReplicaSet prepares opts.n replicas on a fresh database whose "news"
-// account is followed by every host of fleet (shared inboxes). They are
-// not started.
+// account is followed by every host of fleet (shared inboxes; by none with
+// opts.noFollowers). They are not started.
 func newReplicaSet(t *testing.T, fleet *fedtest.Fleet, opts replicaOptions) *replicaSet {
 	t.Helper()
 	rs := &replicaSet{t: t, db: pgtest.Database(t), feed: newFeed(t), lb: newBalancer(t)}
-	for range opts.n {
+	for i := range opts.n {
 		rs.nodes = append(rs.nodes, rs.newNode(opts))
+		if i < len(opts.cpus) {
+			rs.nodes[i].cpus = opts.cpus[i]
+		}
+	}
+	if opts.noFollowers {
+		return rs
 	}
 	st, err := postgres.Open(context.Background(), rs.db)
 	if err != nil {
@@ -80,12 +90,13 @@ func (rs *replicaSet) newNode(opts replicaOptions) *instance {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	in := &instance{t: rs.t, dir: rs.t.TempDir(), base: "http://" + addr, feed: rs.feed, timeout: 2 * time.Second}
+	timeout := cmp.Or(opts.fetchTimeout, 2*time.Second)
+	in := &instance{t: rs.t, dir: rs.t.TempDir(), base: "http://" + addr, feed: rs.feed, timeout: timeout}
 	in.config = filepath.Join(in.dir, "herald.yaml")
-	cfg := fmt.Sprintf("listen: %q\nbase_url: %q\ndatabase_url: %q\npoll_interval: %s\nfetch_timeout: 2s\nlease_time: %s\n"+
+	cfg := fmt.Sprintf("listen: %q\nbase_url: %q\ndatabase_url: %q\npoll_interval: %s\nfetch_timeout: %s\nlease_time: %s\n"+
 		"allow_private_addresses: true\nlog_level: info\nadmin_tokens:\n  - token: %q\n    role: operator\n"+
 		"feeds:\n  - handle: news\n    url: %q\n",
-		addr, rs.lb.URL, rs.db, opts.pollInterval, opts.lease, adminToken, rs.feed.URL)
+		addr, rs.lb.URL, rs.db, opts.pollInterval, timeout, opts.lease, adminToken, rs.feed.URL)
 	if err := os.WriteFile(in.config, []byte(cfg), 0o600); err != nil {
 		rs.t.Fatal(err)
 	}

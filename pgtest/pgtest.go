@@ -3,10 +3,11 @@
 //
 // The databases live on one throwaway server per test binary, started by
 // the first test that asks for one: initdb in a temporary directory, then
-// postgres on a free loopback port (fsync off), as an unprivileged user when
-// the tests run as root. Main, called from the package's TestMain, stops it
-// and removes the directory when the tests end; should the test binary die
-// without that, the kernel stops the server (a parent-death signal). With
+// postgres on a free loopback port (fsync off, unless MainDurable runs the
+// tests), as an unprivileged user when the tests run as root. Main, called
+// from the package's TestMain, stops it and removes the directory when the
+// tests end; should the test binary die without that, the kernel stops the
+// server (a parent-death signal). With
 // HERALD_TEST_DATABASE_URL set, the databases are made on that server
 // instead. Without PostgreSQL the tests that need it are skipped, or fail
 // when CI is set (.ci/run installs Debian's postgresql package).
@@ -36,6 +37,7 @@ const EnvURL = "HERALD_TEST_DATABASE_URL"
 var suite struct {
 	mu      sync.Mutex
 	inMain  bool // Main runs the tests
+	durable bool // MainDurable runs them: the server syncs its commits
 	tried   bool
 	skip    string
 	err     error
@@ -60,6 +62,18 @@ func Main(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// MainDurable is Main with a server that syncs its commits (fsync and
+// synchronous_commit on, PostgreSQL's defaults), for benchmarks that must
+// compare PostgreSQL with a store that syncs (bbolt). It makes no
+// difference with HERALD_TEST_DATABASE_URL, whose server has its own
+// settings.
+func MainDurable(m *testing.M) int {
+	suite.mu.Lock()
+	suite.durable = true
+	suite.mu.Unlock()
+	return Main(m)
 }
 
 // shutdown closes the pool, stops the server and removes its directory.
@@ -122,7 +136,7 @@ func prepare() error {
 		if err != nil {
 			return err
 		}
-		if suite.srv, err = startServer(binDir); err != nil {
+		if suite.srv, err = startServer(binDir, suite.durable); err != nil {
 			return err
 		}
 		raw = suite.srv.url("postgres")

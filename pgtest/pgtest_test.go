@@ -30,7 +30,7 @@ func orphan() int {
 		fmt.Println("error", err)
 		return 1
 	}
-	s, err := startServer(binDir)
+	s, err := startServer(binDir, false)
 	if err != nil {
 		fmt.Println("error", err)
 		return 1
@@ -147,7 +147,7 @@ func binDir(t *testing.T) string {
 
 // TestServerStops: stop ends the postgres process.
 func TestServerStops(t *testing.T) {
-	s, err := startServer(binDir(t))
+	s, err := startServer(binDir(t), false)
 	if err != nil {
 		t.Fatal(err)
 	}

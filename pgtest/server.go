@@ -49,8 +49,9 @@ func (s *server) url(name string) string {
 // from binDir on a free loopback port. As root it runs both as an
 // unprivileged user (initdb refuses root). The server gets the parent-death
 // signal SIGQUIT (immediate shutdown), so it stops with the test binary
-// even when that dies without cleaning up.
-func startServer(binDir string) (*server, error) {
+// even when that dies without cleaning up. A durable server syncs its
+// commits (see settings).
+func startServer(binDir string, durable bool) (*server, error) {
 	cred, err := unprivileged()
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func startServer(binDir string) (*server, error) {
 		return nil, err
 	}
 	for try := 0; ; try++ {
-		s, err := launch(binDir, dir, cred)
+		s, err := launch(binDir, dir, cred, durable)
 		if err == nil {
 			return s, nil
 		}
@@ -126,9 +127,25 @@ func serverEnv() []string {
 // errExited is returned by launch when postgres exited before it was ready.
 var errExited = errors.New("postgres exited")
 
+// settings returns the server's -c options. The throwaway server neither
+// syncs nor waits for its commits (fsync, synchronous_commit and
+// full_page_writes off: tests need no crash safety); a durable one keeps
+// PostgreSQL's defaults for them, as a production server runs, with
+// PostgreSQL's default shared_buffers (128 MB), for benchmarks that compare
+// it with bbolt, which syncs every commit.
+func settings(durable bool) []string {
+	opts := []string{"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"}
+	if durable {
+		return append(opts, "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on",
+			"-c", "shared_buffers=128MB")
+	}
+	return append(opts, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "shared_buffers=32MB")
+}
+
 // launch starts postgres on a free port and waits until it accepts
 // connections.
-func launch(binDir, dir string, cred *syscall.Credential) (*server, error) {
+func launch(binDir, dir string, cred *syscall.Credential, durable bool) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -139,10 +156,8 @@ func launch(binDir, dir string, cred *syscall.Credential) (*server, error) {
 	}
 	defer logFile.Close() // the child has its own copy
 	s := &server{dir: dir, port: port, exited: make(chan struct{})}
-	s.cmd = exec.Command(filepath.Join(binDir, "postgres"), "-D", filepath.Join(dir, "data"),
-		"-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
+	args := append([]string{"-D", filepath.Join(dir, "data"), "-p", strconv.Itoa(port), "-k", dir}, settings(durable)...)
+	s.cmd = exec.Command(filepath.Join(binDir, "postgres"), args...)
 	s.cmd.Dir = dir
 	s.cmd.Env = serverEnv()
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile

@@ -15,8 +15,9 @@
 // made and upgraded by Open (migrate.go). Times are kept to the
 // microsecond and come back in UTC, except outbox positions, which keep
 // their nanoseconds. Errors wrap store.ErrNotFound where the bbolt store
-// returns it. The bbolt store's group commit has no counterpart here:
-// PostgreSQL flushes the commits of concurrent transactions together.
+// returns it. Delivery outcomes have a group commit, as in the bbolt
+// store (outcome_groups.go); other writes are a transaction each, whose
+// commits PostgreSQL flushes together when they come at once.
 // Backup is the one method that does not do what the bbolt store's does:
 // it fails with ErrNoBackup, as PostgreSQL is backed up with pg_dump.
 package postgres
@@ -24,6 +25,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -32,6 +34,13 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	path string // the database's URL without password (Path)
+	// The group commit of outcomes (outcome_groups.go): Record sends to
+	// outcomes; closing is closed by Close, committed once the committing
+	// goroutine has stopped.
+	outcomes  chan outcomeRequest
+	closing   chan struct{}
+	committed chan struct{}
+	closeOnce sync.Once
 }
 
 // Open connects to the database at url (postgres://…; pgx's pool
@@ -56,11 +65,19 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", where, err)
 	}
-	return &Store{pool: pool, path: redact(url, cfg.ConnConfig)}, nil
+	s := &Store{pool: pool, path: redact(url, cfg.ConnConfig),
+		outcomes: make(chan outcomeRequest), closing: make(chan struct{}), committed: make(chan struct{})}
+	go s.commitOutcomes() // Close waits for it
+	return s, nil
 }
 
-// Close closes the connections, waiting for the methods running.
+// Close stops the group commit of outcomes (a group being committed is
+// finished; outcomes recorded after Close began fail) and closes the
+// connections, waiting for the methods running. Calls after the first do
+// nothing more.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.committed
 	s.pool.Close()
 	return nil
 }

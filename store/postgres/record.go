@@ -4,15 +4,17 @@ package postgres
 //
 // A job is found by its (activity, inbox) and the due time of the copy
 // the worker holds: a stale copy (the job finished, or moved by a retry
-// or PostponeJobs) finds nothing. Each outcome is one transaction that
-// changes the job's row with one statement (DELETE or UPDATE ... WHERE
-// next_attempt = the copy's), then the activity's counts, then the host's
-// state, always in that order, so that concurrent outcomes, also from
-// several processes, take row locks in one order. Of two processes
-// recording the same job at once, the second waits for the first's row
-// lock and then finds nothing: an outcome is counted once, and none is
-// lost, since counts are added in SQL (delivered = delivered + 1), never
-// read and written back.
+// or PostponeJobs) finds nothing. The outcomes that come together are
+// recorded in one transaction (outcome_groups.go), which changes the
+// jobs' rows (DELETE, or UPDATE ... WHERE next_attempt = the copy's),
+// then the activities' counts, then the hosts' states, always in that
+// order (counts and hosts each in the order of their keys), so that
+// concurrent groups, also from several processes, take row locks in one
+// order; a deadlock all the same is run again (inTx). Of two
+// processes recording the same job at once, the second waits for the
+// first's row lock and then finds nothing: an outcome is counted once,
+// and none is lost, since counts are added in SQL (delivered = delivered
+// + n), never read and written back.
 
 import (
 	"context"
@@ -25,40 +27,51 @@ import (
 	"herald/store"
 )
 
-// Record commits the outcome of one attempt, in one transaction: the job
-// is removed (Delivered, Failed) or moved to o.Next with one more attempt
-// (Retry), its activity's counts follow, and o.Host, when not nil,
-// replaces the stored state of o.Host.Host. It returns the job as now
-// queued (for Retry). It fails with store.ErrNotFound, changing nothing,
-// when the job is no longer queued (finished or already moved), so a stale
-// copy of a job cannot bring it back, duplicate it or count twice, and
-// with store.ErrLeaseLost when o.Owner is set and another replica has
-// taken the job's claim over. The job's claim ends with its outcome.
+// Record commits the outcome of one attempt: the job is removed
+// (Delivered, Failed) or moved to o.Next with one more attempt (Retry),
+// its activity's counts follow, and o.Host, when not nil, replaces the
+// stored state of o.Host.Host. It returns the job as now queued (for
+// Retry). It fails with store.ErrNotFound, changing nothing, when the job
+// is no longer queued (finished or already moved), so a stale copy of a
+// job cannot bring it back, duplicate it or count twice, and with
+// store.ErrLeaseLost when o.Owner is set and another replica has taken
+// the job's claim over. The job's claim ends with its outcome. Outcomes
+// recorded at the same time share one transaction (outcome_groups.go);
+// Record returns once its outcome is committed.
 func (s *Store) Record(o store.Outcome) (store.Job, error) {
+	res := outcomeResult{job: o.Job, err: checkOutcome(o)}
+	if res.err == nil {
+		res = s.recordGrouped(o)
+	}
+	if res.err != nil {
+		return o.Job, fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, res.err)
+	}
+	return res.job, nil
+}
+
+// recordAlone records o in a transaction of its own.
+func (s *Store) recordAlone(o store.Outcome) outcomeResult {
 	out := o.Job
-	err := checkOutcome(o)
-	if err == nil {
-		err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-			var err error
-			out, err = recordJob(ctx, tx, o)
-			if err != nil {
+	err := s.inTx(func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		out, err = recordJob(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		if o.Kind != store.Retry {
+			if err := countOutcome(ctx, tx, o); err != nil {
 				return err
 			}
-			if o.Kind != store.Retry {
-				if err := countOutcome(ctx, tx, o); err != nil {
-					return err
-				}
-			}
-			if o.Host == nil {
-				return nil
-			}
-			return putHost(ctx, tx, *o.Host)
-		})
-	}
+		}
+		if o.Host == nil {
+			return nil
+		}
+		return putHost(ctx, tx, *o.Host)
+	})
 	if err != nil {
-		return o.Job, fmt.Errorf("record delivery of %s to %s: %w", o.Job.ActivityID, o.Job.Inbox, err)
+		return outcomeResult{job: o.Job, err: err}
 	}
-	return out, nil
+	return outcomeResult{job: out}
 }
 
 // checkOutcome fails for an unknown kind and a retry at a time out of range.
