@@ -18,13 +18,17 @@ import (
 	"time"
 )
 
-// FeedLease is the lease of one feed: who polls it, until when.
-type FeedLease struct {
-	// Owner is the replica holding it ("" when released).
+// Lease is a replica's hold on a feed (which it polls) or a task (which
+// it does): who holds it, until when.
+type Lease struct {
+	// Owner is the replica holding it ("" when no one does).
 	Owner string `json:"replica"`
 	// Until is when it ends unless renewed.
 	Until time.Time `json:"until"`
 }
+
+// FeedLease is the lease of one feed: who polls it, until when.
+type FeedLease = Lease
 
 // ClaimFeed gives owner the lease of handle's feed until until when no
 // one holds it at now (never claimed, released, or the lease ended) or
@@ -35,15 +39,23 @@ func (s *Store) ClaimFeed(handle, owner string, now, until time.Time) (lease Fee
 	c := s.claims
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	prev, held := c.feeds[handle]
+	lease, takenFrom = claimIn(c.feeds, handle, owner, now, until)
+	return lease, takenFrom, nil
+}
+
+// claimIn decides owner's claim on the lease key of leases (the feeds' or
+// the tasks'), as ClaimFeed and ClaimTask describe; the caller holds the
+// claim table's lock.
+func claimIn(leases map[string]claim, key, owner string, now, until time.Time) (lease Lease, takenFrom string) {
+	prev, held := leases[key]
 	if held && prev.owner != owner && !prev.until.Before(now) {
-		return FeedLease{Owner: prev.owner, Until: prev.until}, "", nil
+		return Lease{Owner: prev.owner, Until: prev.until}, ""
 	}
 	if held && prev.owner != owner {
 		takenFrom = prev.owner
 	}
-	c.feeds[handle] = claim{owner: owner, until: until}
-	return FeedLease{Owner: owner, Until: until}, takenFrom, nil
+	leases[key] = claim{owner: owner, until: until}
+	return Lease{Owner: owner, Until: until}, takenFrom
 }
 
 // RenewFeeds moves the end of every lease that owner holds on a feed and

@@ -19,12 +19,7 @@ import (
 )
 
 // TaskLease is the lease of one task: who does it, until when.
-type TaskLease struct {
-	// Owner is the replica holding it ("" when no one does).
-	Owner string `json:"replica"`
-	// Until is when it ends unless renewed.
-	Until time.Time `json:"until"`
-}
+type TaskLease = Lease
 
 // ClaimTask gives owner the lease of the task name until until when no one
 // holds it at now (never claimed, released, or the lease ended) or owner
@@ -38,15 +33,8 @@ func (s *Store) ClaimTask(name, owner string, now, until time.Time) (lease TaskL
 	c := s.claims
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	prev, held := c.tasks[name]
-	if held && prev.owner != owner && !prev.until.Before(now) {
-		return TaskLease{Owner: prev.owner, Until: prev.until}, "", nil
-	}
-	if held && prev.owner != owner {
-		takenFrom = prev.owner
-	}
-	c.tasks[name] = claim{owner: owner, until: until}
-	return TaskLease{Owner: owner, Until: until}, takenFrom, nil
+	lease, takenFrom = claimIn(c.tasks, name, owner, now, until)
+	return lease, takenFrom, nil
 }
 
 // ReleaseTask gives up owner's lease of the task name, so that another

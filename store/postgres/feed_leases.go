@@ -23,17 +23,31 @@ const feedChannel = "herald_feeds"
 // one holds it at now (never claimed, released, or the lease ended) or
 // owner holds it already (a renewal). It returns the lease as it is
 // afterwards, which is owner's when the claim succeeded, and the owner
-// whose ended lease was taken over ("" when none was). The feed's row is
-// locked while it is decided, so two replicas never both get it.
+// whose ended lease was taken over ("" when none was).
 func (s *Store) ClaimFeed(handle, owner string, now, until time.Time) (lease store.FeedLease, takenFrom string, err error) {
+	lease, takenFrom, err = s.claimLease("feed_leases", "handle", handle, owner, now, until)
+	if err != nil {
+		return store.FeedLease{}, "", fmt.Errorf("claim the feed of %s: %w", handle, err)
+	}
+	return lease, takenFrom, nil
+}
+
+// claimLease decides owner's claim on the lease keyed key in table
+// (feed_leases by handle, task_leases by name), as ClaimFeed and
+// ClaimTask describe. The lease's row is locked while it is decided, so
+// two replicas never both get it. table and column are Herald's own
+// names, never input.
+func (s *Store) claimLease(table, column, key, owner string, now, until time.Time) (lease store.Lease, takenFrom string, err error) {
+	insert := fmt.Sprintf("INSERT INTO %s (%s, owner) VALUES ($1, '') ON CONFLICT DO NOTHING", table, column)
+	lock := fmt.Sprintf("SELECT owner, until FROM %s WHERE %s = $1 FOR UPDATE", table, column)
+	take := fmt.Sprintf("UPDATE %s SET owner = $2, until = $3 WHERE %s = $1", table, column)
 	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
 		takenFrom = ""
-		if _, err := tx.Exec(ctx, "INSERT INTO feed_leases (handle, owner) VALUES ($1, '') ON CONFLICT DO NOTHING", handle); err != nil {
+		if _, err := tx.Exec(ctx, insert, key); err != nil {
 			return err
 		}
 		var held *time.Time
-		if err := tx.QueryRow(ctx, "SELECT owner, until FROM feed_leases WHERE handle = $1 FOR UPDATE", handle).
-			Scan(&lease.Owner, &held); err != nil {
+		if err := tx.QueryRow(ctx, lock, key).Scan(&lease.Owner, &held); err != nil {
 			return err
 		}
 		lease.Until = fromTS(held)
@@ -43,14 +57,11 @@ func (s *Store) ClaimFeed(handle, owner string, now, until time.Time) (lease sto
 			}
 			takenFrom = lease.Owner
 		}
-		lease = store.FeedLease{Owner: owner, Until: until}
-		_, err := tx.Exec(ctx, "UPDATE feed_leases SET owner = $2, until = $3 WHERE handle = $1", handle, owner, until)
+		lease = store.Lease{Owner: owner, Until: until}
+		_, err := tx.Exec(ctx, take, key, owner, until)
 		return err
 	})
-	if err != nil {
-		return store.FeedLease{}, "", fmt.Errorf("claim the feed of %s: %w", handle, err)
-	}
-	return lease, takenFrom, nil
+	return lease, takenFrom, err
 }
 
 // RenewFeeds moves the end of every lease that owner holds on a feed and

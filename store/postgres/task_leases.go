@@ -18,33 +18,12 @@ import (
 // holds it at now (never claimed, released, or the lease ended) or owner
 // holds it already (a renewal). It returns the lease as it is afterwards,
 // which is owner's when the claim succeeded, and the owner whose ended
-// lease was taken over ("" when none was). The task's row is locked while
-// it is decided, so two replicas never both get it.
+// lease was taken over ("" when none was).
 func (s *Store) ClaimTask(name, owner string, now, until time.Time) (lease store.TaskLease, takenFrom string, err error) {
 	if name == "" || owner == "" {
 		return store.TaskLease{}, "", fmt.Errorf("claim task %q for %q: a name and an owner are required", name, owner)
 	}
-	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-		takenFrom = ""
-		if _, err := tx.Exec(ctx, "INSERT INTO task_leases (name, owner) VALUES ($1, '') ON CONFLICT DO NOTHING", name); err != nil {
-			return err
-		}
-		var held *time.Time
-		if err := tx.QueryRow(ctx, "SELECT owner, until FROM task_leases WHERE name = $1 FOR UPDATE", name).
-			Scan(&lease.Owner, &held); err != nil {
-			return err
-		}
-		lease.Until = fromTS(held)
-		if lease.Owner != owner && lease.Owner != "" {
-			if !lease.Until.Before(now) {
-				return nil // another replica's
-			}
-			takenFrom = lease.Owner
-		}
-		lease = store.TaskLease{Owner: owner, Until: until}
-		_, err := tx.Exec(ctx, "UPDATE task_leases SET owner = $2, until = $3 WHERE name = $1", name, owner, until)
-		return err
-	})
+	lease, takenFrom, err = s.claimLease("task_leases", "name", name, owner, now, until)
 	if err != nil {
 		return store.TaskLease{}, "", fmt.Errorf("claim task %s: %w", name, err)
 	}

@@ -26,27 +26,42 @@ func claimFeed(t *testing.T, b Backend, handle, owner string, now time.Time) (st
 	return lease, from
 }
 
-// checkClaimFeed: one owner at a time; the holder renews by claiming
-// again; another takes over once the lease ended.
-func checkClaimFeed(t *testing.T, b Backend) {
-	if lease, from := claimFeed(t, b, "blog", "a", t0); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
+// checkClaimFeed: the lease rules of checkLeaseClaims, for feeds.
+func checkClaimFeed(t *testing.T, b Backend) { checkLeaseClaims(t, b.ClaimFeed, "blog", "news") }
+
+// claimFunc is ClaimFeed or ClaimTask.
+type claimFunc func(key, owner string, now, until time.Time) (store.Lease, string, error)
+
+// checkLeaseClaims: one owner at a time; the holder renews by claiming
+// again; another takes over once the lease ended. key and other name two
+// leases of claim's kind (feeds or tasks).
+func checkLeaseClaims(t *testing.T, claimOf claimFunc, key, other string) {
+	claim := func(key, owner string, now time.Time) (store.Lease, string) {
+		t.Helper()
+		lease, from, err := claimOf(key, owner, now, now.Add(time.Minute))
+		if err != nil {
+			t.Fatalf("claim of %s for %s: %v", key, owner, err)
+		}
+		return lease, from
+	}
+	if lease, from := claim(key, "a", t0); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
 		t.Fatalf("first claim = %+v, from %q", lease, from)
 	}
-	if lease, from := claimFeed(t, b, "blog", "b", t0.Add(30*time.Second)); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
+	if lease, from := claim(key, "b", t0.Add(30*time.Second)); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
 		t.Errorf("claim while a holds it = %+v, from %q; want a's lease", lease, from)
 	}
-	if lease, _ := claimFeed(t, b, "news", "b", t0); lease.Owner != "b" {
-		t.Errorf("claim of another feed = %+v", lease)
+	if lease, _ := claim(other, "b", t0); lease.Owner != "b" {
+		t.Errorf("claim of another lease = %+v", lease)
 	}
 	renewed := t0.Add(50 * time.Second)
-	if lease, from := claimFeed(t, b, "blog", "a", renewed); lease.Owner != "a" || !lease.Until.Equal(renewed.Add(time.Minute)) || from != "" {
+	if lease, from := claim(key, "a", renewed); lease.Owner != "a" || !lease.Until.Equal(renewed.Add(time.Minute)) || from != "" {
 		t.Errorf("renewal = %+v, from %q", lease, from)
 	}
-	if lease, _ := claimFeed(t, b, "blog", "b", t0.Add(time.Minute+time.Second)); lease.Owner != "a" {
+	if lease, _ := claim(key, "b", t0.Add(time.Minute+time.Second)); lease.Owner != "a" {
 		t.Errorf("claim before the renewed lease ended = %+v", lease)
 	}
 	late := renewed.Add(time.Minute + time.Second)
-	if lease, from := claimFeed(t, b, "blog", "b", late); lease.Owner != "b" || from != "a" {
+	if lease, from := claim(key, "b", late); lease.Owner != "b" || from != "a" {
 		t.Errorf("claim after the lease ended = %+v, from %q; want b's, taken from a", lease, from)
 	}
 }

@@ -25,29 +25,10 @@ func claimTask(t *testing.T, b Backend, name, owner string, now time.Time) (stor
 	return lease, from
 }
 
-// checkClaimTask: one owner at a time; the holder renews by claiming
-// again; another takes over once the lease ended; no empty names.
+// checkClaimTask: the lease rules of checkLeaseClaims, for tasks; no
+// empty names.
 func checkClaimTask(t *testing.T, b Backend) {
-	if lease, from := claimTask(t, b, "relays", "a", t0); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
-		t.Fatalf("first claim = %+v, from %q", lease, from)
-	}
-	if lease, from := claimTask(t, b, "relays", "b", t0.Add(30*time.Second)); lease.Owner != "a" || !lease.Until.Equal(t0.Add(time.Minute)) || from != "" {
-		t.Errorf("claim while a holds it = %+v, from %q; want a's lease", lease, from)
-	}
-	if lease, _ := claimTask(t, b, "ownership", "b", t0); lease.Owner != "b" {
-		t.Errorf("claim of another task = %+v", lease)
-	}
-	renewed := t0.Add(50 * time.Second)
-	if lease, from := claimTask(t, b, "relays", "a", renewed); lease.Owner != "a" || !lease.Until.Equal(renewed.Add(time.Minute)) || from != "" {
-		t.Errorf("renewal = %+v, from %q", lease, from)
-	}
-	if lease, _ := claimTask(t, b, "relays", "b", t0.Add(time.Minute+time.Second)); lease.Owner != "a" {
-		t.Errorf("claim before the renewed lease ended = %+v", lease)
-	}
-	late := renewed.Add(time.Minute + time.Second)
-	if lease, from := claimTask(t, b, "relays", "b", late); lease.Owner != "b" || from != "a" {
-		t.Errorf("claim after the lease ended = %+v, from %q; want b's, taken from a", lease, from)
-	}
+	checkLeaseClaims(t, b.ClaimTask, "relays", "ownership")
 	if _, _, err := b.ClaimTask("", "a", t0, t0.Add(time.Minute)); err == nil {
 		t.Error("ClaimTask of an empty name succeeded")
 	}
