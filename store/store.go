@@ -58,11 +58,8 @@ var ErrNotFound = errors.New("not found")
 // Store is the bbolt database.
 type Store struct {
 	db *bolt.DB
-	// Group commit (group_commit.go): writes go to commits; closing
-	// closes at Close, committed when the committing goroutine is done.
-	commits   chan commitRequest
-	closing   chan struct{}
-	committed chan struct{}
+	// commits is the group commit of writes (group_commit.go).
+	commits   *GroupQueue[commitRequest]
 	closeOnce sync.Once
 	// claims are the claims on jobs and feeds (claims.go), in memory.
 	claims *claimTable
@@ -97,17 +94,20 @@ func Open(dataDir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, commits: make(chan commitRequest), closing: make(chan struct{}), committed: make(chan struct{}), claims: newClaimTable()}
-	go s.commitLoop()
+	s := &Store{db: db, claims: newClaimTable()}
+	s.commits = NewGroupQueue(s.commitGroup)
 	return s, nil
 }
 
 // Close closes the database. Pending transactions finish first; writes that
 // come later fail.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.closing) })
-	<-s.committed
-	return s.db.Close()
+	var err error
+	s.closeOnce.Do(func() {
+		s.commits.Close()
+		err = s.db.Close()
+	})
+	return err
 }
 
 // Path returns the database file's path.

@@ -15,20 +15,10 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"herald/store"
-)
-
-// Bounds of one group of outcomes (as the bbolt store's).
-const (
-	// outcomeGather is how long a group waits for company after its
-	// first outcome.
-	outcomeGather = 2 * time.Millisecond
-	// maxOutcomes is how many outcomes one transaction takes at most.
-	maxOutcomes = 1000
 )
 
 // errClosed is returned by outcomes recorded after Close began.
@@ -50,47 +40,10 @@ type outcomeResult struct {
 // group is committed.
 func (s *Store) recordGrouped(o store.Outcome) outcomeResult {
 	r := outcomeRequest{o: o, done: make(chan outcomeResult, 1)}
-	select {
-	case s.outcomes <- r:
-	case <-s.closing:
+	if !s.outcomes.Submit(r) {
 		return outcomeResult{job: o.Job, err: errClosed}
 	}
 	return <-r.done
-}
-
-// commitOutcomes commits groups of outcomes until Close. A group takes the
-// outcomes that arrived while the previous group was committed, plus
-// those that come within outcomeGather of its first, up to maxOutcomes.
-func (s *Store) commitOutcomes() {
-	defer close(s.committed)
-	for {
-		select {
-		case first := <-s.outcomes:
-			s.commitGroup(s.gatherOutcomes(first))
-		case <-s.closing:
-			return
-		}
-	}
-}
-
-// gatherOutcomes returns first and the outcomes that are waiting or come
-// within outcomeGather, up to maxOutcomes; it stops early when Close
-// begins.
-func (s *Store) gatherOutcomes(first outcomeRequest) []outcomeRequest {
-	group := []outcomeRequest{first}
-	timer := time.NewTimer(outcomeGather)
-	defer timer.Stop()
-	for len(group) < maxOutcomes {
-		select {
-		case r := <-s.outcomes:
-			group = append(group, r)
-		case <-timer.C:
-			return group
-		case <-s.closing:
-			return group
-		}
-	}
-	return group
 }
 
 // commitGroup commits group in one transaction and answers each request.

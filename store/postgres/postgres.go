@@ -25,6 +25,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"herald/store"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,12 +35,8 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	path string // the database's URL without password (Path)
-	// The group commit of outcomes (outcome_groups.go): Record sends to
-	// outcomes; closing is closed by Close, committed once the committing
-	// goroutine has stopped.
-	outcomes  chan outcomeRequest
-	closing   chan struct{}
-	committed chan struct{}
+	// outcomes is the group commit of outcomes (outcome_groups.go).
+	outcomes  *store.GroupQueue[outcomeRequest]
 	closeOnce sync.Once
 }
 
@@ -65,9 +62,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", where, err)
 	}
-	s := &Store{pool: pool, path: redact(url, cfg.ConnConfig),
-		outcomes: make(chan outcomeRequest), closing: make(chan struct{}), committed: make(chan struct{})}
-	go s.commitOutcomes() // Close waits for it
+	s := &Store{pool: pool, path: redact(url, cfg.ConnConfig)}
+	s.outcomes = store.NewGroupQueue(s.commitGroup) // Close stops it
 	return s, nil
 }
 
@@ -76,8 +72,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // connections, waiting for the methods running. Calls after the first do
 // nothing more.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.closing) })
-	<-s.committed
-	s.pool.Close()
+	s.closeOnce.Do(func() {
+		s.outcomes.Close()
+		s.pool.Close()
+	})
 	return nil
 }
