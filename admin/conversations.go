@@ -57,24 +57,12 @@ func readQuestionQuery(q url.Values) (clientapi.QuestionQuery, string) {
 	return out, page.Encode()
 }
 
-// conversationsHandle returns the {handle} of the request path when tok
-// may see it; else it answers 404, for an account that is not served and
-// for one of another publisher alike.
-func (a *Admin) conversationsHandle(w http.ResponseWriter, r *http.Request, tok config.AdminToken) (string, bool) {
-	handle, ok := a.knownHandle(r)
-	if !ok || !tok.Allows(handle) {
-		http.Error(w, "There is no such account among yours.", http.StatusNotFound)
-		return "", false
-	}
-	return handle, true
-}
-
 // handleConversations answers GET /admin/actors/{handle}/conversations:
 // the newest replies, mentions and direct messages to the account, each
 // with its thread and an answer form; after an answer, ?answered= names
 // the post answered, for the confirmation.
 func (a *Admin) handleConversations(w http.ResponseWriter, r *http.Request, tok config.AdminToken) {
-	handle, ok := a.conversationsHandle(w, r, tok)
+	handle, ok := a.pageHandle(w, r, tok)
 	if !ok {
 		return
 	}
@@ -181,7 +169,7 @@ func newFormKey() string {
 // (422). The form's idempotency key makes a repeated submission (a
 // reload, a double click) post once.
 func (a *Admin) handleAnswer(w http.ResponseWriter, r *http.Request, tok config.AdminToken) {
-	handle, ok := a.conversationsHandle(w, r, tok)
+	handle, ok := a.pageHandle(w, r, tok)
 	if !ok {
 		return
 	}

@@ -142,6 +142,7 @@ func checkIsolation(t *testing.T, c *convoHerald, publisher *http.Client) {
 		convers int
 	}{
 		{name: "publisher on another's account", b: publisher, path: "/admin/actors/weather/conversations", want: 404},
+		{name: "publisher on another's account page", b: publisher, path: "/admin/actors/weather", want: 404},
 		{name: "unknown account", b: operator, path: "/admin/actors/nobody/conversations", want: 404},
 		{name: "operator on any account", b: operator, path: "/admin/actors/weather/conversations", want: 200, convers: 1},
 	} {

@@ -71,6 +71,19 @@ func pageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
+// pageHandle returns the {handle} of a statistics page's path when tok
+// may see it; else it answers 404, for an account that is not served and
+// for one of another publisher alike (a page does not tell which
+// accounts exist; the admin API answers the latter 403).
+func (a *Admin) pageHandle(w http.ResponseWriter, r *http.Request, tok config.AdminToken) (string, bool) {
+	handle, ok := a.knownHandle(r)
+	if !ok || !tok.Allows(handle) {
+		http.Error(w, "There is no such account among yours.", http.StatusNotFound)
+		return "", false
+	}
+	return handle, true
+}
+
 func (a *Admin) renderPage(w http.ResponseWriter, r *http.Request, render func() error) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := render(); err != nil {
@@ -151,7 +164,7 @@ func (a *Admin) dashboardAccount(f config.Feed) (dashboard.Account, error) {
 
 // handleAccountPage answers GET /admin/actors/{handle}.
 func (a *Admin) handleAccountPage(w http.ResponseWriter, r *http.Request, tok config.AdminToken) {
-	handle, ok := a.canSee(w, r, tok)
+	handle, ok := a.pageHandle(w, r, tok)
 	if !ok {
 		return
 	}
