@@ -117,11 +117,11 @@ Usage:
                                       a new key, announced signed with the old one (Herald stopped)
   herald webcare add-user --config FILE --handle HANDLE --name NAME
                                       let NAME sign in to HANDLE from Mastodon apps; prints the password once
-                                      (Herald stopped)
+                                      (bbolt: Herald stopped; PostgreSQL: also while it runs)
   herald webcare list-users --config FILE
                                       the users who may sign in, and their accounts
   herald webcare remove-user --config FILE --name NAME
-                                      remove a user and revoke their access tokens (Herald stopped)
+                                      remove a user and revoke their access tokens (bbolt: Herald stopped)
   herald store copy --from DATA_DIR --to postgres://…
                                       copy a stopped bbolt install into PostgreSQL and check the copy
                                       (safe to run again; refuses a database holding other data)

@@ -17,10 +17,11 @@ import (
 )
 
 // webcareCommand runs `herald webcare add-user|list-users|remove-user`:
-// the people who may sign in to an account from a Mastodon app. Like
-// `herald move`, it works on the data directory of a stopped server (the
-// database is Herald's alone, and says so while Herald runs); the server
-// sees the change when it starts.
+// the people who may sign in to an account from a Mastodon app. On bbolt,
+// like `herald move`, it works on the data directory of a stopped server
+// (the file is Herald's alone, and says so while Herald runs); on
+// PostgreSQL it may run beside the replicas, which read users and tokens
+// from the database at every request and so see the change at once.
 func webcareCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "Usage: herald webcare add-user|list-users|remove-user --config FILE ...")
@@ -28,7 +29,7 @@ func webcareCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("webcare "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "config file of the stopped server (its data_dir is changed)")
+	configPath := fs.String("config", "", "config file of the server (bbolt: stopped; its database is changed)")
 	var handle, name *string
 	switch args[0] {
 	case "add-user":
