@@ -42,19 +42,30 @@ type notice struct {
 	hour int64
 }
 
-// notices returns handle's notifications that were not dismissed, newest
-// first.
-func (a *API) notices(handle string) ([]notice, error) {
+// reached returns what reached handle from other accounts: the likes,
+// boosts and replies of its posts and the posts that mention it (or are
+// addressed to it), then its followers.
+func (a *API) reached(handle string) ([]store.Interaction, []store.Follower, error) {
 	actorID := a.o.Render.Actor(handle)
 	on, err := a.o.Store.InteractionsOn(actorID + "/posts/")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mentions, _, err := a.o.Store.Interactions(actorID, store.KindMention, math.MaxInt32)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	followers, err := a.o.Store.Followers(handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(on, mentions...), followers, nil
+}
+
+// notices returns handle's notifications that were not dismissed, newest
+// first.
+func (a *API) notices(handle string) ([]notice, error) {
+	interactions, followers, err := a.reached(handle)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +74,7 @@ func (a *API) notices(handle string) ([]notice, error) {
 		return nil, err
 	}
 	var out []notice
-	for _, i := range append(on, mentions...) {
+	for _, i := range interactions {
 		typ := notificationTypes[i.Kind]
 		out = append(out, notice{id: statusID(i.Received, typ+"\x00"+i.ID), typ: typ, at: i.Received, actor: i.Actor, on: &i})
 	}

@@ -1,13 +1,11 @@
 package clientapi
 
 import (
-	"math"
 	"net/http"
 	"slices"
 
 	"herald/oauth"
 	"herald/respond"
-	"herald/store"
 )
 
 // Remote accounts are the accounts of other servers that apps meet in
@@ -39,21 +37,12 @@ func (a *API) readerHandles(access oauth.Access) []string {
 // liked, boosted, answered or mentioned it, its followers, and those its
 // posts written in apps mention.
 func (a *API) knownActors(handle string) ([]string, error) {
-	actorID := a.o.Render.Actor(handle)
-	on, err := a.o.Store.InteractionsOn(actorID + "/posts/")
-	if err != nil {
-		return nil, err
-	}
-	mentions, _, err := a.o.Store.Interactions(actorID, store.KindMention, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	followers, err := a.o.Store.Followers(handle)
+	interactions, followers, err := a.reached(handle)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, i := range append(on, mentions...) {
+	for _, i := range interactions {
 		out = append(out, i.Actor)
 	}
 	for _, f := range followers {
