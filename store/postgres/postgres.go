@@ -15,10 +15,10 @@
 // made and upgraded by Open (migrate.go). Times are kept to the
 // microsecond and come back in UTC, except outbox positions, which keep
 // their nanoseconds. Errors wrap store.ErrNotFound where the bbolt store
-// returns it. Delivery outcomes and Follows have a group commit, as in
-// the bbolt store (outcome_groups.go, follow_groups.go); other writes are
-// a transaction each, whose commits PostgreSQL flushes together when they
-// come at once.
+// returns it. Delivery outcomes, Follows and saves of remote actors have
+// a group commit, as in the bbolt store (outcome_groups.go,
+// follow_groups.go, remote_groups.go); other writes are a transaction
+// each, whose commits PostgreSQL flushes together when they come at once.
 // Backup is the one method that does not do what the bbolt store's does:
 // it fails with ErrNoBackup, as PostgreSQL is backed up with pg_dump.
 package postgres
@@ -39,7 +39,9 @@ type Store struct {
 	// outcomes is the group commit of outcomes (outcome_groups.go).
 	outcomes *store.GroupQueue[outcomeRequest]
 	// follows is the group commit of Follows (follow_groups.go).
-	follows   *store.GroupQueue[followRequest]
+	follows *store.GroupQueue[followRequest]
+	// actors is the group commit of the remote actor cache (remote_groups.go).
+	actors    *store.GroupQueue[actorRequest]
 	closeOnce sync.Once
 }
 
@@ -66,20 +68,21 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("migrate %s: %w", where, err)
 	}
 	s := &Store{pool: pool, path: redact(url, cfg.ConnConfig)}
-	s.outcomes = store.NewGroupQueue(s.commitGroup) // Close stops both
+	s.outcomes = store.NewGroupQueue(s.commitGroup) // Close stops the three
 	s.follows = store.NewGroupQueue(s.commitFollows)
+	s.actors = store.NewGroupQueue(s.commitActors)
 	return s, nil
 }
 
-// Close stops the group commits of outcomes and Follows (a group being
-// committed is finished; outcomes and Follows recorded after Close began
-// fail) and closes the
-// connections, waiting for the methods running. Calls after the first do
-// nothing more.
+// Close stops the group commits (a group being committed is finished;
+// outcomes, Follows and remote actors written after Close began fail)
+// and closes the connections, waiting for the methods running. Calls
+// after the first do nothing more.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.outcomes.Close()
 		s.follows.Close()
+		s.actors.Close()
 		s.pool.Close()
 	})
 	return nil
