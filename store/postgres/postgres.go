@@ -26,11 +26,19 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"herald/store"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"herald/store"
 )
+
+// defaultMaxConns is how many connections a store opens at most unless
+// the URL says (pool_max_conns). pgx's own default, 4 on two cores, made
+// the inbox's reads wait for connections while the group commits held
+// theirs through a flush of the WAL.
+const defaultMaxConns = 16
 
 // Store is the PostgreSQL database.
 type Store struct {
@@ -53,6 +61,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
 	}
 	where := fmt.Sprintf("database %s on %s:%d", cfg.ConnConfig.Database, cfg.ConnConfig.Host, cfg.ConnConfig.Port)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
