@@ -85,25 +85,3 @@ func checkFollowsGroup(t *testing.T, s *Store, old store.Follower, t0 time.Time)
 		t.Error("the failed Follow's Accept was stored")
 	}
 }
-
-// TestPoolSize: a store opens up to defaultMaxConns connections, unless
-// its URL says how many (pool_max_conns).
-func TestPoolSize(t *testing.T) {
-	url := pgtest.Database(t)
-	for _, tt := range []struct {
-		name, url string
-		want      int32
-	}{
-		{"default", url, defaultMaxConns},
-		{"from the URL", url + "&pool_max_conns=3", 3},
-	} {
-		s, err := Open(context.Background(), tt.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := s.pool.Config().MaxConns; got != tt.want {
-			t.Errorf("%s: MaxConns %d, want %d", tt.name, got, tt.want)
-		}
-		s.Close()
-	}
-}
