@@ -1,9 +1,12 @@
 package postgres
 
 import (
+	"context"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"herald/pgtest"
 )
 
 func TestRedact(t *testing.T) {
@@ -28,5 +31,27 @@ func TestRedact(t *testing.T) {
 				t.Errorf("redact = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPoolSize: a store opens up to defaultMaxConns connections, unless
+// its URL says how many (pool_max_conns).
+func TestPoolSize(t *testing.T) {
+	url := pgtest.Database(t)
+	for _, tt := range []struct {
+		name, url string
+		want      int32
+	}{
+		{"default", url, defaultMaxConns},
+		{"from the URL", url + "&pool_max_conns=3", 3},
+	} {
+		s, err := Open(context.Background(), tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.pool.Config().MaxConns; got != tt.want {
+			t.Errorf("%s: MaxConns %d, want %d", tt.name, got, tt.want)
+		}
+		s.Close()
 	}
 }

@@ -79,31 +79,6 @@ func (s *Store) ImportFollowers(handle string, followers []store.Follower) (adde
 	return added, nil
 }
 
-// AddFollower records f as a follower of handle and queues accept (the
-// Accept activity) for delivery to f.Inbox, in one transaction. A repeated
-// Follow keeps the original Since and queues a fresh Accept, as the remote
-// server evidently did not see the first (unless that Accept is still
-// queued: one job per activity and inbox). isNew tells whether f was not
-// yet a follower; of two processes adding the same follower at once, one
-// is told so.
-func (s *Store) AddFollower(handle string, f store.Follower, accept store.Document, now time.Time) (isNew bool, err error) {
-	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		if isNew, err = putFollower(ctx, tx, handle, f); err != nil {
-			return err
-		}
-		if err := putDocument(ctx, tx, accept); err != nil {
-			return err
-		}
-		_, err = putJobs(ctx, tx, store.Job{ActivityID: accept.ID, Handle: handle, NextAttempt: now, Created: now}, []string{f.Inbox})
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("add follower %s to %s: %w", f.ID, handle, err)
-	}
-	return isNew, nil
-}
-
 // putFollower stores f as a follower of handle; a follower already there
 // keeps its Since. isNew tells whether f was inserted. The insert and the
 // update are two statements: a follower removed by another transaction

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -51,42 +50,4 @@ func (s *Store) remoteActor(sql, arg string) (a store.RemoteActor, found bool, e
 		return store.RemoteActor{}, false, fmt.Errorf("remote actor %s: %w", arg, err)
 	}
 	return a, true, nil
-}
-
-// SaveRemoteActor caches a (replacing the previous copy and its key
-// index), in one transaction. The index entry of a's previous key is
-// removed only while it still names a (another actor may have taken the
-// key over). An actor without a KeyID is cached but cannot be found by
-// key. The cached row is locked (FOR UPDATE) while its previous key is
-// read, so saves of one actor from several processes apply in turn.
-func (s *Store) SaveRemoteActor(a store.RemoteActor) error {
-	err := s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-		var oldKey string
-		err := tx.QueryRow(ctx, "SELECT key_id FROM remote_actors WHERE id = $1 FOR UPDATE", a.ID).Scan(&oldKey)
-		if err != nil && !notFound(err) {
-			return err
-		}
-		if oldKey != "" && oldKey != a.KeyID {
-			if _, err := tx.Exec(ctx, "DELETE FROM remote_keys WHERE key_id = $1 AND actor_id = $2", oldKey, a.ID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO remote_actors (`+remoteActorColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
-				key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at,
-				username = excluded.username, name = excluded.name, icon = excluded.icon, url = excluded.url,
-				followers = excluded.followers`,
-			a.ID, a.Inbox, a.SharedInbox, a.KeyID, a.PublicKeyPEM, ts(a.FetchedAt), a.Username, a.Name, a.Icon, a.URL, a.Followers)
-		if err != nil || a.KeyID == "" {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO remote_keys (key_id, actor_id) VALUES ($1, $2)
-			ON CONFLICT (key_id) DO UPDATE SET actor_id = excluded.actor_id`, a.KeyID, a.ID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("save remote actor %s: %w", a.ID, err)
-	}
-	return nil
 }

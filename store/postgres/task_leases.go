@@ -49,18 +49,15 @@ func (s *Store) ReleaseTask(name, owner string) (released bool, err error) {
 // of two replicas recording one digest at once, one sees it as new.
 //
 // Its commit does not wait for the disk (synchronous_commit off for this
-// transaction alone): the inbox's own writes for the request commit after
-// it and flush its record with theirs, so a crash loses only digests of
-// requests whose effects were lost as well (the sender retries those),
-// and the inbox does not pay a second flush for every request.
+// transaction alone, asyncCommit): the inbox's own writes for the request
+// commit after it and flush its record with theirs, so a crash loses only
+// digests of requests whose effects were lost as well (the sender retries
+// those), and the inbox does not pay a second flush for every request.
 func (s *Store) SeeSignature(digest []byte, now, until time.Time) (seen bool, err error) {
 	if len(digest) != store.SignatureDigestSize {
 		return false, fmt.Errorf("see signature: digest of %d bytes, want %d", len(digest), store.SignatureDigestSize)
 	}
-	err = s.inTx(func(ctx context.Context, tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
-			return err
-		}
+	err = s.inTxWith(asyncCommit, func(ctx context.Context, tx pgx.Tx) error {
 		var recorded bool
 		err := tx.QueryRow(ctx, `INSERT INTO seen_signatures AS s (digest, until) VALUES ($1, $3)
 			ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE s.until <= $2

@@ -32,11 +32,21 @@ const maxTries = 3
 // fn must set its results afresh each time it runs (as the bbolt store's
 // grouped writes must).
 func (s *Store) inTx(fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return s.inTxWith(pgx.TxOptions{}, fn)
+}
+
+// asyncCommit begins a transaction whose commit does not wait for the
+// WAL to reach the disk (synchronous_commit off for it alone), in the
+// one round trip of its BEGIN.
+var asyncCommit = pgx.TxOptions{BeginQuery: "BEGIN; SET LOCAL synchronous_commit = off"}
+
+// inTxWith is inTx for a transaction begun with opts.
+func (s *Store) inTxWith(opts pgx.TxOptions, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	ctx, cancel := s.op()
 	defer cancel()
 	var err error
 	for range maxTries {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+		err = pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error { return fn(ctx, tx) })
 		if !retryable(err) {
 			return err
 		}

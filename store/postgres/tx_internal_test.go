@@ -1,11 +1,15 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"herald/pgtest"
 )
 
 func TestRetryable(t *testing.T) {
@@ -26,5 +30,32 @@ func TestRetryable(t *testing.T) {
 				t.Errorf("retryable(%v) = %t, want %t", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAsyncCommit: a transaction begun with asyncCommit has
+// synchronous_commit off, and one begun by inTx the connection's setting
+// (on here: pgtest's server has it off, so the URL turns it on).
+func TestAsyncCommit(t *testing.T) {
+	s, err := Open(context.Background(), pgtest.Database(t)+"&synchronous_commit=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tt := range []struct {
+		name string
+		opts pgx.TxOptions
+		want string
+	}{
+		{"asyncCommit", asyncCommit, "off"},
+		{"inTx", pgx.TxOptions{}, "on"},
+	} {
+		var got string
+		err := s.inTxWith(tt.opts, func(ctx context.Context, tx pgx.Tx) error {
+			return tx.QueryRow(ctx, "SELECT current_setting('synchronous_commit')").Scan(&got)
+		})
+		if err != nil || got != tt.want {
+			t.Errorf("%s: synchronous_commit %q, %v; want %q", tt.name, got, err, tt.want)
+		}
 	}
 }

@@ -222,3 +222,40 @@ func checkFollowerHistory(t *testing.T, b Backend) {
 		t.Errorf("history of nobody = %+v, %v", got, err)
 	}
 }
+
+// checkAddFollowerOneFails: of Follows that arrive at once (and may share
+// a commit), one that cannot be stored (a follower without an id) fails
+// alone: the others are all recorded, with one Accept each, and the
+// counts are exact.
+func checkAddFollowerOneFails(t *testing.T, b Backend) {
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		id := fmt.Sprintf("https://b.example/u/%d", i)
+		if i == 7 {
+			id = ""
+		}
+		f := store.Follower{ID: id, Inbox: fmt.Sprintf("https://b.example/u/%d/inbox", i), Since: t0}
+		wg.Go(func() {
+			_, errs[i] = b.AddFollower("blog", f, doc(fmt.Sprintf("https://h.example/accept/%d", i)), t0)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 7) {
+			t.Errorf("follow %d: AddFollower error %v", i, err)
+		}
+	}
+	if n, err := b.FollowerCount("blog"); err != nil || n != 19 {
+		t.Errorf("FollowerCount = %d, %v; want 19", n, err)
+	}
+	if n, _ := b.PendingJobs(); n != 19 {
+		t.Errorf("PendingJobs = %d, want an Accept for each of the 19 stored Follows", n)
+	}
+	if got := jobsOf(t, b, "https://h.example/accept/7"); got != nil {
+		t.Errorf("the failed Follow's Accept was queued: %+v", got)
+	}
+	if st, _, _ := b.DeliveryStats("https://h.example/accept/3"); st.Queued != 1 {
+		t.Errorf("Accept stats = %+v, want one queued", st)
+	}
+}

@@ -13,6 +13,7 @@ var followerChecks = []check{
 	{"AddFollower", checkAddFollower},
 	{"AddFollower/at the zero time adds nobody", checkAddFollowerZeroTime},
 	{"AddFollower/concurrent", checkAddFollowerConcurrent},
+	{"AddFollower/one of concurrent Follows fails alone", checkAddFollowerOneFails},
 	{"RemoveFollower", checkRemoveFollower},
 	{"RemoveFollowersAt", checkRemoveFollowersAt},
 	{"MoveFollower", checkMoveFollower},

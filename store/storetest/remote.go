@@ -9,6 +9,7 @@ import (
 
 var remoteChecks = []check{
 	{"RemoteActor/cache and key index", checkRemoteActor},
+	{"RemoteActor/saved at once", checkRemoteActorsConcurrent},
 	{"Flags", checkFlags},
 	{"ExportRemote and EraseRemote", checkEraseRemote},
 }
