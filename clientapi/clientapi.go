@@ -266,6 +266,20 @@ func notFound(w http.ResponseWriter) {
 	respond.Error(w, http.StatusNotFound, "Record not found")
 }
 
+// looked answers a look-up that failed (500) or found nothing (404), and
+// reports whether the handler goes on with what it found.
+func (a *API) looked(w http.ResponseWriter, r *http.Request, found bool, err error) bool {
+	if err != nil {
+		respond.InternalError(w, a.o.Log, r, err)
+		return false
+	}
+	if !found {
+		notFound(w)
+		return false
+	}
+	return true
+}
+
 // writeJSON answers 200 with v as compact JSON.
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

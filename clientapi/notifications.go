@@ -67,21 +67,11 @@ func (a *API) findNotice(r *http.Request, handle string) (notice, bool, error) {
 // handleNotification answers GET /api/v1/notifications/{id}.
 func (a *API) handleNotification(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	n, found, err := a.findNotice(r, access.Handle)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	note, ok, err := a.newView(access).notification(n)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !ok {
-		notFound(w)
+	if !a.looked(w, r, ok, err) {
 		return
 	}
 	writeJSON(w, note)
@@ -92,12 +82,7 @@ func (a *API) handleNotification(w http.ResponseWriter, r *http.Request, access 
 // answer is Mastodon's empty object.
 func (a *API) handleDismiss(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	n, found, err := a.findNotice(r, access.Handle)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	if err := a.o.Store.DismissNotification(access.Handle, n.id); err != nil {

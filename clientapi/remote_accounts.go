@@ -89,12 +89,7 @@ func (a *API) remoteActorOf(id string, access oauth.Access) (string, bool, error
 // account: as Herald last fetched its actor.
 func (a *API) writeRemoteAccount(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	actorID, found, err := a.remoteActorOf(r.PathValue("id"), access)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	acc, err := a.newView(access).remoteAccount(actorID)
@@ -136,12 +131,7 @@ func (a *API) receivedFrom(actorID string, access oauth.Access) ([]item, error) 
 // nor hashtags, so pinned, only_media and tagged give none.
 func (a *API) writeRemoteStatuses(w http.ResponseWriter, r *http.Request, access oauth.Access) {
 	actorID, found, err := a.remoteActorOf(r.PathValue("id"), access)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	q := r.URL.Query()

@@ -135,12 +135,7 @@ func (a *API) remoteByAcct(acct string, access oauth.Access) (Account, bool, err
 // writeRemoteByAcct answers a lookup of a remote account by acct.
 func (a *API) writeRemoteByAcct(w http.ResponseWriter, r *http.Request, acct string, access oauth.Access) {
 	acc, found, err := a.remoteByAcct(acct, access)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	writeJSON(w, acc)

@@ -211,12 +211,7 @@ func (a *API) handleStatus(w http.ResponseWriter, r *http.Request, access oauth.
 		return
 	}
 	it, found, err := a.lookupStatus(id, access)
-	if err != nil {
-		respond.InternalError(w, a.o.Log, r, err)
-		return
-	}
-	if !found {
-		notFound(w)
+	if !a.looked(w, r, found, err) {
 		return
 	}
 	s, err := a.newView(access).render(it)
