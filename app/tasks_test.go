@@ -31,10 +31,7 @@ func sql(t *testing.T, url, statement string, args ...any) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := pgtest.Connect(t, url)
 	defer conn.Close(ctx)
 	rows, err := conn.Query(ctx, statement, args...)
 	if err != nil {

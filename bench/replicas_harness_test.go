@@ -139,13 +139,10 @@ func (rs *replicaSet) feedHolder() string {
 	rs.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, rs.db)
-	if err != nil {
-		rs.t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgtest.Connect(rs.t, rs.db)
+	defer conn.Close(ctx) // called in loops: not left to the test's end
 	var owner string
-	err = conn.QueryRow(ctx, "SELECT owner FROM feed_leases WHERE handle = 'news' AND until > now()").Scan(&owner)
+	err := conn.QueryRow(ctx, "SELECT owner FROM feed_leases WHERE handle = 'news' AND until > now()").Scan(&owner)
 	if err != nil && err != pgx.ErrNoRows {
 		rs.t.Fatal(err)
 	}

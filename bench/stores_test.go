@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"herald/fedtest"
+	"herald/pgtest"
 	"herald/store"
 	"herald/store/postgres"
 )
@@ -163,11 +164,7 @@ func cpuOf(nodes []*instance) time.Duration {
 func pgSettings(t *testing.T, url string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgtest.Connect(t, url)
 	out := "PostgreSQL"
 	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes", "shared_buffers"} {
 		var v string
@@ -204,11 +201,7 @@ func TestPostgresFanOutAfterFollowsSmall(t *testing.T) {
 func activityTotals(t *testing.T, url string, st *postgres.Store) store.ActivityStats {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgtest.Connect(t, url)
 	rows, _ := conn.Query(ctx, "SELECT DISTINCT activity_id FROM activity_stats")
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {

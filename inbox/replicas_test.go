@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"herald/apptest"
 	"herald/config"
 	"herald/pgtest"
@@ -61,10 +59,7 @@ func storedSignatures(t *testing.T, url string, digests ...[32]byte) []bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := pgtest.Connect(t, url)
 	defer conn.Close(ctx)
 	var held []bool
 	for _, d := range digests {
@@ -137,10 +132,7 @@ func execSQL(t *testing.T, url, statement string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := pgtest.Connect(t, url)
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, statement); err != nil {
 		t.Fatal(err)

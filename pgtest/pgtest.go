@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -178,4 +179,20 @@ func dropDatabase(t testing.TB, name string) {
 	if _, err := suite.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 		t.Errorf("pgtest: drop database %s: %v", name, err)
 	}
+}
+
+// Connect opens a plain connection to the database at url (one of
+// Database's), for a test that reads or changes it behind the store's
+// back; it is closed when the test ends, and may be closed sooner by a
+// helper that calls Connect often.
+func Connect(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect to the test database: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"herald/actor"
 	"herald/app"
 	"herald/apptest"
@@ -76,11 +74,7 @@ func TestStoreCheckTampered(t *testing.T) {
 	cfg, _ := bboltInstall(t)
 	url := pgtest.Database(t)
 	storeRun(t, exitOK, "copy", cfg.DataDir, url)
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := pgtest.Connect(t, url)
 	if _, err := conn.Exec(context.Background(), "UPDATE followers SET inbox = 'https://elsewhere.example/inbox'"); err != nil {
 		t.Fatal(err)
 	}

@@ -13,17 +13,6 @@ import (
 	"herald/store/postgres"
 )
 
-// connect opens a plain connection to url, closed at cleanup.
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
 // migrationsApplied returns the applied versions and when each was applied.
 func migrationsApplied(t *testing.T, conn *pgx.Conn) map[int]time.Time {
 	t.Helper()
@@ -64,7 +53,7 @@ func TestOpenConcurrent(t *testing.T) {
 		}
 		defer s.Close()
 	}
-	conn := connect(t, url)
+	conn := pgtest.Connect(t, url)
 	applied := migrationsApplied(t, conn)
 	if len(applied) == 0 || applied[1].IsZero() {
 		t.Fatalf("schema_migrations = %v, want version 1", applied)
@@ -93,7 +82,7 @@ func TestOpenNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	conn := connect(t, url)
+	conn := pgtest.Connect(t, url)
 	if _, err := conn.Exec(context.Background(), "INSERT INTO schema_migrations (version) VALUES (9999)"); err != nil {
 		t.Fatal(err)
 	}
