@@ -6,7 +6,6 @@ import (
 
 	"herald/oauth"
 	"herald/respond"
-	"herald/store"
 )
 
 // handleHome answers GET /api/v1/timelines/home: the signed-in account's
@@ -41,29 +40,17 @@ func (a *API) handleHome(w http.ResponseWriter, r *http.Request, access oauth.Ac
 // page of each source (the outbox, the direct posts written in apps, the
 // posts received), merged.
 func (a *API) home(handle string, p pageQuery) ([]item, error) {
-	posts, err := a.posts(handle, p, func(post) bool { return true })
+	every := func(post) bool { return true }
+	posts, err := a.posts(handle, p, every)
 	if err != nil {
+		return nil, err
+	}
+	if posts, err = a.withDirect(handle, posts, p, every); err != nil {
 		return nil, err
 	}
 	var all []item
 	for i := range posts {
 		all = append(all, item{post: &posts[i], handle: handle})
-	}
-	locals, err := a.o.Store.LocalStatuses(handle)
-	if err != nil {
-		return nil, err
-	}
-	for _, st := range locals {
-		if st.Visibility != store.VisibilityDirect || !p.admits(st.ID) {
-			continue
-		}
-		lp, found, err := a.localPost(st)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			all = append(all, item{post: &lp, handle: handle})
-		}
 	}
 	received, err := a.received(handle)
 	if err != nil {
