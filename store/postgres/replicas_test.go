@@ -77,13 +77,14 @@ func openReplicas(t *testing.T) [2]*postgres.Store {
 	return replicas
 }
 
-// TestOutcomesAndFollowsReplicas: two processes record the outcomes of
-// one fan-out, each job by both at once (as when a lease runs out while
-// the first is still sending), while both accept Follows: every outcome
-// counts once, none is lost, and every follower is added once.
-func TestOutcomesAndFollowsReplicas(t *testing.T) {
-	replicas := openReplicas(t)
-	const inboxes = 400
+// inboxes is the fan-out of the replica tests: blog's followers, each on
+// a host of its own.
+const inboxes = 400
+
+// queueFanOut gives blog its followers (through the first replica) and
+// queues activity to them (through the second), at the time it returns.
+func queueFanOut(t *testing.T, replicas [2]*postgres.Store, activity store.Document) time.Time {
+	t.Helper()
 	var followers []store.Follower
 	for i := range inboxes {
 		id := fmt.Sprintf("https://h%03d.example/u/1", i)
@@ -93,10 +94,20 @@ func TestOutcomesAndFollowsReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	activity := store.Document{ID: "https://h.example/blog/move", JSON: []byte("{}")}
 	if n, err := replicas[1].QueueActivity("blog", activity, t0); err != nil || n != inboxes {
 		t.Fatalf("QueueActivity = %d, %v", n, err)
 	}
+	return t0
+}
+
+// TestOutcomesAndFollowsReplicas: two processes record the outcomes of
+// one fan-out, each job by both at once (as when a lease runs out while
+// the first is still sending), while both accept Follows: every outcome
+// counts once, none is lost, and every follower is added once.
+func TestOutcomesAndFollowsReplicas(t *testing.T) {
+	replicas := openReplicas(t)
+	activity := store.Document{ID: "https://h.example/blog/move", JSON: []byte("{}")}
+	t0 := queueFanOut(t, replicas, activity)
 	jobs, err := replicas[0].DueJobs(t0, inboxes, nil)
 	if err != nil || len(jobs) != inboxes {
 		t.Fatalf("DueJobs = %d jobs, %v", len(jobs), err)
@@ -172,20 +183,7 @@ func checkReplicaCounts(t *testing.T, s *postgres.Store, activityID string, inbo
 // claiming the due jobs of one fan-out at once get every job exactly once.
 func TestClaimJobsReplicas(t *testing.T) {
 	replicas := openReplicas(t)
-	const inboxes = 400
-	var followers []store.Follower
-	for i := range inboxes {
-		id := fmt.Sprintf("https://h%03d.example/u/1", i)
-		followers = append(followers, store.Follower{ID: id, Inbox: id + "/inbox"})
-	}
-	if _, err := replicas[0].ImportFollowers("blog", followers); err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	activity := store.Document{ID: "https://h.example/blog/note/create", JSON: []byte("{}")}
-	if _, err := replicas[1].QueueActivity("blog", activity, t0); err != nil {
-		t.Fatal(err)
-	}
+	t0 := queueFanOut(t, replicas, store.Document{ID: "https://h.example/blog/note/create", JSON: []byte("{}")})
 	var mu sync.Mutex
 	claimed := map[string]int{}
 	var wg sync.WaitGroup
